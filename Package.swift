@@ -1,0 +1,96 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "modelhub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "modelhub", targets: ["modelhub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Debian's libgit2 (libgit2-dev), imported by HubGit only.
+        .systemLibrary(
+            name: "CLibGit2",
+            path: "Sources/CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "HubCore"),
+        .target(
+            name: "HubIndex",
+            dependencies: [
+                "HubCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.process("Migrations")]
+        ),
+        .target(
+            name: "HubGit",
+            dependencies: [
+                "HubCore",
+                "CLibGit2",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .target(
+            name: "HubServices",
+            dependencies: [
+                "HubCore",
+                "HubIndex",
+                "HubGit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HubHTTP",
+            dependencies: [
+                "HubCore",
+                "HubServices",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.process("Public")]
+        ),
+        .executableTarget(
+            name: "modelhub",
+            dependencies: [
+                "HubCore",
+                "HubServices",
+                "HubHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HubTesting",
+            dependencies: ["HubCore", "HubServices", "HubHTTP"],
+            path: "Tests/HubTesting"
+        ),
+        .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),
+        .testTarget(name: "HubIndexTests", dependencies: ["HubIndex", "HubTesting"]),
+        .testTarget(name: "HubGitTests", dependencies: ["HubGit", "HubTesting"]),
+        .testTarget(
+            name: "HubHTTPTests",
+            dependencies: [
+                "HubHTTP", "HubServices", "HubTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,43 @@
+/// The failures a caller can act on. Each surface (HF JSON API, git, LFS, web) maps these to its
+/// own wire format in one place; nothing below HubHTTP knows about status codes.
+public enum HubError: Error, Sendable, Equatable {
+    /// A user, organization or repository name breaks the naming rules.
+    case invalidName(String)
+    /// The request is malformed.
+    case badRequest(String)
+    /// No credentials were sent, and the resource needs them.
+    case authenticationRequired
+    /// The credentials that were sent are not valid.
+    case invalidCredentials
+    /// The caller is known but may not do this.
+    case forbidden(String)
+    /// The repository does not exist, or the caller may not see it (the two are never told apart).
+    case repoNotFound
+    case revisionNotFound(String)
+    case entryNotFound(String)
+    case userNotFound(String)
+    case tokenNotFound(String)
+    /// A repository with this id already exists.
+    case repoExists(RepoID)
+    /// Another resource with this name already exists, or the write lost a race.
+    case conflict(String)
+    /// Something broke inside the hub; the text is for the log, never for the wire.
+    case internalFailure(String)
+
+    /// The text that may be shown to the caller.
+    public var message: String {
+        switch self {
+        case .invalidName(let text), .badRequest(let text), .forbidden(let text), .conflict(let text):
+            text
+        case .authenticationRequired: "Authentication required"
+        case .invalidCredentials: "Invalid credentials in Authorization header"
+        case .repoNotFound: "Repository not found"
+        case .revisionNotFound(let revision): "Invalid rev id: \(HubName.printable(revision))"
+        case .entryNotFound(let path): "Entry not found: \(HubName.printable(path))"
+        case .userNotFound(let name): "User '\(HubName.printable(name))' not found"
+        case .tokenNotFound(let name): "Token '\(HubName.printable(name))' not found"
+        case .repoExists(let id): "You already created this \(id.kind.rawValue) repo: \(id.path)"
+        case .internalFailure: "Internal error"
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// The two smart-HTTP services, named as git names them.
+public enum GitService: String, Sendable {
+    case uploadPack = "git-upload-pack"
+    case receivePack = "git-receive-pack"
+
+    /// The `git` subcommand that serves it.
+    var subcommand: String { String(rawValue.dropFirst("git-".count)) }
+
+    public var advertisementContentType: String { "application/x-\(rawValue)-advertisement" }
+    public var requestContentType: String { "application/x-\(rawValue)-request" }
+    public var resultContentType: String { "application/x-\(rawValue)-result" }
+}

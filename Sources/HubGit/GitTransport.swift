@@ -1,0 +1,157 @@
+import Foundation
+import HubCore
+import Subprocess
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves git's smart-HTTP protocol by running the reference `git upload-pack` and
+/// `git receive-pack` in `--stateless-rpc` mode, one process per request, with bodies streamed
+/// both ways (a pack is never held in memory whole).
+///
+/// Every argument is built here: the repository path comes from `RepositoryStorage`, never from
+/// the request, and the only request-derived value, the `Git-Protocol` header, is validated.
+public struct GitTransport: Sendable {
+    public let hooksDirectory: URL
+    /// Pushes are checked by `receive.fsckObjects` and the pre-receive hook in `hooksDirectory`.
+    public init(hooksDirectory: URL) {
+        self.hooksDirectory = hooksDirectory
+        // A git process that exits while its stdin is still being written must not kill the
+        // server with SIGPIPE; the write fails with EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Whether the client asked for protocol v2 (`Git-Protocol: version=2`).
+    public static func wantsVersion2(_ gitProtocol: String?) -> Bool {
+        sanitizedProtocol(gitProtocol)?.split(separator: ":").contains("version=2") ?? false
+    }
+
+    /// `Git-Protocol` is a colon-separated list of `key=value` parameters; anything else is dropped.
+    static func sanitizedProtocol(_ value: String?) -> String? {
+        guard let value, !value.isEmpty, value.utf8.count <= 256 else { return nil }
+        let allowed = value.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                || "=:._-".unicodeScalars.contains(scalar))
+        }
+        return allowed ? value : nil
+    }
+
+    /// The ref advertisement that answers `GET …/info/refs?service=…`, including the
+    /// `# service=` preamble that protocol v0 expects (and v2 does not).
+    public func advertiseRefs(
+        _ service: GitService, repository: URL, gitProtocol: String?,
+        output: @escaping @Sendable ([UInt8]) async throws -> Void
+    ) async throws {
+        if service == .receivePack || !Self.wantsVersion2(gitProtocol) {
+            try await output(PacketLine.data("# service=\(service.rawValue)\n") + PacketLine.flush)
+        }
+        let input: [[UInt8]] = []
+        try await run(
+            service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
+            input: input.async, output: output)
+    }
+
+    /// Runs one RPC (`POST …/git-upload-pack` or `…/git-receive-pack`): `input` is the request
+    /// body, already decompressed; the process's stdout goes to `output` as it is produced.
+    public func serve<Input: AsyncSequence & Sendable>(
+        _ service: GitService, repository: URL, gitProtocol: String?, input: Input,
+        output: @escaping @Sendable ([UInt8]) async throws -> Void
+    ) async throws where Input.Element == [UInt8] {
+        try await run(
+            service, arguments: [], repository: repository, gitProtocol: gitProtocol, input: input, output: output)
+    }
+
+    private func run<Input: AsyncSequence & Sendable>(
+        _ service: GitService, arguments extra: [String], repository: URL, gitProtocol: String?,
+        input: Input, output: @escaping @Sendable ([UInt8]) async throws -> Void
+    ) async throws where Input.Element == [UInt8] {
+        var arguments: [String] = []
+        if service == .receivePack {
+            arguments += [
+                "-c", "receive.fsckObjects=true",
+                "-c", "receive.denyNonFastForwards=true",
+                "-c", "core.hooksPath=\(hooksDirectory.path)",
+            ]
+        } else {
+            arguments += ["-c", "uploadpack.allowFilter=true"]
+        }
+        arguments += [service.subcommand, "--stateless-rpc"] + extra + ["--", repository.path]
+
+        var environment: [Environment.Key: String?] = [
+            "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil,
+            "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_PROTOCOL": Self.sanitizedProtocol(gitProtocol),
+        ]
+        // receive-pack would otherwise refuse a push into a repository that a different user owns.
+        environment["GIT_CONFIG_COUNT"] = "1"
+        environment["GIT_CONFIG_KEY_0"] = "safe.directory"
+        environment["GIT_CONFIG_VALUE_0"] = "*"
+
+        let result = try await Subprocess.run(
+            .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(environment),
+            input: .inputWriter, output: .sequence, error: .sequence
+        ) { execution in
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    for try await chunk in execution.standardOutput {
+                        let bytes = chunk.withUnsafeBytes { Array($0) }
+                        try await output(bytes)
+                    }
+                    return nil
+                }
+                group.addTask {
+                    var diagnostics: [UInt8] = []
+                    for try await chunk in execution.standardError where diagnostics.count < 16_384 {
+                        diagnostics += chunk.withUnsafeBytes { Array($0) }
+                    }
+                    return String(decoding: diagnostics, as: UTF8.self)
+                }
+                do {
+                    for try await chunk in input where !chunk.isEmpty {
+                        _ = try await execution.standardInputWriter.write(chunk)
+                    }
+                } catch let error as SubprocessError {
+                    // git stopped reading (it failed or finished early); what it printed still
+                    // goes back to the client, and its exit status tells what happened.
+                    _ = error
+                }
+                try? await execution.standardInputWriter.finish()
+                var diagnostics = ""
+                for try await text in group {
+                    if let text { diagnostics = text }
+                }
+                return diagnostics
+            }
+        }
+        if !result.terminationStatus.isSuccess {
+            throw GitProcessFailure(
+                service: service, status: "\(result.terminationStatus)", diagnostics: result.closureResult)
+        }
+    }
+}
+
+/// A git process that exited with a failure; its stderr is kept for the log.
+public struct GitProcessFailure: Error, CustomStringConvertible {
+    public let service: GitService
+    public let status: String
+    public let diagnostics: String
+
+    public var description: String { "\(service.rawValue) exited with \(status): \(diagnostics)" }
+}
+
+extension Array where Element: Sendable {
+    /// This array as an async sequence (used for empty or small fixed inputs).
+    var async: AsyncArray<Element> { AsyncArray(elements: self) }
+}
+
+struct AsyncArray<Element: Sendable>: AsyncSequence, Sendable {
+    let elements: [Element]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var iterator: IndexingIterator<[Element]>
+        mutating func next() async -> Element? { iterator.next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: elements.makeIterator()) }
+}

@@ -1,0 +1,34 @@
+import Hummingbird
+import HubServices
+import Logging
+import NIOCore
+
+/// The router with every route of the hub, for `modelhub serve` and for HummingbirdTesting.
+public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<HubRequestContext> {
+    let baseURL = BaseURL(publicURL: configuration.publicURL)
+    let router = Router(context: HubRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
+    router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
+    PublicFiles().register(on: router, baseURL: baseURL)
+    AccountAPIController().register(on: router)
+    RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
+    GitHTTPController(git: hub.git).register(on: router)
+    return router
+}
+
+/// The hub as a Hummingbird application. `onServerRunning` receives the bound port (useful with port 0).
+public func buildApplication(
+    hub: Hub, configuration: ServerConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+) -> some ApplicationProtocol {
+    let host = configuration.host
+    return Application(
+        router: buildRouter(hub: hub, configuration: configuration),
+        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "modelhub"),
+        onServerRunning: { channel in
+            await onServerRunning(host, channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import HubCore
+import HubServices
+
+/// Reads `Authorization: Bearer <token>` (huggingface_hub) or `Authorization: Basic
+/// base64(user:token)` (git, git-lfs; the user name is ignored, the password is the token).
+/// The token is never logged.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+    let accounts: AccountService
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            if let secret = Self.secret(in: header), let caller = try? await accounts.authenticate(secret: secret) {
+                context.authentication = .caller(caller)
+            } else {
+                context.authentication = .invalid
+            }
+        }
+        return try await next(request, context)
+    }
+
+    static func secret(in header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let scheme = parts[0].lowercased()
+        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        switch scheme {
+        case "bearer":
+            return value
+        case "basic":
+            guard let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8),
+                let colon = text.firstIndex(of: ":")
+            else { return nil }
+            return String(text[text.index(after: colon)...])
+        default:
+            return nil
+        }
+    }
+}

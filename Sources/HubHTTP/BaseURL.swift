@@ -1,0 +1,18 @@
+import Hummingbird
+
+/// The URL clients reach the hub at, for the links the hub returns (repo `url`, `commitUrl`).
+/// huggingface_hub insists their host is the one in `HF_ENDPOINT`, so without a configured
+/// `publicURL` the request's own `Host` header is used.
+struct BaseURL: Sendable {
+    let configured: String?
+
+    init(publicURL: String?) {
+        configured = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    }
+
+    func url(for request: Request) -> String {
+        if let configured { return configured }
+        let host = request.head.authority ?? "localhost"
+        return "http://\(host)"
+    }
+}

@@ -1,0 +1,153 @@
+import AsyncAlgorithms
+import Foundation
+import Hummingbird
+import HubCore
+import HubGit
+import HubServices
+
+/// git's smart HTTP protocol at the repository's web URL, with or without `.git`:
+/// `/{ns}/{name}`, `/datasets/{ns}/{name}`, `/spaces/{ns}/{name}`, each followed by
+/// `/info/refs`, `/git-upload-pack` or `/git-receive-pack`.
+struct GitHTTPController {
+    let git: GitGateway
+
+    static let noCache: HTTPFields = [
+        .cacheControl: "no-cache, max-age=0, must-revalidate",
+        .pragma: "no-cache",
+        .expires: "Fri, 01 Jan 1980 00:00:00 GMT",
+    ]
+
+    func register(on router: Router<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            let base = kind.urlPrefix + ":namespace/:name"
+            router.get(RouterPath(base + "/info/refs")) { request, context in
+                try await advertise(request, context: context, kind: kind)
+            }
+            router.post(RouterPath(base + "/git-upload-pack")) { request, context in
+                try await rpc(.uploadPack, request, context: context, kind: kind)
+            }
+            router.post(RouterPath(base + "/git-receive-pack")) { request, context in
+                try await rpc(.receivePack, request, context: context, kind: kind)
+            }
+        }
+    }
+
+    func advertise(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        guard let serviceName = request.uri.queryParameters.get("service") else {
+            // The "dumb" protocol is not served.
+            return Self.plain(.forbidden, "Please upgrade your git client: only the smart HTTP protocol is served.\n")
+        }
+        guard let service = GitService(rawValue: serviceName) else {
+            return Self.plain(.forbidden, "Unsupported service '\(HubName.printable(serviceName))'\n")
+        }
+        let repo: RepoInfo
+        do {
+            repo = try await authorize(service, context: context, kind: kind)
+        } catch let error as HubError {
+            return failure(error, context: context)
+        }
+        let gitProtocol = request.headers[.gitProtocol]
+        var headers = Self.noCache
+        headers[.contentType] = service.advertisementContentType
+        let git = self.git
+        return Response(status: .ok, headers: headers, body: Self.streamed(context: context) { output in
+            try await git.advertiseRefs(service, of: repo, gitProtocol: gitProtocol, output: output)
+        })
+    }
+
+    func rpc(_ service: GitService, _ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let repo: RepoInfo
+        do {
+            repo = try await authorize(service, context: context, kind: kind)
+        } catch let error as HubError {
+            return failure(error, context: context)
+        }
+        guard request.headers[.contentType] == service.requestContentType else {
+            return Self.plain(.unsupportedMediaType, "Expected Content-Type \(service.requestContentType)\n")
+        }
+        let encoding = request.headers[.contentEncoding]?.lowercased()
+        guard encoding == nil || encoding == "gzip" || encoding == "x-gzip" || encoding == "identity" else {
+            return Self.plain(.unsupportedMediaType, "Unsupported Content-Encoding\n")
+        }
+        let input = GitRequestBody(body: request.body, gzipped: encoding == "gzip" || encoding == "x-gzip")
+        let gitProtocol = request.headers[.gitProtocol]
+        var headers = Self.noCache
+        headers[.contentType] = service.resultContentType
+        let git = self.git
+        return Response(status: .ok, headers: headers, body: Self.streamed(context: context) { output in
+            try await git.serve(service, on: repo, gitProtocol: gitProtocol, input: input, output: output)
+        })
+    }
+
+    private func authorize(_ service: GitService, context: HubRequestContext, kind: RepoKind) async throws -> RepoInfo {
+        let id = try Self.repoID(context: context, kind: kind)
+        return try await git.authorize(service, on: id, caller: try context.caller())
+    }
+
+    /// The repository named by the path. A name that breaks the naming rules cannot exist, so it
+    /// is answered like any missing repository, and never reaches git.
+    static func repoID(context: HubRequestContext, kind: RepoKind) throws -> RepoID {
+        guard let namespace = context.parameters.get("namespace")?.removingPercentEncoding,
+            var name = context.parameters.get("name")?.removingPercentEncoding
+        else { throw HubError.repoNotFound }
+        if name.hasSuffix(".git") { name.removeLast(4) }
+        do {
+            return try RepoID(kind: kind, namespace: namespace, name: name)
+        } catch {
+            throw HubError.repoNotFound
+        }
+    }
+
+    /// Errors in git's terms: a 401 with a Basic challenge makes git ask its credential helper.
+    func failure(_ error: HubError, context: HubRequestContext) -> Response {
+        switch error {
+        case .authenticationRequired, .invalidCredentials:
+            var response = Self.plain(.unauthorized, "Authentication required\n")
+            response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
+            return response
+        case .internalFailure(let detail):
+            context.logger.error("git request failed: \(detail)")
+            return Self.plain(.internalServerError, "Internal error (request id \(context.id))\n")
+        default:
+            return Self.plain(HubErrorResponse.status(of: error), error.message + "\n")
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A response body fed by `produce` as it runs. The channel suspends the producer until the
+    /// client has taken each chunk, so a slow client slows git down instead of filling memory.
+    static func streamed(
+        context: HubRequestContext,
+        _ produce: @escaping @Sendable (_ output: @escaping @Sendable ([UInt8]) async throws -> Void) async throws -> Void
+    ) -> ResponseBody {
+        let logger = context.logger
+        return ResponseBody { writer in
+            let channel = AsyncThrowingChannel<[UInt8], any Error>()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        try await produce { bytes in await channel.send(bytes) }
+                        channel.finish()
+                    } catch {
+                        logger.error("git process failed: \(String(describing: error))")
+                        channel.fail(error)
+                    }
+                }
+                do {
+                    for try await chunk in channel {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                } catch {
+                    group.cancelAll()
+                }
+                try await group.waitForAll()
+            }
+            try await writer.finish(nil)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import HubCore
+
+/// The one mapping from domain errors to the Hugging Face JSON wire format: a status, a JSON body
+/// `{"error": …}`, and `X-Error-Code` / `X-Error-Message`, which huggingface_hub reads first
+/// (HEAD responses have no body).
+enum HubErrorResponse {
+    static let invalidCredentialsError = HubError.invalidCredentials
+
+    static func status(of error: HubError) -> HTTPResponse.Status {
+        switch error {
+        case .invalidName, .badRequest: .badRequest
+        case .authenticationRequired, .invalidCredentials: .unauthorized
+        case .forbidden: .forbidden
+        case .repoNotFound, .revisionNotFound, .entryNotFound, .userNotFound, .tokenNotFound: .notFound
+        case .repoExists, .conflict: .conflict
+        case .internalFailure: .internalServerError
+        }
+    }
+
+    /// The `X-Error-Code` huggingface_hub turns into a typed exception, where there is one.
+    static func code(of error: HubError) -> String? {
+        switch error {
+        case .repoNotFound: "RepoNotFound"
+        case .revisionNotFound: "RevisionNotFound"
+        case .entryNotFound: "EntryNotFound"
+        default: nil
+        }
+    }
+
+    static func response(for error: HubError, context: HubRequestContext, extra: [String: String] = [:]) -> Response {
+        var message = error.message
+        if case .internalFailure = error {
+            message = "Internal error (request id \(context.id))"
+        }
+        var headers = HTTPFields()
+        if let code = code(of: error) { headers[.xErrorCode] = code }
+        headers[.xErrorMessage] = headerSafe(message)
+        headers[.xRequestID] = context.id
+        var body = extra
+        body["error"] = message
+        return JSONBody.response(status: status(of: error), object: body, headers: headers)
+    }
+
+    /// Header values cannot hold line breaks or non-ASCII bytes.
+    static func headerSafe(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7f ? Character($0) : "?" })
+    }
+}
+
+/// Turns any `HubError` thrown by an API route into its HF JSON response, and any other failure
+/// into a 500 that shows only a request id (the details go to the log).
+struct HubErrorMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+    let baseURL: BaseURL
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HubError {
+            if case .internalFailure(let detail) = error {
+                context.logger.error("internal failure: \(detail)")
+            }
+            var extra: [String: String] = [:]
+            if case .repoExists(let id) = error {
+                // huggingface_hub's create_repo(exist_ok=True) reads the url from the 409 body.
+                extra["url"] = baseURL.url(for: request) + "/" + id.webPath
+            }
+            return HubErrorResponse.response(for: error, context: context, extra: extra)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            context.logger.error("request failed: \(String(reflecting: error))")
+            return HubErrorResponse.response(for: .internalFailure("\(error)"), context: context)
+        }
+    }
+}

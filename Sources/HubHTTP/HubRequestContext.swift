@@ -1,0 +1,30 @@
+import Hummingbird
+import HubServices
+
+/// The per-request state: Hummingbird's own, plus who is calling.
+public struct HubRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthenticationMiddleware` from the `Authorization` header.
+    public var authentication: Authentication = .anonymous
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// The caller, or nil when no credentials were sent. Credentials that were sent but are not
+    /// valid are an error, never silently anonymous.
+    public func caller() throws -> Caller? {
+        switch authentication {
+        case .anonymous: nil
+        case .caller(let caller): caller
+        case .invalid: throw HubErrorResponse.invalidCredentialsError
+        }
+    }
+}
+
+/// What the `Authorization` header of a request amounted to.
+public enum Authentication: Sendable {
+    case anonymous
+    case caller(Caller)
+    case invalid
+}

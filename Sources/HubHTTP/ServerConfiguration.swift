@@ -1,0 +1,105 @@
+import Foundation
+
+/// Everything `modelhub serve` can be told, resolved once at start and passed down as values.
+///
+/// Precedence: command-line flags > `MODELHUB_*` environment variables > the JSON config file >
+/// these defaults. Every key is documented in `Config/README.md`.
+public struct ServerConfiguration: Sendable, Equatable, Codable {
+    /// Address to listen on.
+    public var host: String = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one.
+    public var port: Int = 8080
+    /// Folder holding the database, the repositories and everything else the hub stores.
+    public var dataDir: String = "./data"
+    /// The URL clients use to reach the hub (`http://hub.example:8080`), for links the hub returns.
+    /// When absent, links are built from each request's `Host` header.
+    public var publicURL: String?
+    /// Files larger than this (in bytes) must be pushed with Git LFS.
+    public var maxGitFileSize: Int = 10 * 1024 * 1024
+    /// trace, debug, info, notice, warning, error or critical.
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port, dataDir, publicURL, maxGitFileSize, logLevel
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ServerConfiguration()
+        host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
+        dataDir = try container.decodeIfPresent(String.self, forKey: .dataDir) ?? defaults.dataDir
+        publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
+        maxGitFileSize = try container.decodeIfPresent(Int.self, forKey: .maxGitFileSize) ?? defaults.maxGitFileSize
+        logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+    }
+
+    /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
+    public static func load(file: URL) throws -> ServerConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw ConfigurationError("cannot read config file \(file.path)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ConfigurationError("config file \(file.path) is not a JSON object")
+        }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigurationError(
+                "config file \(file.path): unknown key '\(unknown)' (known keys: \(known.sorted().joined(separator: ", ")))")
+        }
+        do {
+            return try JSONDecoder().decode(ServerConfiguration.self, from: data)
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError("config file \(file.path): key '\(key)' has a value of the wrong type")
+        }
+    }
+
+    /// Applies the `MODELHUB_*` variables that are set.
+    public mutating func apply(environment: [String: String]) throws {
+        if let value = environment["MODELHUB_HOST"] { host = value }
+        if let value = environment["MODELHUB_PORT"] { port = try Self.integer(value, name: "MODELHUB_PORT") }
+        if let value = environment["MODELHUB_DATA_DIR"] { dataDir = value }
+        if let value = environment["MODELHUB_PUBLIC_URL"] { publicURL = value }
+        if let value = environment["MODELHUB_MAX_GIT_FILE_SIZE"] {
+            maxGitFileSize = try Self.integer(value, name: "MODELHUB_MAX_GIT_FILE_SIZE")
+        }
+        if let value = environment["MODELHUB_LOG_LEVEL"] { logLevel = value }
+    }
+
+    /// Checks every value; the first bad one is reported by name.
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw ConfigurationError("port must be 0 to 65535, not \(port)") }
+        guard !host.isEmpty else { throw ConfigurationError("host cannot be empty") }
+        guard !dataDir.isEmpty else { throw ConfigurationError("dataDir cannot be empty") }
+        guard maxGitFileSize > 0 else { throw ConfigurationError("maxGitFileSize must be positive") }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else {
+            throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")
+        }
+        if let publicURL {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError("publicURL must be an http(s) URL, not '\(publicURL)'")
+            }
+        }
+    }
+
+    private static func integer(_ text: String, name: String) throws -> Int {
+        guard let value = Int(text) else { throw ConfigurationError("\(name) must be a whole number, not '\(text)'") }
+        return value
+    }
+}
+
+/// A configuration problem, told in one line that names the key.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

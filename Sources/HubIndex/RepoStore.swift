@@ -1,0 +1,28 @@
+import Foundation
+import HubCore
+
+/// The index row of a repository about to be created.
+public struct NewRepo: Sendable {
+    public let id: RepoID
+    public let isPrivate: Bool
+    public let sdk: String?
+    public let headCommit: String
+
+    public init(id: RepoID, isPrivate: Bool, sdk: String?, headCommit: String) {
+        self.id = id
+        self.isPrivate = isPrivate
+        self.sdk = sdk
+        self.headCommit = headCommit
+    }
+}
+
+/// The index of repositories: which exist, who may see them, and their head commit.
+public protocol RepoStore: Sendable {
+    /// Inserts the row, then runs `commitPoint` inside the same transaction (to move the git
+    /// repository into place); if either fails, nothing is stored. Throws `repoExists` on a clash.
+    func create(_ repo: NewRepo, commitPoint: @Sendable () throws -> Void) async throws -> RepoInfo
+    func find(_ id: RepoID) async throws -> RepoInfo?
+    /// Deletes the row; false when there was none.
+    func delete(_ id: RepoID) async throws -> Bool
+    func updateHead(of id: RepoID, commit: String?, lastModified: Date) async throws
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import HubCore
+
+public struct SQLiteAccountStore: AccountStore {
+    let database: HubDatabase
+
+    public init(database: HubDatabase) {
+        self.database = database
+    }
+
+    public func createUser(
+        name: HubName, fullname: String, email: String?, isAdmin: Bool, firstToken: NewToken
+    ) async throws -> (User, AccessToken) {
+        let now = HubDate.now()
+        return try await database.pool.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name.value]) != nil {
+                throw HubError.conflict("A user named '\(name.value)' already exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO users (name, fullname, email, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [name.value, fullname, email, isAdmin, HubDate.format(now)])
+            let user = User(
+                id: db.lastInsertedRowID, name: name, fullname: fullname, email: email,
+                isAdmin: isAdmin, createdAt: now)
+            let token = try Self.insert(firstToken, userID: user.id, at: now, in: db)
+            return (user, token)
+        }
+    }
+
+    public func user(named name: String) async throws -> User? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(Self.user)
+        }
+    }
+
+    public func user(id: Int64) async throws -> User? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(Self.user)
+        }
+    }
+
+    public func addToken(_ token: NewToken, userID: Int64) async throws -> AccessToken {
+        try await database.pool.write { db in
+            try Self.insert(token, userID: userID, at: HubDate.now(), in: db)
+        }
+    }
+
+    public func tokens(userID: Int64) async throws -> [AccessToken] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tokens WHERE user_id = ? ORDER BY id", arguments: [userID])
+                .map(Self.token)
+        }
+    }
+
+    public func revokeToken(named name: String, userID: Int64) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM tokens WHERE user_id = ? AND name = ?", arguments: [userID, name])
+            return db.changesCount > 0
+        }
+    }
+
+    public func token(secretHash: [UInt8]) async throws -> (AccessToken, User)? {
+        try await database.pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM tokens WHERE secret_hash = ?", arguments: [Data(secretHash)])
+            else { return nil }
+            let token = try Self.token(row)
+            guard let owner = try Row.fetchOne(
+                db, sql: "SELECT * FROM users WHERE id = ?", arguments: [token.userID])
+            else { return nil }
+            return (token, try Self.user(owner))
+        }
+    }
+
+    private static func insert(_ token: NewToken, userID: Int64, at now: Date, in db: Database) throws -> AccessToken {
+        if try Row.fetchOne(
+            db, sql: "SELECT 1 FROM tokens WHERE user_id = ? AND name = ?", arguments: [userID, token.name]) != nil
+        {
+            throw HubError.conflict("This user already has a token named '\(token.name)'")
+        }
+        if try Row.fetchOne(
+            db, sql: "SELECT 1 FROM tokens WHERE secret_hash = ?", arguments: [Data(token.secretHash)]) != nil
+        {
+            throw HubError.conflict("This token value is already in use")
+        }
+        try db.execute(
+            sql: "INSERT INTO tokens (user_id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [userID, token.name, token.role.rawValue, Data(token.secretHash), HubDate.format(now)])
+        return AccessToken(id: db.lastInsertedRowID, userID: userID, name: token.name, role: token.role, createdAt: now)
+    }
+
+    private static func user(_ row: Row) throws -> User {
+        User(
+            id: row["id"], name: try HubName(row["name"]), fullname: row["fullname"], email: row["email"],
+            isAdmin: row["is_admin"], createdAt: try RowDate.decode(row["created_at"]))
+    }
+
+    private static func token(_ row: Row) throws -> AccessToken {
+        guard let role = TokenRole(rawValue: row["role"]) else {
+            throw HubError.internalFailure("token \(row["id"] as Int64) has an unknown role")
+        }
+        return AccessToken(
+            id: row["id"], userID: row["user_id"], name: row["name"], role: role,
+            createdAt: try RowDate.decode(row["created_at"]))
+    }
+}

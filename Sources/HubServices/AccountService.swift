@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import HubCore
+import HubIndex
+
+/// Users and access tokens: creation, listing, revocation, and turning a presented secret into a `Caller`.
+public struct AccountService: Sendable {
+    let store: any AccountStore
+
+    public init(store: any AccountStore) {
+        self.store = store
+    }
+
+    /// Creates a user with a first write token (named `default`), returning the secret, shown only once.
+    public func createUser(
+        name: String, fullname: String?, email: String?, isAdmin: Bool, token: String?
+    ) async throws -> (User, TokenSecret) {
+        let name = try HubName(name)
+        let secret = try token.map { value throws(HubError) in try TokenSecret(value) } ?? TokenSecret.generate()
+        let (user, _) = try await store.createUser(
+            name: name, fullname: fullname ?? name.value, email: email, isAdmin: isAdmin,
+            firstToken: NewToken(name: "default", role: .write, secretHash: Self.hash(secret)))
+        return (user, secret)
+    }
+
+    public func createToken(
+        userName: String, name: String?, role: TokenRole, token: String?
+    ) async throws -> (AccessToken, TokenSecret) {
+        let user = try await requireUser(userName)
+        let secret = try token.map { value throws(HubError) in try TokenSecret(value) } ?? TokenSecret.generate()
+        let tokenName = try Self.validTokenName(name ?? "token-\(HubDate.format(HubDate.now()))")
+        let stored = try await store.addToken(
+            NewToken(name: tokenName, role: role, secretHash: Self.hash(secret)), userID: user.id)
+        return (stored, secret)
+    }
+
+    public func tokens(userName: String) async throws -> [AccessToken] {
+        try await store.tokens(userID: try await requireUser(userName).id)
+    }
+
+    public func revokeToken(userName: String, name: String) async throws {
+        let user = try await requireUser(userName)
+        guard try await store.revokeToken(named: name, userID: user.id) else {
+            throw HubError.tokenNotFound(name)
+        }
+    }
+
+    /// The caller a presented token stands for. A malformed or unknown token is `invalidCredentials`.
+    public func authenticate(secret: String) async throws -> Caller {
+        guard let secret = try? TokenSecret(secret),
+            let (token, user) = try await store.token(secretHash: Self.hash(secret))
+        else {
+            throw HubError.invalidCredentials
+        }
+        return Caller(user: user, token: token)
+    }
+
+    public func user(named name: String) async throws -> User? {
+        try await store.user(named: name)
+    }
+
+    private func requireUser(_ name: String) async throws -> User {
+        guard let user = try await store.user(named: name) else { throw HubError.userNotFound(name) }
+        return user
+    }
+
+    /// Tokens are looked up by the SHA-256 of their secret; the secret itself is never stored.
+    static func hash(_ secret: TokenSecret) -> [UInt8] {
+        Array(SHA256.hash(data: Array(secret.value.utf8)))
+    }
+
+    static func validTokenName(_ name: String) throws(HubError) -> String {
+        guard (1...100).contains(name.count),
+            name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
+        else {
+            throw .badRequest("A token name has 1 to 100 printable characters")
+        }
+        return name
+    }
+}

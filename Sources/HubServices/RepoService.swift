@@ -1,0 +1,100 @@
+import Foundation
+import HubCore
+import HubGit
+import HubIndex
+
+/// Creating, finding and deleting repositories, and deciding who may read or write each one.
+public struct RepoService: Sendable {
+    let store: any RepoStore
+    let storage: RepositoryStorage
+
+    public static let defaultBranch = "main"
+
+    init(store: any RepoStore, storage: RepositoryStorage) {
+        self.store = store
+        self.storage = storage
+    }
+
+    /// Creates `id` with a first commit on `main` holding the standard `.gitattributes`.
+    /// The index row is the commit point: the git repository is built aside and moved into place
+    /// inside the row's transaction, so a failure leaves neither behind.
+    public func create(_ id: RepoID, isPrivate: Bool, sdk: String?, caller: Caller) async throws -> RepoInfo {
+        guard caller.token.role.canWrite else {
+            throw HubError.forbidden("This token has read access only: creating a repository needs a write token")
+        }
+        guard caller.owns(id.namespace) || caller.user.isAdmin else {
+            throw HubError.forbidden("You don't have the rights to create a repository under the namespace '\(id.namespace)'")
+        }
+        if let existing = try await store.find(id) {
+            throw HubError.repoExists(existing.id)
+        }
+        let prepared = try storage.prepare(
+            files: [(".gitattributes", Array(DefaultGitAttributes.contents(for: id.kind).utf8))],
+            message: "initial commit",
+            author: GitSignature(name: "system", email: "system@modelhub.local", date: HubDate.now()),
+            branch: Self.defaultBranch)
+        do {
+            let storage = self.storage
+            return try await store.create(
+                NewRepo(id: id, isPrivate: isPrivate, sdk: sdk, headCommit: prepared.commit)
+            ) {
+                try storage.install(prepared, as: id)
+            }
+        } catch {
+            storage.discard(prepared)
+            throw error
+        }
+    }
+
+    /// Deletes a repository the caller may write. The row goes first (the commit point), then the files.
+    public func delete(_ id: RepoID, caller: Caller?) async throws {
+        let repo = try await writable(id, caller: caller)
+        guard caller?.owns(repo.id.namespace) == true || caller?.user.isAdmin == true else {
+            throw HubError.forbidden("Only the owner can delete this repository")
+        }
+        guard try await store.delete(repo.id) else { throw HubError.repoNotFound }
+        try storage.remove(repo.id)
+    }
+
+    /// The repository, if `caller` may see it. Private repositories the caller may not see are
+    /// reported exactly like missing ones.
+    public func readable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+        guard let repo = try await store.find(id), Self.canRead(repo, caller: caller) else {
+            throw HubError.repoNotFound
+        }
+        return repo
+    }
+
+    /// The repository, if `caller` may push to it.
+    public func writable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+        guard let repo = try await store.find(id), Self.canRead(repo, caller: caller) else {
+            // Without credentials, a missing repository asks for them, as a private one would.
+            throw caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
+        }
+        guard let caller else { throw HubError.authenticationRequired }
+        guard caller.owns(repo.id.namespace) || caller.user.isAdmin else {
+            throw HubError.forbidden("You don't have write access to \(repo.id.path)")
+        }
+        guard caller.token.role.canWrite else {
+            throw HubError.forbidden("This token has read access only: pushing needs a write token")
+        }
+        return repo
+    }
+
+    /// Re-reads the head of `main` after git changed the repository, and stores it in the index.
+    public func refreshHead(of repo: RepoInfo) async throws {
+        let location = storage.location(of: repo.id)
+        let head = try GitRepository.open(at: location).commit(atRef: "refs/heads/\(Self.defaultBranch)")
+        try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now())
+    }
+
+    public func location(of repo: RepoInfo) -> URL {
+        storage.location(of: repo.id)
+    }
+
+    static func canRead(_ repo: RepoInfo, caller: Caller?) -> Bool {
+        guard repo.isPrivate else { return true }
+        guard let caller else { return false }
+        return caller.owns(repo.id.namespace) || caller.user.isAdmin
+    }
+}

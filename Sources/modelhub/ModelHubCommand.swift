@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct ModelHubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "modelhub",
+        abstract: "A self-hosted model hub that speaks the Hugging Face Hub's protocols.",
+        subcommands: [ServeCommand.self, UserCommand.self, TokenCommand.self, HookCommand.self]
+    )
+}

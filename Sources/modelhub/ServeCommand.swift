@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import HubHTTP
+import HubServices
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the hub on an embedded SQLite database and a data folder.")
+
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one (default 8080).") var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Data folder (default ./data).") var dataDir: String?
+    @Option(help: "JSON configuration file (default: Config/modelhub.json when it exists).") var config: String?
+    @Option(name: .customLong("public-url"), help: "The URL clients use to reach the hub.") var publicURL: String?
+
+    func run() async throws {
+        let configuration = try resolvedConfiguration()
+        var logger = Logger(label: "modelhub")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+
+        let hub = try Hub(
+            serving: URL(fileURLWithPath: configuration.dataDir),
+            pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize))
+        let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
+            // Unbuffered: scripts and tests wait for this line to know the port.
+            FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))
+        }
+        // runService handles SIGTERM and SIGINT: the server stops accepting, in-flight requests
+        // finish, and then the database is closed.
+        try await app.runService()
+        try hub.close()
+    }
+
+    /// Flags > `MODELHUB_*` environment > config file > defaults.
+    func resolvedConfiguration() throws -> ServerConfiguration {
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            var configuration = ServerConfiguration()
+            let defaultFile = URL(fileURLWithPath: "Config/modelhub.json")
+            if let file = config ?? environment["MODELHUB_CONFIG"] {
+                configuration = try ServerConfiguration.load(file: URL(fileURLWithPath: file))
+            } else if FileManager.default.fileExists(atPath: defaultFile.path) {
+                configuration = try ServerConfiguration.load(file: defaultFile)
+            }
+            try configuration.apply(environment: environment)
+            if let host { configuration.host = host }
+            if let port { configuration.port = port }
+            if let dataDir { configuration.dataDir = dataDir }
+            if let publicURL { configuration.publicURL = publicURL }
+            try configuration.validate()
+            return configuration
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// This binary's own path: the pre-receive hook runs it.
+    static func executableURL() throws -> URL {
+        let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        return URL(fileURLWithPath: path)
+    }
+}

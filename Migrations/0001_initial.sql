@@ -1,5 +1,6 @@
 -- Accounts, access tokens and the index of repositories.
 -- Names compare without case (COLLATE NOCASE): 'Alice' and 'alice' are the same account.
+-- Times are milliseconds since 1970-01-01 UTC.
 
 CREATE TABLE users (
     id          INTEGER PRIMARY KEY,
@@ -7,7 +8,7 @@ CREATE TABLE users (
     fullname    TEXT    NOT NULL DEFAULT '',
     email       TEXT,
     is_admin    INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
-    created_at  TEXT    NOT NULL
+    created_at  INTEGER NOT NULL
 );
 
 -- Only the SHA-256 of a token is kept; the secret is shown once, when it is made.
@@ -17,7 +18,7 @@ CREATE TABLE tokens (
     name        TEXT    NOT NULL,
     role        TEXT    NOT NULL CHECK (role IN ('read', 'write')),
     secret_hash BLOB    NOT NULL UNIQUE,
-    created_at  TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
     UNIQUE (user_id, name)
 );
 
@@ -29,8 +30,8 @@ CREATE TABLE repos (
     private       INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
     sdk           TEXT,
     head_commit   TEXT,
-    created_at    TEXT    NOT NULL,
-    last_modified TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_modified INTEGER NOT NULL,
     UNIQUE (kind, namespace, name)
 );
 CREATE INDEX repos_by_namespace ON repos (namespace);

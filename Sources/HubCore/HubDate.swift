@@ -13,9 +13,16 @@ public enum HubDate {
         try? style.parse(text)
     }
 
-    /// Now, truncated to the millisecond, so that what is stored and what is read back are equal.
+    /// Now, rounded to the millisecond: the precision of every stored time.
     public static func now() -> Date {
-        let milliseconds = (Date().timeIntervalSince1970 * 1000).rounded(.down)
-        return Date(timeIntervalSince1970: milliseconds / 1000)
+        date(milliseconds: milliseconds(Date()))
+    }
+
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    public static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// The URL clients reach the hub at, for the links the hub returns (repo `url`, `commitUrl`).
@@ -12,7 +13,8 @@ struct BaseURL: Sendable {
 
     func url(for request: Request) -> String {
         if let configured { return configured }
-        let host = request.head.authority ?? "localhost"
+        // NIO moves an HTTP/1 Host header into `authority`; a request built in-process may keep it as a field.
+        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost"
         return "http://\(host)"
     }
 }

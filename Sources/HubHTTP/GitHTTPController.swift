@@ -80,22 +80,23 @@ struct GitHTTPController {
     }
 
     private func authorize(_ service: GitService, context: HubRequestContext, kind: RepoKind) async throws -> RepoInfo {
-        let id = try Self.repoID(context: context, kind: kind)
-        return try await git.authorize(service, on: id, caller: try context.caller())
+        let caller = try context.caller()
+        guard let id = Self.repoID(context: context, kind: kind) else {
+            // A name that breaks the naming rules cannot exist: answered like any missing
+            // repository (a challenge when anonymous), and never handed to git.
+            throw caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
+        }
+        return try await git.authorize(service, on: id, caller: caller)
     }
 
-    /// The repository named by the path. A name that breaks the naming rules cannot exist, so it
-    /// is answered like any missing repository, and never reaches git.
-    static func repoID(context: HubRequestContext, kind: RepoKind) throws -> RepoID {
+    /// The repository named by the path (`name` with or without `.git`), or nil when the path
+    /// segments are not valid names. Segments arrive percent-encoded and are decoded one by one.
+    static func repoID(context: HubRequestContext, kind: RepoKind) -> RepoID? {
         guard let namespace = context.parameters.get("namespace")?.removingPercentEncoding,
             var name = context.parameters.get("name")?.removingPercentEncoding
-        else { throw HubError.repoNotFound }
+        else { return nil }
         if name.hasSuffix(".git") { name.removeLast(4) }
-        do {
-            return try RepoID(kind: kind, namespace: namespace, name: name)
-        } catch {
-            throw HubError.repoNotFound
-        }
+        return try? RepoID(kind: kind, namespace: namespace, name: name)
     }
 
     /// Errors in git's terms: a 401 with a Basic challenge makes git ask its credential helper.

@@ -1,12 +1,13 @@
 import Foundation
 import HubCore
 
-/// Dates are stored as the hub's ISO-8601 `Z` strings, so they sort as text and read as they print.
+/// Times are stored as whole milliseconds since 1970 (UTC): exact round trips, numeric order.
 enum RowDate {
-    static func decode(_ text: String) throws -> Date {
-        guard let date = HubDate.parse(text) else {
-            throw HubError.internalFailure("stored date '\(text)' is not ISO-8601")
-        }
-        return date
+    static func encode(_ date: Date) -> Int64 {
+        HubDate.milliseconds(date)
+    }
+
+    static func decode(_ milliseconds: Int64) -> Date {
+        HubDate.date(milliseconds: milliseconds)
     }
 }

@@ -19,7 +19,7 @@ public struct SQLiteAccountStore: AccountStore {
             }
             try db.execute(
                 sql: "INSERT INTO users (name, fullname, email, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name.value, fullname, email, isAdmin, HubDate.format(now)])
+                arguments: [name.value, fullname, email, isAdmin, RowDate.encode(now)])
             let user = User(
                 id: db.lastInsertedRowID, name: name, fullname: fullname, email: email,
                 isAdmin: isAdmin, createdAt: now)
@@ -86,14 +86,14 @@ public struct SQLiteAccountStore: AccountStore {
         }
         try db.execute(
             sql: "INSERT INTO tokens (user_id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [userID, token.name, token.role.rawValue, Data(token.secretHash), HubDate.format(now)])
+            arguments: [userID, token.name, token.role.rawValue, Data(token.secretHash), RowDate.encode(now)])
         return AccessToken(id: db.lastInsertedRowID, userID: userID, name: token.name, role: token.role, createdAt: now)
     }
 
     private static func user(_ row: Row) throws -> User {
         User(
             id: row["id"], name: try HubName(row["name"]), fullname: row["fullname"], email: row["email"],
-            isAdmin: row["is_admin"], createdAt: try RowDate.decode(row["created_at"]))
+            isAdmin: row["is_admin"], createdAt: RowDate.decode(row["created_at"]))
     }
 
     private static func token(_ row: Row) throws -> AccessToken {
@@ -102,6 +102,6 @@ public struct SQLiteAccountStore: AccountStore {
         }
         return AccessToken(
             id: row["id"], userID: row["user_id"], name: row["name"], role: role,
-            createdAt: try RowDate.decode(row["created_at"]))
+            createdAt: RowDate.decode(row["created_at"]))
     }
 }

@@ -22,7 +22,7 @@ public struct SQLiteRepoStore: RepoStore {
                     """,
                 arguments: [
                     repo.id.kind.rawValue, repo.id.namespace.value, repo.id.name.value, repo.isPrivate,
-                    repo.sdk, repo.headCommit, HubDate.format(now), HubDate.format(now),
+                    repo.sdk, repo.headCommit, RowDate.encode(now), RowDate.encode(now),
                 ])
             let info = RepoInfo(
                 rowID: db.lastInsertedRowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk,
@@ -51,7 +51,7 @@ public struct SQLiteRepoStore: RepoStore {
         try await database.pool.write { db in
             try db.execute(
                 sql: "UPDATE repos SET head_commit = ?, last_modified = ? WHERE kind = ? AND namespace = ? AND name = ?",
-                arguments: [commit, HubDate.format(lastModified), id.kind.rawValue, id.namespace.value, id.name.value])
+                arguments: [commit, RowDate.encode(lastModified), id.kind.rawValue, id.namespace.value, id.name.value])
         }
     }
 
@@ -68,6 +68,6 @@ public struct SQLiteRepoStore: RepoStore {
         return RepoInfo(
             rowID: row["id"], id: try RepoID(kind: kind, namespace: row["namespace"], name: row["name"]),
             isPrivate: row["private"], sdk: row["sdk"], headCommit: row["head_commit"],
-            createdAt: try RowDate.decode(row["created_at"]), lastModified: try RowDate.decode(row["last_modified"]))
+            createdAt: RowDate.decode(row["created_at"]), lastModified: RowDate.decode(row["last_modified"]))
     }
 }

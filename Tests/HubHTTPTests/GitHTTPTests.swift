@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HubHTTP
+import HubTesting
+import Testing
+
+/// The git routes' access answers, through the router. Real clones and pushes are end-to-end tests.
+@Suite struct GitHTTPTests {
+    let test: TestHub
+
+    init() throws {
+        test = try TestHub()
+    }
+
+    func app() -> some ApplicationProtocol {
+        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
+    }
+
+    func createRepo(_ name: String, token: String, private isPrivate: Bool = false) async throws {
+        try await app().test(.router) { client in
+            let payload = try JSONSerialization.data(withJSONObject: ["name": name, "private": isPrivate])
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(data: payload)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func publicRepoAdvertisesRefsAnonymously() async throws {
+        let token = try await test.user("alice")
+        try await createRepo("demo", token: token)
+        try await app().test(.router) { client in
+            for path in ["/alice/demo/info/refs", "/alice/demo.git/info/refs"] {
+                try await client.execute(uri: path + "?service=git-upload-pack", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/x-git-upload-pack-advertisement")
+                    let text = String(buffer: response.body)
+                    #expect(text.hasPrefix("001e# service=git-upload-pack\n0000"))
+                    #expect(text.contains("refs/heads/main"))
+                }
+            }
+        }
+    }
+
+    @Test func privateRepoLooksExactlyLikeAMissingOne() async throws {
+        let token = try await test.user("alice")
+        try await createRepo("secret", token: token, private: true)
+        try await app().test(.router) { client in
+            var answers: [String] = []
+            for path in ["/alice/secret", "/alice/nothing-here"] {
+                try await client.execute(uri: path + "/info/refs?service=git-upload-pack", method: .get) { response in
+                    answers.append("\(response.status.code) \(response.headers[.wwwAuthenticate] ?? "") \(String(buffer: response.body))")
+                }
+            }
+            #expect(answers[0] == answers[1])
+            #expect(answers[0].hasPrefix("401 Basic"))
+            // The owner sees it.
+            try await client.execute(
+                uri: "/alice/secret/info/refs?service=git-upload-pack", method: .get,
+                headers: [.authorization: "Bearer \(token)"]
+            ) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func anonymousPushIsChallenged() async throws {
+        let token = try await test.user("alice")
+        try await createRepo("demo", token: token)
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/alice/demo/info/refs?service=git-receive-pack", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == "Basic realm=\"modelhub\"")
+            }
+        }
+    }
+
+    @Test func otherUsersCannotPush() async throws {
+        let token = try await test.user("alice")
+        let mallory = try await test.user("mallory")
+        try await createRepo("demo", token: token)
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/alice/demo/info/refs?service=git-receive-pack", method: .get,
+                headers: [.authorization: "Bearer \(mallory)"]
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func invalidRepoNameNeverReachesGit() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/-alice/demo/info/refs?service=git-upload-pack", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/alice/--upload-pack=x/info/refs?service=git-upload-pack", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func dumbProtocolIsRefused() async throws {
+        let token = try await test.user("alice")
+        try await createRepo("demo", token: token)
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/alice/demo/info/refs", method: .get) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+}

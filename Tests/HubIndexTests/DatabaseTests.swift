@@ -1,0 +1,80 @@
+import Foundation
+import HubCore
+import HubIndex
+import HubTesting
+import Testing
+
+@Suite struct DatabaseTests {
+    let directory: TemporaryDirectory
+    let database: HubDatabase
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        database = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
+    }
+
+    func token(_ name: String, _ seed: UInt8) -> NewToken {
+        NewToken(name: name, role: .write, secretHash: [UInt8](repeating: seed, count: 32))
+    }
+
+    @Test func appliesEveryBundledMigrationOnce() async throws {
+        #expect(try await database.appliedMigrations() == ["0001_initial"])
+        let reopened = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
+        #expect(try await reopened.appliedMigrations() == ["0001_initial"])
+        #expect(try await reopened.integrityCheck() == "ok")
+    }
+
+    @Test func createsUserWithFirstToken() async throws {
+        let store = SQLiteAccountStore(database: database)
+        let (user, _) = try await store.createUser(
+            name: try HubName("alice"), fullname: "Alice", email: nil, isAdmin: false, firstToken: token("default", 1))
+        let found = try #require(try await store.token(secretHash: [UInt8](repeating: 1, count: 32)))
+        #expect(found.1 == user)
+        #expect(found.0.name == "default")
+    }
+
+    @Test func userNamesAreUniqueRegardlessOfCase() async throws {
+        let store = SQLiteAccountStore(database: database)
+        _ = try await store.createUser(
+            name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 1))
+        await #expect(throws: HubError.self) {
+            _ = try await store.createUser(
+                name: try HubName("ALICE"), fullname: "", email: nil, isAdmin: false, firstToken: self.token("default", 2))
+        }
+        // The refused user left nothing: its token hash is not stored.
+        #expect(try await store.token(secretHash: [UInt8](repeating: 2, count: 32)) == nil)
+    }
+
+    @Test func revokedTokenNoLongerAuthenticates() async throws {
+        let store = SQLiteAccountStore(database: database)
+        let (user, _) = try await store.createUser(
+            name: try HubName("bob"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 3))
+        #expect(try await store.revokeToken(named: "default", userID: user.id))
+        #expect(try await store.token(secretHash: [UInt8](repeating: 3, count: 32)) == nil)
+        #expect(try await store.revokeToken(named: "default", userID: user.id) == false)
+    }
+
+    @Test func repoCreationRollsBackWhenTheCommitPointFails() async throws {
+        let store = SQLiteRepoStore(database: database)
+        let id = try RepoID(kind: .model, namespace: "alice", name: "demo")
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            _ = try await store.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) { throw Boom() }
+        }
+        #expect(try await store.find(id) == nil)
+    }
+
+    @Test func repoIDsAreUniqueRegardlessOfCase() async throws {
+        let store = SQLiteRepoStore(database: database)
+        let id = try RepoID(kind: .model, namespace: "alice", name: "Demo")
+        _ = try await store.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) {}
+        let other = try RepoID(kind: .model, namespace: "ALICE", name: "demo")
+        await #expect(throws: HubError.repoExists(id)) {
+            _ = try await store.create(NewRepo(id: other, isPrivate: false, sdk: nil, headCommit: "abc")) {}
+        }
+        // The same name as a dataset is a different repository.
+        let dataset = try RepoID(kind: .dataset, namespace: "alice", name: "demo")
+        _ = try await store.create(NewRepo(id: dataset, isPrivate: true, sdk: nil, headCommit: "abc")) {}
+        #expect(try await store.find(dataset)?.isPrivate == true)
+    }
+}

@@ -65,7 +65,8 @@ public struct PushPolicy: Sendable {
             let parts = line.split(separator: " ", maxSplits: 1)
             if parts.count == 2 { paths[String(parts[0])] = String(parts[1]) }
         }
-        let limit = ByteCountFormatter.string(fromByteCount: Int64(maxFileSize), countStyle: .binary)
+        let mebibyte = 1024 * 1024
+        let limit = maxFileSize % mebibyte == 0 ? "\(maxFileSize / mebibyte) MiB" : "\(maxFileSize) bytes"
         return omitted.map { oid in
             "\(paths[oid] ?? oid) is larger than \(limit): track it with Git LFS (git lfs track) and push again"
         }

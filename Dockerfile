@@ -1,0 +1,24 @@
+# Build with the official Swift image, run on slim Debian with libgit2, git and git-lfs.
+FROM swift:6.3-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libgit2-dev libsqlite3-dev libssl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN swift build -c release --product modelhub \
+    && mkdir -p /out \
+    && cp "$(swift build -c release --show-bin-path)/modelhub" /out/ \
+    && cp -R "$(swift build -c release --show-bin-path)"/*.resources /out/
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libgit2-1.5 libsqlite3-0 libssl3 git git-lfs ca-certificates libcurl4 libxml2 tzdata \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
+COPY --from=build /out/ /app/
+ENV LD_LIBRARY_PATH=/usr/lib/swift/linux
+WORKDIR /app
+VOLUME /data
+EXPOSE 8080
+# The resource bundles (migrations, web assets) sit beside the binary, where it looks for them.
+ENTRYPOINT ["/app/modelhub"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8080", "--data-dir", "/data"]

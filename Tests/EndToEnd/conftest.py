@@ -1,0 +1,35 @@
+import pathlib
+
+import pytest
+
+from hubprocess import BINARY, Git, HubProcess
+
+
+def pytest_configure(config):
+    if not BINARY.exists():
+        raise pytest.UsageError(f"{BINARY} is missing: run `swift build` first")
+
+
+@pytest.fixture
+def hub(tmp_path: pathlib.Path):
+    """A running modelhub on a fresh data folder; stopped (SIGTERM) and checked after the test."""
+    workdir = tmp_path / "hub"
+    workdir.mkdir()
+    process = HubProcess(workdir).start()
+    try:
+        yield process
+    finally:
+        exit_code = process.stop()
+        assert exit_code == 0, f"modelhub exited with {exit_code} on SIGTERM"
+        process.check_invariants()
+
+
+@pytest.fixture
+def git(tmp_path: pathlib.Path) -> Git:
+    return Git(tmp_path / "home")
+
+
+@pytest.fixture
+def alice(hub: HubProcess) -> str:
+    """A user named alice; the value is her write token."""
+    return hub.create_user("alice")

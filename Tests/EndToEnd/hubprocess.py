@@ -1,0 +1,178 @@
+"""Start and stop a real `modelhub serve` on loopback, and drive git and the admin CLI against it."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = pathlib.Path(os.environ.get("MODELHUB_BINARY", ROOT / ".build" / "debug" / "modelhub"))
+LISTENING = re.compile(r"modelhub listening on (http://\S+)")
+
+
+class HubProcess:
+    """One `modelhub serve --port 0` with its own data folder."""
+
+    def __init__(self, workdir: pathlib.Path, extra_args: list[str] | None = None, env: dict | None = None):
+        self.workdir = workdir
+        self.data_dir = workdir / "data"
+        self.log_path = workdir / "server.log"
+        self.extra_args = extra_args or []
+        self.env = env or {}
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self, timeout: float = 30) -> "HubProcess":
+        env = dict(os.environ, **self.env)
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [str(BINARY), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(self.data_dir),
+             *self.extra_args],
+            stdout=subprocess.PIPE, stderr=self.log, cwd=self.workdir, env=env,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline().decode()
+            if not line and self.process.poll() is not None:
+                raise RuntimeError(f"modelhub exited with {self.process.returncode}: {self.log_path.read_text()}")
+            match = LISTENING.search(line)
+            if match:
+                self.url = match.group(1)
+                return self
+        self.stop()
+        raise RuntimeError("modelhub did not start listening in time")
+
+    def stop(self, timeout: float = 20) -> int:
+        """SIGTERM, then wait for a graceful exit; returns the exit code."""
+        if self.process is None:
+            return 0
+        process, self.process = self.process, None
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise RuntimeError("modelhub did not stop within the timeout after SIGTERM")
+        process.stdout.close()
+        self.log.close()
+        return process.returncode
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    # --- admin CLI -------------------------------------------------------------------------
+
+    def admin(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [str(BINARY), *args, "--data-dir", str(self.data_dir)], capture_output=True, text=True, timeout=60,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"modelhub {' '.join(args)} failed: {result.stderr}")
+        return result
+
+    def create_user(self, name: str, *extra: str) -> str:
+        """Creates a user and returns its write token (the last line of stdout)."""
+        return self.admin("user", "create", name, *extra).stdout.strip().splitlines()[-1]
+
+    # --- HTTP API --------------------------------------------------------------------------
+
+    def api(self, method: str, path: str, token: str | None = None, body: dict | None = None):
+        """Returns (status, headers, parsed JSON or text)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, _decode(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, _decode(error.read())
+
+    def create_repo(self, token: str, name: str, **fields) -> dict:
+        status, _, body = self.api("POST", "/api/repos/create", token, {"name": name, **fields})
+        assert status == 200, body
+        return body
+
+    def remote(self, path: str, user: str | None = None, token: str | None = None) -> str:
+        """The git remote URL of `path` (`alice/demo`, `datasets/alice/ds`), with credentials if given."""
+        base = self.url
+        if token:
+            base = base.replace("http://", f"http://{user or 'hf_user'}:{token}@")
+        return f"{base}/{path}"
+
+    # --- invariants ------------------------------------------------------------------------
+
+    def check_invariants(self):
+        """What must hold after any scenario: git fsck clean, SQLite sound, nothing left in tmp/."""
+        for repository in sorted((self.data_dir / "repos").glob("*/*/*.git")):
+            fsck = subprocess.run(["git", "--git-dir", str(repository), "fsck", "--strict"],
+                                  capture_output=True, text=True)
+            assert fsck.returncode == 0, f"git fsck {repository}: {fsck.stderr}"
+        database = sqlite3.connect(self.data_dir / "modelhub.sqlite")
+        try:
+            assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            database.close()
+        leftovers = list((self.data_dir / "tmp").iterdir()) if (self.data_dir / "tmp").exists() else []
+        assert leftovers == [], f"left in data/tmp: {leftovers}"
+
+
+def _decode(raw: bytes):
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return raw.decode(errors="replace")
+
+
+class Git:
+    """Runs the real git with an isolated configuration and no prompts."""
+
+    def __init__(self, home: pathlib.Path):
+        self.home = home
+        home.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            "HOME": str(home),
+            "PATH": os.environ["PATH"],
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_AUTHOR_NAME": "Test Author",
+            "GIT_AUTHOR_EMAIL": "author@example.com",
+            "GIT_COMMITTER_NAME": "Test Author",
+            "GIT_COMMITTER_EMAIL": "author@example.com",
+            "LANG": "C",
+        }
+
+    def __call__(self, *args: str, cwd: pathlib.Path | None = None, check: bool = True,
+                 timeout: float = 120, stdin: str | None = None) -> subprocess.CompletedProcess:
+        result = subprocess.run(["git", *args], cwd=cwd, env=self.env, capture_output=True, text=True,
+                                timeout=timeout, input=stdin)
+        if check and result.returncode != 0:
+            raise AssertionError(f"git {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+        return result
+
+    def commit_file(self, repo: pathlib.Path, name: str, content: str | bytes, message: str) -> str:
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        self("add", name, cwd=repo)
+        self("commit", "-q", "-m", message, cwd=repo)
+        return self.head(repo)
+
+    def head(self, repo: pathlib.Path, rev: str = "HEAD") -> str:
+        return self("rev-parse", rev, cwd=repo).stdout.strip()

@@ -111,10 +111,9 @@ public struct GitTransport: Sendable {
                     for try await chunk in input where !chunk.isEmpty {
                         _ = try await execution.standardInputWriter.write(chunk)
                     }
-                } catch let error as SubprocessError {
-                    // git stopped reading (it failed or finished early); what it printed still
+                } catch is SubprocessError {
+                    // git stopped reading (it failed or finished early): what it printed still
                     // goes back to the client, and its exit status tells what happened.
-                    _ = error
                 }
                 try? await execution.standardInputWriter.finish()
                 var diagnostics = ""

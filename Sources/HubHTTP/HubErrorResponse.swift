@@ -6,8 +6,6 @@ import HubCore
 /// `{"error": …}`, and `X-Error-Code` / `X-Error-Message`, which huggingface_hub reads first
 /// (HEAD responses have no body).
 enum HubErrorResponse {
-    static let invalidCredentialsError = HubError.invalidCredentials
-
     static func status(of error: HubError) -> HTTPResponse.Status {
         switch error {
         case .invalidName, .badRequest: .badRequest

@@ -1,4 +1,5 @@
 import Hummingbird
+import HubCore
 import HubServices
 
 /// The per-request state: Hummingbird's own, plus who is calling.
@@ -17,7 +18,7 @@ public struct HubRequestContext: RequestContext {
         switch authentication {
         case .anonymous: nil
         case .caller(let caller): caller
-        case .invalid: throw HubErrorResponse.invalidCredentialsError
+        case .invalid: throw HubError.invalidCredentials
         }
     }
 }

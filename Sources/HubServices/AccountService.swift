@@ -16,6 +16,9 @@ public struct AccountService: Sendable {
         name: String, fullname: String?, email: String?, isAdmin: Bool, token: String?
     ) async throws -> (User, TokenSecret) {
         let name = try HubName(name)
+        if Self.reservedNamespaces.contains(name.key) {
+            throw HubError.invalidName("The name '\(name.value)' is reserved: it is part of the hub's own URLs")
+        }
         let secret = try token.map { value throws(HubError) in try TokenSecret(value) } ?? TokenSecret.generate()
         let (user, _) = try await store.createUser(
             name: name, fullname: fullname ?? name.value, email: email, isAdmin: isAdmin,
@@ -63,6 +66,13 @@ public struct AccountService: Sendable {
         guard let user = try await store.user(named: name) else { throw HubError.userNotFound(name) }
         return user
     }
+
+    /// Top-level URL segments of the hub itself: a user with one of these names would shadow a
+    /// route (`/api/…`, `/datasets/…`) or be shadowed by it.
+    static let reservedNamespaces: Set<String> = [
+        "api", "datasets", "spaces", "models", "kernels", "static", "organizations", "settings", "login",
+        "logout", "join", "new", "search", "docs", "collections", "papers", "buckets",
+    ]
 
     /// Tokens are looked up by the SHA-256 of their secret; the secret itself is never stored.
     static func hash(_ secret: TokenSecret) -> [UInt8] {

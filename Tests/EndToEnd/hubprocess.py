@@ -156,9 +156,10 @@ class Git:
         }
 
     def __call__(self, *args: str, cwd: pathlib.Path | None = None, check: bool = True,
-                 timeout: float = 120, stdin: str | None = None) -> subprocess.CompletedProcess:
-        result = subprocess.run(["git", *args], cwd=cwd, env=self.env, capture_output=True, text=True,
-                                timeout=timeout, input=stdin)
+                 timeout: float = 120, stdin: str | None = None, env: dict | None = None
+                 ) -> subprocess.CompletedProcess:
+        result = subprocess.run(["git", *args], cwd=cwd, env=dict(self.env, **(env or {})), capture_output=True,
+                                text=True, timeout=timeout, input=stdin)
         if check and result.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed ({result.returncode}): {result.stderr}")
         return result

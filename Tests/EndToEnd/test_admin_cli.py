@@ -32,6 +32,8 @@ def test_bad_inputs_exit_nonzero_with_one_clear_line(hub):
     hub.create_user("alice")
     cases = [
         (["user", "create", "bad--name"], "Invalid name"),
+        (["user", "create", "datasets"], "reserved"),
+        (["user", "create", "API"], "reserved"),
         (["user", "create", "bob", "--token", "short"], "8 to 256"),
         (["user", "create", "bob", "--token", "has space in it"], "visible ASCII"),
         (["token", "create", "nobody"], "not found"),

@@ -73,7 +73,8 @@ def test_fetch_with_many_local_commits_sends_gzip_body(hub, git, alice, tmp_path
         git.commit_file(local, "local.txt", f"{number}\n", f"local {number}")
     remote_commit = git.commit_file(pusher, "remote.txt", "remote\n", "remote change")
     git("push", "-q", "origin", "main", cwd=pusher)
-    trace = git("-c", "http.postBuffer=1048576", "fetch", "origin", cwd=local)
+    fetch = git("fetch", "origin", cwd=local, env={"GIT_TRACE_CURL": "1", "GIT_TRACE_CURL_NO_DATA": "1"})
+    assert "Content-Encoding: gzip" in fetch.stderr
     assert git.head(local, "origin/main") == remote_commit
 
 

@@ -62,20 +62,22 @@ def test_shallow_clone_then_fetch_new_commits(hub, git, alice, tmp_path):
     assert (shallow / "f4.txt").exists()
 
 
-def test_fetch_with_many_local_commits_sends_gzip_body(hub, git, alice, tmp_path):
-    """Over ~1 KiB of 'have' lines makes git gzip the upload-pack request."""
-    hub.create_repo(alice, "haves")
-    pusher = tmp_path / "pusher"
-    git("clone", "-q", hub.remote("alice/haves", "alice", alice), str(pusher))
+def test_fetch_of_many_refs_sends_gzip_body(hub, git, alice, tmp_path):
+    """Over ~1 KiB of negotiation ('want' lines for 40 new branches) makes git gzip the request."""
+    hub.create_repo(alice, "wants")
     local = tmp_path / "local"
-    git("clone", "-q", hub.remote("alice/haves"), str(local))
-    for number in range(60):
-        git.commit_file(local, "local.txt", f"{number}\n", f"local {number}")
-    remote_commit = git.commit_file(pusher, "remote.txt", "remote\n", "remote change")
-    git("push", "-q", "origin", "main", cwd=pusher)
+    git("clone", "-q", hub.remote("alice/wants"), str(local))
+    pusher = tmp_path / "pusher"
+    git("clone", "-q", hub.remote("alice/wants", "alice", alice), str(pusher))
+    heads = {}
+    for number in range(40):
+        heads[f"b{number}"] = git.commit_file(pusher, "counter.txt", f"{number}\n", f"step {number}")
+        git("branch", f"b{number}", cwd=pusher)
+    git("push", "-q", "origin", "--all", cwd=pusher)
     fetch = git("fetch", "origin", cwd=local, env={"GIT_TRACE_CURL": "1", "GIT_TRACE_CURL_NO_DATA": "1"})
     assert "Content-Encoding: gzip" in fetch.stderr
-    assert git.head(local, "origin/main") == remote_commit
+    for branch, commit in heads.items():
+        assert git.head(local, f"origin/{branch}") == commit
 
 
 def test_non_fast_forward_push_is_rejected(hub, git, alice, tmp_path):

@@ -31,7 +31,12 @@ public final class Hub: Sendable {
 
     private init(dataDirectory: URL, pushPolicy: PushHook?) throws {
         self.dataDirectory = dataDirectory
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw HubError.internalFailure(
+                "cannot use \(dataDirectory.path) as the data folder: \(error.localizedDescription)")
+        }
         database = try HubDatabase(path: dataDirectory.appendingPathComponent("modelhub.sqlite").path)
         let storage = RepositoryStorage(dataDirectory: dataDirectory)
         let hooks = dataDirectory.appendingPathComponent("hooks")

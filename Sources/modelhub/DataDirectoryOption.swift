@@ -14,15 +14,35 @@ struct DataDirectoryOption: ParsableArguments {
     }
 }
 
-/// Runs an admin action: a `HubError` becomes one line on stderr and a non-zero exit.
-func runAdmin(_ action: () async throws -> Void) async throws {
-    do {
-        try await action()
-    } catch let error as HubError {
-        var standardError = FileHandle.standardError
-        print("error: \(error.message)", to: &standardError)
-        throw ExitCode(1)
+/// `--token` for the commands that make a token: an administrator-chosen value instead of a random one.
+struct TokenValueOption: ParsableArguments {
+    @Option(help: "Use this token value (8 to 256 visible ASCII characters) instead of a random one.")
+    var token: String?
+}
+
+extension DataDirectoryOption {
+    /// Runs an admin action on the opened hub: a `HubError` becomes one line on stderr and a
+    /// non-zero exit, and the database is closed either way.
+    func run(_ action: (Hub) async throws -> Void) async throws {
+        do {
+            let hub = try openHub()
+            defer { try? hub.close() }
+            try await action(hub)
+        } catch let error as HubError {
+            throw fail(error)
+        }
     }
+}
+
+/// Prints one line on stderr for `error` (with the detail an operator needs) and returns the exit code.
+func fail(_ error: HubError) -> ExitCode {
+    var standardError = FileHandle.standardError
+    if case .internalFailure(let detail) = error {
+        print("error: \(detail)", to: &standardError)
+    } else {
+        print("error: \(error.message)", to: &standardError)
+    }
+    return ExitCode(1)
 }
 
 extension FileHandle: @retroactive TextOutputStream {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HubCore
 import HubHTTP
 import HubServices
 import Logging
@@ -20,9 +21,14 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "modelhub")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
 
-        let hub = try Hub(
-            serving: URL(fileURLWithPath: configuration.dataDir),
-            pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize))
+        let hub: Hub
+        do {
+            hub = try Hub(
+                serving: URL(fileURLWithPath: configuration.dataDir),
+                pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize))
+        } catch let error as HubError {
+            throw fail(error)
+        }
         let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
             // Unbuffered: scripts and tests wait for this line to know the port.
             FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))

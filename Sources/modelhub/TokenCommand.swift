@@ -12,16 +12,13 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The user the token acts for.") var user: String
         @Option(help: "read or write (default write).") var role: TokenRole = .write
         @Option(help: "A name to tell the token by (default: token-<date>).") var name: String?
-        @Option(help: "Use this token value (8 to 256 visible ASCII characters) instead of a random one.")
-        var token: String?
+        @OptionGroup var tokenValue: TokenValueOption
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            try await runAdmin {
-                let hub = try data.openHub()
-                defer { try? hub.close() }
+            try await data.run { hub in
                 let (stored, secret) = try await hub.accounts.createToken(
-                    userName: user, name: name, role: role, token: token)
+                    userName: user, name: name, role: role, token: tokenValue.token)
                 print("created \(stored.role.rawValue) token '\(stored.name)' for \(user):")
                 print(secret.value)
             }
@@ -35,9 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            try await runAdmin {
-                let hub = try data.openHub()
-                defer { try? hub.close() }
+            try await data.run { hub in
                 for token in try await hub.accounts.tokens(userName: user) {
                     print("\(token.name)\t\(token.role.rawValue)\t\(HubDate.format(token.createdAt))")
                 }
@@ -53,9 +48,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            try await runAdmin {
-                let hub = try data.openHub()
-                defer { try? hub.close() }
+            try await data.run { hub in
                 try await hub.accounts.revokeToken(userName: user, name: name)
                 print("revoked token '\(name)' of \(user)")
             }

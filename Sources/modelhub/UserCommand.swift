@@ -13,16 +13,13 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Full name.") var fullname: String?
         @Option(help: "E-mail address.") var email: String?
         @Flag(help: "Make the user an administrator.") var admin = false
-        @Option(help: "Use this token value (8 to 256 visible ASCII characters) instead of a random one.")
-        var token: String?
+        @OptionGroup var tokenValue: TokenValueOption
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            try await runAdmin {
-                let hub = try data.openHub()
-                defer { try? hub.close() }
+            try await data.run { hub in
                 let (user, secret) = try await hub.accounts.createUser(
-                    name: name, fullname: fullname, email: email, isAdmin: admin, token: token)
+                    name: name, fullname: fullname, email: email, isAdmin: admin, token: tokenValue.token)
                 print("created user \(user.name)\(user.isAdmin ? " (admin)" : "") with a write token named 'default':")
                 print(secret.value)
             }

@@ -88,7 +88,7 @@ public struct RepoService: Sendable {
         try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now())
     }
 
-    public func location(of repo: RepoInfo) -> URL {
+    func location(of repo: RepoInfo) -> URL {
         storage.location(of: repo.id)
     }
 

@@ -53,17 +53,20 @@ public struct GitTransport: Sendable {
 
     /// Runs one RPC (`POST …/git-upload-pack` or `…/git-receive-pack`): `input` is the request
     /// body, already decompressed; the process's stdout goes to `output` as it is produced.
+    /// `hookEnvironment` is passed to the process (and so to the pre-receive hook): the
+    /// repository's identity for the push policy.
     public func serve<Input: AsyncSequence & Sendable>(
-        _ service: GitService, repository: URL, gitProtocol: String?, input: Input,
-        output: @escaping @Sendable ([UInt8]) async throws -> Void
+        _ service: GitService, repository: URL, gitProtocol: String?, hookEnvironment: [String: String] = [:],
+        input: Input, output: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws where Input.Element == [UInt8] {
         try await run(
-            service, arguments: [], repository: repository, gitProtocol: gitProtocol, input: input, output: output)
+            service, arguments: [], repository: repository, gitProtocol: gitProtocol, extraEnvironment: hookEnvironment,
+            input: input, output: output)
     }
 
     private func run<Input: AsyncSequence & Sendable>(
         _ service: GitService, arguments extra: [String], repository: URL, gitProtocol: String?,
-        input: Input, output: @escaping @Sendable ([UInt8]) async throws -> Void
+        extraEnvironment: [String: String] = [:], input: Input, output: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws where Input.Element == [UInt8] {
         var arguments: [String] = []
         if service == .receivePack {
@@ -87,6 +90,9 @@ public struct GitTransport: Sendable {
         environment["GIT_CONFIG_COUNT"] = "1"
         environment["GIT_CONFIG_KEY_0"] = "safe.directory"
         environment["GIT_CONFIG_VALUE_0"] = "*"
+        for (name, value) in extraEnvironment {
+            environment[Environment.Key(stringLiteral: name)] = value
+        }
 
         let result = try await Subprocess.run(
             .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(environment),

@@ -18,7 +18,10 @@ public struct PushPolicy: Sendable {
 
     /// The reasons to refuse `updates`, one line each; empty when the push may go ahead.
     /// Runs `git` in the hook's environment, so it sees the quarantined objects.
-    public func violations(in updates: [RefUpdate]) async throws -> [String] {
+    /// `missingLFSObjects` answers which of the pushed LFS pointers have no uploaded object.
+    public func violations(
+        in updates: [RefUpdate], missingLFSObjects: ([LFSPointer]) async throws -> [LFSPointer]
+    ) async throws -> [String] {
         var reasons: [String] = []
         for update in updates {
             if let reason = refViolation(update) {
@@ -27,9 +30,52 @@ public struct PushPolicy: Sendable {
             }
             if !update.isDeletion {
                 reasons += try await oversizedFiles(reachableFrom: update.new)
+                let pointers = try await newLFSPointers(reachableFrom: update.new)
+                let missing = Set(try await missingLFSObjects(pointers.map(\.pointer)))
+                for (path, pointer) in pointers where missing.contains(pointer) {
+                    reasons.append(
+                        "\(path) is a Git LFS pointer to object \(pointer.oid) (\(pointer.size) bytes), which was never"
+                            + " uploaded: run `git lfs push --all origin` (or check that git-lfs is installed) and push again")
+                }
             }
         }
         return reasons
+    }
+
+    /// The LFS pointers among the files this push adds, with their paths.
+    func newLFSPointers(reachableFrom commit: String) async throws -> [(path: String, pointer: LFSPointer)] {
+        var paths: [String: String] = [:]
+        let listing = try await git([
+            "rev-list", "--objects", "--filter=blob:limit=\(LFSPointer.maxLength + 1)", commit, "--not", "--all",
+        ])
+        for line in listing.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, !parts[0].hasPrefix("~") { paths[String(parts[0])] = String(parts[1]) }
+        }
+        guard !paths.isEmpty else { return [] }
+        let result = try await Subprocess.run(
+            .name("git"), arguments: ["cat-file", "--batch"],
+            input: .string(paths.keys.sorted().joined(separator: "\n") + "\n"),
+            output: .bytes(limit: 512 << 20), error: .string(limit: 1 << 20))
+        guard result.terminationStatus.isSuccess else {
+            throw HubError.internalFailure("git cat-file failed: \(result.standardError)")
+        }
+        var pointers: [(String, LFSPointer)] = []
+        var bytes = result.standardOutput[...]
+        // Each object: "<oid> <type> <size>\n<content>\n".
+        while let newline = bytes.firstIndex(of: 0x0A) {
+            let header = String(decoding: bytes[bytes.startIndex..<newline], as: UTF8.self).split(separator: " ")
+            guard header.count == 3, let size = Int(header[2]) else { break }
+            let contentStart = bytes.index(after: newline)
+            let contentEnd = bytes.index(contentStart, offsetBy: size)
+            if header[1] == "blob", let pointer = LFSPointer(parsing: bytes[contentStart..<contentEnd]),
+                let path = paths[String(header[0])]
+            {
+                pointers.append((path, pointer))
+            }
+            bytes = bytes[bytes.index(after: contentEnd)...]
+        }
+        return pointers
     }
 
     func refViolation(_ update: RefUpdate) -> String? {

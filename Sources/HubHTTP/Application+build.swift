@@ -14,6 +14,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     AccountAPIController().register(on: router)
     RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
     GitHTTPController(git: hub.git).register(on: router)
+    LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
     return router
 }
 

@@ -9,4 +9,6 @@ extension HTTPField.Name {
     /// git's protocol-version negotiation (`version=2`).
     static let gitProtocol = HTTPField.Name("Git-Protocol")!
     static let pragma = HTTPField.Name("Pragma")!
+    /// The challenge git-lfs answers with its credential helper.
+    static let lfsAuthenticate = HTTPField.Name("LFS-Authenticate")!
 }

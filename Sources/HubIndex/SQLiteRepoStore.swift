@@ -61,7 +61,7 @@ public struct SQLiteRepoStore: RepoStore {
             arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
     }
 
-    private static func info(_ row: Row) throws -> RepoInfo {
+    static func info(_ row: Row) throws -> RepoInfo {
         guard let kind = RepoKind(rawValue: row["kind"]) else {
             throw HubError.internalFailure("repo row \(row["id"] as Int64) has an unknown kind")
         }

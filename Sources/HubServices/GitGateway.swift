@@ -37,7 +37,9 @@ public struct GitGateway: Sendable {
     ) async throws where Input.Element == [UInt8] {
         let location = repos.location(of: repo)
         do {
-            try await transport.serve(service, repository: location, gitProtocol: gitProtocol, input: input, output: output)
+            try await transport.serve(
+                service, repository: location, gitProtocol: gitProtocol,
+                hookEnvironment: [PushHook.repoRowIDVariable: String(repo.rowID)], input: input, output: output)
         } catch {
             if service == .receivePack { try? await repos.refreshHead(of: repo) }
             throw error

@@ -2,13 +2,16 @@ import Foundation
 import HubCore
 import HubGit
 import HubIndex
+import HubStorage
 
 /// Everything the hub serves, opened on one data folder:
 ///
 /// ```
 /// data/modelhub.sqlite   accounts, tokens, the repository index
 /// data/repos/…           bare git repositories
+/// data/lfs/objects/…     LFS objects, content-addressed, shared by all repositories
 /// data/hooks/pre-receive the push policy (runs the modelhub binary)
+/// data/secret.key        signs the self-authorising LFS transfer URLs
 /// data/tmp/              writes in flight (same filesystem, so renames are atomic)
 /// ```
 public final class Hub: Sendable {
@@ -16,20 +19,26 @@ public final class Hub: Sendable {
     public let accounts: AccountService
     public let repos: RepoService
     public let git: GitGateway
+    public let lfs: LFSService
     let database: HubDatabase
 
-    /// Opens the data folder for the admin commands: accounts and the index, no serving.
+    /// The largest LFS object accepted, by default the public hub's 500 GB.
+    public static let defaultMaxObjectSize: Int64 = 500_000_000_000
+
+    /// Opens the data folder for the admin commands and the push hook: accounts and the index, no serving.
     public convenience init(dataDirectory: URL) throws {
-        try self.init(dataDirectory: dataDirectory, pushPolicy: nil)
+        try self.init(dataDirectory: dataDirectory, pushPolicy: nil, maxObjectSize: Self.defaultMaxObjectSize)
     }
 
     /// Opens the data folder for serving: clears `tmp/` of crashed writes and installs the
     /// pre-receive hook that runs `policy.executable hook pre-receive`.
-    public convenience init(serving dataDirectory: URL, pushPolicy: PushHook) throws {
-        try self.init(dataDirectory: dataDirectory, pushPolicy: pushPolicy)
+    public convenience init(serving dataDirectory: URL, pushPolicy: PushHook, maxObjectSize: Int64 = defaultMaxObjectSize) throws {
+        try self.init(dataDirectory: dataDirectory, pushPolicy: pushPolicy, maxObjectSize: maxObjectSize)
     }
 
-    private init(dataDirectory: URL, pushPolicy: PushHook?) throws {
+    private init(dataDirectory: URL, pushPolicy: PushHook?, maxObjectSize: Int64) throws {
+        // Absolute: git runs the hook (which is handed this path) inside each repository.
+        let dataDirectory = dataDirectory.absoluteURL.standardizedFileURL
         self.dataDirectory = dataDirectory
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
@@ -42,11 +51,15 @@ public final class Hub: Sendable {
         let hooks = dataDirectory.appendingPathComponent("hooks")
         if let pushPolicy {
             try storage.sweepTemporaryDirectory()
-            try pushPolicy.install(in: hooks, temporaryDirectory: storage.temporaryDirectory)
+            try pushPolicy.install(in: hooks, dataDirectory: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         }
         accounts = AccountService(store: SQLiteAccountStore(database: database))
         repos = RepoService(store: SQLiteRepoStore(database: database), storage: storage)
         git = GitGateway(repos: repos, transport: GitTransport(hooksDirectory: hooks))
+        lfs = LFSService(
+            repos: repos, store: SQLiteLFSStore(database: database), blobs: LocalBlobStore(dataDirectory: dataDirectory),
+            signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
+            maxObjectSize: maxObjectSize)
     }
 
     /// `PRAGMA integrity_check` of the database ("ok" when sound).

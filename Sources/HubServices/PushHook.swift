@@ -1,9 +1,13 @@
 import Foundation
+import HubCore
 import HubGit
 
 /// The pre-receive hook git runs for every push: a two-line script that hands over to the
 /// `modelhub` binary (`modelhub hook pre-receive`), which applies `PushPolicy`.
 public struct PushHook: Sendable {
+    /// Set in receive-pack's environment: which repository the hook is checking a push for.
+    public static let repoRowIDVariable = "MODELHUB_REPO_ROW_ID"
+
     public let executable: URL
     public let maxFileSize: Int
 
@@ -12,12 +16,16 @@ public struct PushHook: Sendable {
         self.maxFileSize = maxFileSize
     }
 
-    func install(in hooksDirectory: URL, temporaryDirectory: URL) throws {
+    func install(in hooksDirectory: URL, dataDirectory: URL, temporaryDirectory: URL) throws {
         try FileManager.default.createDirectory(at: hooksDirectory, withIntermediateDirectories: true)
-        let quoted = "'" + executable.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        let script = "#!/bin/sh\nexec \(quoted) hook pre-receive --max-file-size \(maxFileSize)\n"
+        let script = "#!/bin/sh\nexec \(Self.quoted(executable.path)) hook pre-receive --max-file-size \(maxFileSize)"
+            + " --data-dir \(Self.quoted(dataDirectory.path))\n"
         try DurableFiles.write(
             Array(script.utf8), to: hooksDirectory.appendingPathComponent("pre-receive"),
             temporaryDirectory: temporaryDirectory, mode: 0o755)
+    }
+
+    static func quoted(_ path: String) -> String {
+        "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubGit
+import HubServices
 
 /// Entry points git calls back into while serving a push. Not for people.
 struct HookCommand: AsyncParsableCommand {
@@ -12,6 +13,7 @@ struct HookCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "pre-receive")
 
         @Option(name: .customLong("max-file-size")) var maxFileSize: Int
+        @Option(name: .customLong("data-dir")) var dataDir: String
 
         func run() async throws {
             let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
@@ -19,7 +21,15 @@ struct HookCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("modelhub: malformed pre-receive input\n".utf8))
                 throw ExitCode(1)
             }
-            let reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates)
+            guard let repoRowID = ProcessInfo.processInfo.environment[PushHook.repoRowIDVariable].flatMap(Int64.init) else {
+                FileHandle.standardError.write(Data("modelhub: the push hook ran without its repository\n".utf8))
+                throw ExitCode(1)
+            }
+            let hub = try Hub(dataDirectory: URL(fileURLWithPath: dataDir))
+            defer { try? hub.close() }
+            let reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
+                try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)
+            }
             guard reasons.isEmpty else {
                 let text = reasons.map { "modelhub: push refused: \($0)" }.joined(separator: "\n") + "\n"
                 FileHandle.standardError.write(Data(text.utf8))

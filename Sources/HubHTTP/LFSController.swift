@@ -1,0 +1,208 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HubCore
+import HubServices
+
+/// The Git LFS API at `{repo}.git/info/lfs/…` (and without `.git`): batch, signed basic
+/// transfers, verify, and locks. Bodies are `application/vnd.git-lfs+json`.
+struct LFSController {
+    let lfs: LFSService
+    let baseURL: BaseURL
+
+    static let mediaType = "application/vnd.git-lfs+json"
+    static let maxObjectsPerBatch = 1000
+
+    func register(on router: Router<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            let base = kind.urlPrefix + ":namespace/:name/info/lfs"
+            router.post(RouterPath(base + "/objects/batch")) { request, context in
+                try await Self.handle(context) { try await batch(request, context: context, kind: kind) }
+            }
+            router.put(RouterPath(base + "/objects/:oid")) { request, context in
+                try await Self.handle(context) { try await upload(request, context: context, kind: kind) }
+            }
+            router.get(RouterPath(base + "/objects/:oid")) { request, context in
+                try await Self.handle(context) { try await download(request, context: context, kind: kind) }
+            }
+            router.post(RouterPath(base + "/verify")) { request, context in
+                try await Self.handle(context) { try await verify(request, context: context, kind: kind) }
+            }
+            LFSLocksController(lfs: lfs).register(on: router, base: base, kind: kind)
+        }
+    }
+
+    // MARK: Batch
+
+    struct BatchRequest: Decodable {
+        struct Ref: Decodable {
+            let name: String?
+        }
+        let operation: String
+        let transfers: [String]?
+        let ref: Ref?
+        let objects: [LFSObjectRequest]
+        let hash_algo: String?
+    }
+
+    struct Action: Encodable {
+        let href: String
+        let expires_in: Int
+    }
+
+    struct ObjectError: Encodable {
+        let code: Int
+        let message: String
+    }
+
+    struct ObjectResult: Encodable {
+        let oid: String
+        let size: Int64
+        let authenticated: Bool?
+        let actions: [String: Action]?
+        let error: ObjectError?
+    }
+
+    struct BatchResponse: Encodable {
+        let transfer: String
+        let objects: [ObjectResult]
+        let hash_algo: String
+    }
+
+    func batch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try Self.repoID(context: context, kind: kind)
+        let body = try await Self.decode(BatchRequest.self, from: request)
+        guard let operation = LFSOperation(rawValue: body.operation) else {
+            throw HubError.badRequest("Unknown operation '\(HubName.printable(body.operation))': expected upload or download")
+        }
+        guard body.objects.count <= Self.maxObjectsPerBatch else {
+            throw LFSRequestTooLarge(message: "At most \(Self.maxObjectsPerBatch) objects per batch request")
+        }
+        if let transfers = body.transfers, !transfers.isEmpty, !transfers.contains("basic") {
+            throw HubError.badRequest("Only the basic transfer adapter is served")
+        }
+        let results = try await lfs.batch(
+            operation, objects: body.objects, hashAlgorithm: body.hash_algo, repo: id, caller: try context.caller())
+        let lfsBase = baseURL.url(for: request) + "/" + id.webPath + ".git/info/lfs"
+        let expiresIn = Int(lfs.grantLifetime)
+        let objects = results.map { result -> ObjectResult in
+            switch result {
+            case .upload(let oid, let size, let uploadGrant, let verifyGrant):
+                return ObjectResult(
+                    oid: oid.hex, size: size, authenticated: true,
+                    actions: [
+                        "upload": Action(href: "\(lfsBase)/objects/\(oid.hex)?grant=\(uploadGrant)", expires_in: expiresIn),
+                        "verify": Action(href: "\(lfsBase)/verify?grant=\(verifyGrant)", expires_in: expiresIn),
+                    ], error: nil)
+            case .download(let oid, let size, let grant):
+                return ObjectResult(
+                    oid: oid.hex, size: size, authenticated: true,
+                    actions: ["download": Action(href: "\(lfsBase)/objects/\(oid.hex)?grant=\(grant)", expires_in: expiresIn)],
+                    error: nil)
+            case .present(let oid, let size):
+                return ObjectResult(oid: oid.hex, size: size, authenticated: nil, actions: nil, error: nil)
+            case .failure(let oid, let size, let code, let message):
+                return ObjectResult(
+                    oid: oid, size: size, authenticated: nil, actions: nil, error: ObjectError(code: code, message: message))
+            }
+        }
+        return Self.json(BatchResponse(transfer: "basic", objects: objects, hash_algo: "sha256"))
+    }
+
+    // MARK: Transfers
+
+    func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try Self.repoID(context: context, kind: kind)
+        let oid = context.parameters.get("oid")?.removingPercentEncoding ?? ""
+        let declared = request.headers[.contentLength].flatMap { Int64($0) }
+        try await lfs.upload(
+            repo: id, oid: oid, grant: request.uri.queryParameters.get("grant"), declaredLength: declared, body: request.body)
+        return Response(status: .ok, headers: [.contentType: Self.mediaType], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
+    }
+
+    func download(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try Self.repoID(context: context, kind: kind)
+        let (oid, size) = try await lfs.downloadableSize(
+            repo: id, oid: context.parameters.get("oid")?.removingPercentEncoding ?? "",
+            grant: request.uri.queryParameters.get("grant"), caller: try context.caller())
+        var headers: HTTPFields = [
+            .contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(oid.hex)\"",
+        ]
+        return BlobResponse.make(
+            lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: &headers)
+    }
+
+    struct VerifyRequest: Decodable {
+        let oid: String
+        let size: Int64
+    }
+
+    func verify(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try Self.repoID(context: context, kind: kind)
+        let body = try await Self.decode(VerifyRequest.self, from: request)
+        // Python sends the user's Bearer token; git-lfs sends nothing but the signed URL.
+        let caller: Caller? = try? context.caller()
+        try await lfs.verify(
+            repo: id, oid: body.oid, size: body.size, grant: request.uri.queryParameters.get("grant"), caller: caller)
+        return Self.json(["message": "ok"])
+    }
+
+    // MARK: Shared
+
+    static func repoID(context: HubRequestContext, kind: RepoKind) throws -> RepoID {
+        guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+        return id
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> Value {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 16 << 20)
+        } catch {
+            throw LFSRequestTooLarge(message: "The request body is too large")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: Data(buffer: buffer))
+        } catch {
+            throw HubError.badRequest("The request body is not the JSON the Git LFS API expects")
+        }
+    }
+
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+        var response = JSONBody.response(status: status, object: value)
+        response.headers[.contentType] = mediaType
+        return response
+    }
+
+    /// Errors in the Git LFS format: `{"message", "request_id"}`; a 401 carries the challenge git-lfs
+    /// answers with its credential helper. Validation failures are 422, as the spec says.
+    static func handle(_ context: HubRequestContext, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as HubError {
+            let status: HTTPResponse.Status
+            switch error {
+            case .badRequest, .invalidName: status = .unprocessableContent
+            case .entryNotFound: status = .notFound
+            default: status = HubErrorResponse.status(of: error)
+            }
+            var message = error.message
+            if case .internalFailure(let detail) = error {
+                context.logger.error("LFS request failed: \(detail)")
+                message = "Internal error (request id \(context.id))"
+            }
+            var response = Self.json(["message": message, "request_id": context.id], status: status)
+            if status == .unauthorized {
+                response.headers[.lfsAuthenticate] = "Basic realm=\"modelhub\""
+                response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
+            }
+            return response
+        } catch let error as LFSRequestTooLarge {
+            return Self.json(["message": error.message, "request_id": context.id], status: .contentTooLarge)
+        }
+    }
+}
+
+struct LFSRequestTooLarge: Error {
+    let message: String
+}

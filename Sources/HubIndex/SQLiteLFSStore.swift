@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import HubCore
+
+public struct SQLiteLFSStore: LFSStore {
+    let database: HubDatabase
+
+    public init(database: HubDatabase) {
+        self.database = database
+    }
+
+    public func bind(_ oid: LFSObjectID, size: Int64, toRepo repoRowID: Int64) async throws {
+        let now = RowDate.encode(HubDate.now())
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO lfs_objects (oid, size, created_at) VALUES (?, ?, ?) ON CONFLICT (oid) DO NOTHING",
+                arguments: [oid.hex, size, now])
+            try db.execute(
+                sql: "INSERT INTO repo_lfs_objects (repo_id, oid, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [repoRowID, oid.hex, now])
+        }
+    }
+
+    public func boundObjects(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID: Int64] {
+        guard !oids.isEmpty else { return [:] }
+        return try await database.pool.read { db in
+            var found: [LFSObjectID: Int64] = [:]
+            // SQLite limits bound parameters per statement; ask in slices.
+            for slice in stride(from: 0, to: oids.count, by: 500).map({ oids[$0..<min($0 + 500, oids.count)] }) {
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.oid, o.size FROM repo_lfs_objects r JOIN lfs_objects o ON o.oid = r.oid
+                        WHERE r.repo_id = ? AND r.oid IN (\(marks))
+                        """,
+                    arguments: StatementArguments([repoRowID] + slice.map(\.hex)))
+                for row in rows {
+                    found[try LFSObjectID(row["oid"])] = row["size"]
+                }
+            }
+            return found
+        }
+    }
+
+    public func repos(containing oid: LFSObjectID) async throws -> [RepoInfo] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT repos.* FROM repos JOIN repo_lfs_objects r ON r.repo_id = repos.id WHERE r.oid = ?",
+                arguments: [oid.hex]
+            ).map(SQLiteRepoStore.info)
+        }
+    }
+
+    public func createLock(path: String, refName: String?, ownerID: Int64, repo repoRowID: Int64) async throws -> LFSLock {
+        let now = HubDate.now()
+        return try await database.pool.write { db in
+            if let existing = try Self.lockRow(db, where: "l.repo_id = ? AND l.path = ?", [repoRowID, path]) {
+                throw LFSLockConflict(existing: existing)
+            }
+            try db.execute(
+                sql: "INSERT INTO lfs_locks (repo_id, path, ref_name, owner_id, locked_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [repoRowID, path, refName, ownerID, RowDate.encode(now)])
+            guard let lock = try Self.lockRow(db, where: "l.id = ?", [db.lastInsertedRowID]) else {
+                throw HubError.internalFailure("lock vanished after insert")
+            }
+            return lock
+        }
+    }
+
+    public func lock(id: Int64, repo repoRowID: Int64) async throws -> LFSLock? {
+        try await database.pool.read { db in
+            try Self.lockRow(db, where: "l.id = ? AND l.repo_id = ?", [id, repoRowID])
+        }
+    }
+
+    public func lock(path: String, repo repoRowID: Int64) async throws -> LFSLock? {
+        try await database.pool.read { db in
+            try Self.lockRow(db, where: "l.path = ? AND l.repo_id = ?", [path, repoRowID])
+        }
+    }
+
+    public func locks(repo repoRowID: Int64, afterID: Int64, limit: Int) async throws -> [LFSLock] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: Self.lockSelect + " WHERE l.repo_id = ? AND l.id > ? ORDER BY l.id LIMIT ?",
+                arguments: [repoRowID, afterID, limit]
+            ).map(Self.lock)
+        }
+    }
+
+    public func deleteLock(id: Int64, repo repoRowID: Int64) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM lfs_locks WHERE id = ? AND repo_id = ?", arguments: [id, repoRowID])
+        }
+    }
+
+    static let lockSelect = """
+        SELECT l.id, l.path, l.owner_id, l.locked_at, u.name AS owner_name
+        FROM lfs_locks l JOIN users u ON u.id = l.owner_id
+        """
+
+    static func lockRow(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> LFSLock? {
+        try Row.fetchOne(db, sql: lockSelect + " WHERE " + condition, arguments: StatementArguments(arguments))
+            .map(lock)
+    }
+
+    static func lock(_ row: Row) -> LFSLock {
+        LFSLock(
+            id: row["id"], path: row["path"], ownerID: row["owner_id"], ownerName: row["owner_name"],
+            lockedAt: RowDate.decode(row["locked_at"]))
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import HubCore
+import HubIndex
+import HubStorage
+import NIOCore
+
+/// One object of a batch request, as the client sent it (validated here, not by the decoder,
+/// so that a bad object gets its own error instead of failing the whole request).
+public struct LFSObjectRequest: Sendable, Decodable {
+    public let oid: String
+    public let size: Int64
+
+    public init(oid: String, size: Int64) {
+        self.oid = oid
+        self.size = size
+    }
+}
+
+/// What the batch API answers for one object.
+public enum LFSBatchResult: Sendable {
+    /// Send the bytes with the upload grant, then confirm with the verify grant.
+    case upload(oid: LFSObjectID, size: Int64, uploadGrant: String, verifyGrant: String)
+    /// Fetch the bytes with the grant.
+    case download(oid: LFSObjectID, size: Int64, grant: String)
+    /// Already stored for this repository: nothing to transfer.
+    case present(oid: LFSObjectID, size: Int64)
+    /// A per-object error, with the git-lfs spec's code (404, 409, 422).
+    case failure(oid: String, size: Int64, code: Int, message: String)
+}
+
+public enum LFSOperation: String, Sendable {
+    case upload, download
+}
+
+/// The Git LFS server: batch negotiation, signed transfers into the content-addressed blob store,
+/// per-repository binding of objects, and file locks.
+public struct LFSService: Sendable {
+    let repos: RepoService
+    let store: any LFSStore
+    let blobs: any BlobStore
+    let signer: TransferSigner
+    let maxObjectSize: Int64
+    /// How long the URLs of a batch answer stay valid.
+    public let grantLifetime: TimeInterval = 3600
+
+    // MARK: Batch
+
+    public func batch(
+        _ operation: LFSOperation, objects: [LFSObjectRequest], hashAlgorithm: String?, repo id: RepoID, caller: Caller?
+    ) async throws -> [LFSBatchResult] {
+        let repo: RepoInfo
+        switch operation {
+        case .upload:
+            repo = try await repos.writable(id, caller: caller)
+        case .download:
+            repo = try await readableOrChallenge(id, caller: caller)
+        }
+        var results: [LFSBatchResult?] = Array(repeating: nil, count: objects.count)
+        var valid: [(index: Int, oid: LFSObjectID, size: Int64)] = []
+        for (index, object) in objects.enumerated() {
+            if let hashAlgorithm, hashAlgorithm != "sha256" {
+                results[index] = .failure(
+                    oid: object.oid, size: object.size, code: 409,
+                    message: "Unsupported hash algorithm '\(HubName.printable(hashAlgorithm))': only sha256")
+            } else if !LFSObjectID.isValid(object.oid) {
+                results[index] = .failure(
+                    oid: object.oid, size: object.size, code: 422,
+                    message: "Invalid object id: expected 64 lowercase hex characters")
+            } else if object.size < 0 {
+                results[index] = .failure(oid: object.oid, size: object.size, code: 422, message: "Invalid size: it cannot be negative")
+            } else if operation == .upload && object.size > maxObjectSize {
+                results[index] = .failure(
+                    oid: object.oid, size: object.size, code: 422,
+                    message: "Object is larger than the maximum of \(maxObjectSize) bytes")
+            } else {
+                valid.append((index, try LFSObjectID(object.oid), object.size))
+            }
+        }
+        let bound = try await store.boundObjects(valid.map(\.oid), repo: repo.rowID)
+        let expires = Date().addingTimeInterval(grantLifetime)
+        let userID = caller?.user.id ?? 0
+        for object in valid {
+            let grant = { (operation: TransferGrant.Operation) in
+                signer.sign(TransferGrant(
+                    operation: operation, repo: repo.id, oid: object.oid, size: object.size, expires: expires, userID: userID))
+            }
+            let stored = try await blobs.size(of: object.oid)
+            switch operation {
+            case .download:
+                if bound[object.oid] == object.size, stored == object.size {
+                    results[object.index] = .download(oid: object.oid, size: object.size, grant: grant(.download))
+                } else {
+                    results[object.index] = .failure(
+                        oid: object.oid.hex, size: object.size, code: 404, message: "Object does not exist")
+                }
+            case .upload:
+                if let boundSize = bound[object.oid], boundSize != object.size {
+                    results[object.index] = .failure(
+                        oid: object.oid.hex, size: object.size, code: 422,
+                        message: "This object is stored with size \(boundSize), not \(object.size)")
+                } else if bound[object.oid] != nil, stored == object.size {
+                    results[object.index] = .present(oid: object.oid, size: object.size)
+                } else if stored == object.size, try await callerCanReadElsewhere(object.oid, caller: caller) {
+                    // The uploader can already read these bytes: no need to prove possession.
+                    try await store.bind(object.oid, size: object.size, toRepo: repo.rowID)
+                    results[object.index] = .present(oid: object.oid, size: object.size)
+                } else {
+                    results[object.index] = .upload(
+                        oid: object.oid, size: object.size, uploadGrant: grant(.upload), verifyGrant: grant(.verify))
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    // MARK: Transfers
+
+    /// Stores an upload sent to a signed URL, then binds the object to the repository.
+    public func upload<Body: AsyncSequence>(
+        repo id: RepoID, oid text: String, grant token: String?, declaredLength: Int64?, body: Body
+    ) async throws where Body.Element == ByteBuffer {
+        let oid = try LFSObjectID(text)
+        guard let token, let grant = signer.verify(token), grant.allows(.upload, on: id, oid: oid, now: Date()) else {
+            throw HubError.forbidden("This upload URL is not valid for this object, or it has expired")
+        }
+        guard let repo = try await repos.store.find(id) else { throw HubError.repoNotFound }
+        if let declaredLength, declaredLength != grant.size {
+            throw HubError.badRequest("Content-Length \(declaredLength) does not match the object size \(grant.size)")
+        }
+        do {
+            _ = try await blobs.store(body, as: oid, size: grant.size)
+        } catch let mismatch as BlobMismatch {
+            throw HubError.badRequest("The uploaded bytes are not object \(oid.hex): \(mismatch.description)")
+        }
+        try await store.bind(oid, size: grant.size, toRepo: repo.rowID)
+    }
+
+    /// The size of an object the caller may download (a download grant, or read access to the repository).
+    public func downloadableSize(repo id: RepoID, oid text: String, grant token: String?, caller: Caller?) async throws -> (LFSObjectID, Int64) {
+        let oid = try LFSObjectID(text)
+        let repo: RepoInfo
+        if let token, let grant = signer.verify(token), grant.allows(.download, on: id, oid: oid, now: Date()),
+            let found = try await repos.store.find(id)
+        {
+            repo = found
+        } else {
+            repo = try await readableOrChallenge(id, caller: caller)
+        }
+        guard let size = try await store.boundObjects([oid], repo: repo.rowID)[oid],
+            try await blobs.size(of: oid) == size
+        else {
+            throw HubError.entryNotFound(oid.hex)
+        }
+        return (oid, size)
+    }
+
+    /// Streams a stored object (after `downloadableSize` said the caller may have it).
+    public func read(_ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void) async throws {
+        try await blobs.read(oid, range: range, into: consume)
+    }
+
+    /// Confirms an upload: the object is stored, bound to the repository, with this size.
+    public func verify(repo id: RepoID, oid text: String, size: Int64, grant token: String?, caller: Caller?) async throws {
+        let oid = try LFSObjectID(text)
+        let repo: RepoInfo
+        if let token, let grant = signer.verify(token), grant.allows(.verify, on: id, oid: oid, now: Date()),
+            let found = try await repos.store.find(id)
+        {
+            repo = found
+        } else {
+            repo = try await repos.writable(id, caller: caller)
+        }
+        guard try await store.boundObjects([oid], repo: repo.rowID)[oid] == size, try await blobs.size(of: oid) == size
+        else {
+            throw HubError.entryNotFound(oid.hex)
+        }
+    }
+
+    /// The pointers whose objects are not stored for this repository (the push policy refuses them).
+    public func missingObjects(_ pointers: [LFSPointer], repoRowID: Int64) async throws -> [LFSPointer] {
+        let bound = try await store.boundObjects(pointers.map(\.oid), repo: repoRowID)
+        var missing: [LFSPointer] = []
+        for pointer in pointers {
+            if bound[pointer.oid] != pointer.size {
+                missing.append(pointer)
+            } else if try await blobs.size(of: pointer.oid) != pointer.size {
+                missing.append(pointer)
+            }
+        }
+        return missing
+    }
+
+    // MARK: Access
+
+    /// Read access; without credentials a hidden or missing repository asks for them (git-lfs
+    /// then tries its credential helper), as the git routes do.
+    func readableOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+        do {
+            return try await repos.readable(id, caller: caller)
+        } catch HubError.repoNotFound where caller == nil {
+            throw HubError.authenticationRequired
+        }
+    }
+
+    private func callerCanReadElsewhere(_ oid: LFSObjectID, caller: Caller?) async throws -> Bool {
+        try await store.repos(containing: oid).contains { RepoService.canRead($0, caller: caller) }
+    }
+}

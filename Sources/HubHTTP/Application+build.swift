@@ -15,6 +15,8 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
     GitHTTPController(git: hub.git).register(on: router)
     LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
+    FileController(files: hub.files, lfs: hub.lfs).register(on: router)
+    XetController().register(on: router)
     return router
 }
 

@@ -6,6 +6,11 @@ extension HTTPField.Name {
     static let xErrorCode = HTTPField.Name("X-Error-Code")!
     static let xErrorMessage = HTTPField.Name("X-Error-Message")!
     static let xRequestID = HTTPField.Name("X-Request-Id")!
+    /// The full commit id a revision resolved to (huggingface_hub's snapshot folder name).
+    static let xRepoCommit = HTTPField.Name("X-Repo-Commit")!
+    /// SHA-256 and real size of an LFS file: huggingface_hub's cache key and size check.
+    static let xLinkedEtag = HTTPField.Name("X-Linked-Etag")!
+    static let xLinkedSize = HTTPField.Name("X-Linked-Size")!
     /// git's protocol-version negotiation (`version=2`).
     static let gitProtocol = HTTPField.Name("Git-Protocol")!
     static let pragma = HTTPField.Name("Pragma")!

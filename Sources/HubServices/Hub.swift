@@ -20,6 +20,7 @@ public final class Hub: Sendable {
     public let repos: RepoService
     public let git: GitGateway
     public let lfs: LFSService
+    public let files: FileService
     let database: HubDatabase
 
     /// The largest LFS object accepted, by default the public hub's 500 GB.
@@ -60,6 +61,7 @@ public final class Hub: Sendable {
             repos: repos, store: SQLiteLFSStore(database: database), blobs: LocalBlobStore(dataDirectory: dataDirectory),
             signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
             maxObjectSize: maxObjectSize)
+        files = FileService(repos: repos, lfs: lfs)
     }
 
     /// `PRAGMA integrity_check` of the database ("ok" when sound).

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HubCore
+import HubServices
+
+/// `/{prefix}{ns}/{name}/resolve/{rev}/{path}` (the file's content, LFS objects included) and
+/// `/…/raw/{rev}/{path}` (the git blob itself: the pointer of an LFS file), for GET and HEAD.
+/// Headers follow hub-protocol.md §2.2; HEAD reads no file content and hashes nothing.
+struct FileController {
+    let files: FileService
+    let lfs: LFSService
+
+    func register(on router: Router<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            let base = kind.urlPrefix + ":namespace/:name"
+            router.get(RouterPath(base + "/resolve/:revision/**")) { request, context in
+                try await serve(request, context: context, kind: kind, followLFS: true)
+            }
+            router.get(RouterPath(base + "/raw/:revision/**")) { request, context in
+                try await serve(request, context: context, kind: kind, followLFS: false)
+            }
+        }
+    }
+
+    func serve(_ request: Request, context: HubRequestContext, kind: RepoKind, followLFS: Bool) async throws -> Response {
+        guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+        let (revision, path) = try Self.revisionAndPath(context: context)
+        let file: ResolvedFile
+        do {
+            file = try await files.resolve(id, revision: revision, path: path, caller: try context.caller(), followLFS: followLFS)
+        } catch let missing as EntryNotFoundAtCommit {
+            var response = HubErrorResponse.response(for: .entryNotFound(missing.path), context: context)
+            response.headers[.xRepoCommit] = missing.commit
+            return response
+        }
+
+        var headers: HTTPFields = [
+            .xRepoCommit: file.commit,
+            .acceptRanges: "bytes",
+            .contentType: Self.contentType(of: path),
+            .contentDisposition: Self.contentDisposition(for: path),
+        ]
+        let etag: String
+        switch file.content {
+        case .inline:
+            etag = "\"\(file.blobID)\""
+        case .lfs(let pointer):
+            etag = "\"\(pointer.oid.hex)\""
+            headers[.xLinkedEtag] = etag
+            headers[.xLinkedSize] = String(pointer.size)
+        }
+        headers[.eTag] = etag
+        if let match = request.headers[.ifNoneMatch], Self.matches(match, etag: etag, blobID: file.blobID) {
+            return Response(status: .notModified, headers: headers)
+        }
+        let range = ByteRange(header: request.headers[.range], size: file.size)
+        switch file.content {
+        case .inline(let bytes):
+            return Self.inline(bytes, range: range, headers: headers)
+        case .lfs(let pointer):
+            return BlobResponse.make(lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: &headers)
+        }
+    }
+
+    /// The revision segment arrives percent-encoded (`refs%2Fpr%2F1`); an unencoded `refs/pr/1` or
+    /// `refs/convert/parquet` spills into the path, so `refs` takes the next two segments along.
+    static func revisionAndPath(context: HubRequestContext) throws -> (String, String) {
+        guard var revision = context.parameters.get("revision")?.removingPercentEncoding else {
+            throw HubError.badRequest("A revision is required")
+        }
+        var segments = try context.parameters.getCatchAll().map { segment -> String in
+            guard let decoded = String(segment).removingPercentEncoding else {
+                throw HubError.badRequest("The path is not valid percent-encoded UTF-8")
+            }
+            return decoded
+        }
+        if revision == "refs", segments.count > 2 {
+            revision += "/" + segments[0] + "/" + segments[1]
+            segments.removeFirst(2)
+        }
+        return (revision, segments.joined(separator: "/"))
+    }
+
+    static func inline(_ bytes: [UInt8], range: ByteRange, headers: HTTPFields) -> Response {
+        var headers = headers
+        let size = Int64(bytes.count)
+        switch range {
+        case .unsatisfiable:
+            headers[.contentRange] = "bytes */\(size)"
+            headers[.contentLength] = "0"
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        case .whole:
+            headers[.contentLength] = String(size)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .partial(let part):
+            headers[.contentLength] = String(part.count)
+            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(size)"
+            let slice = bytes[Int(part.lowerBound)...Int(part.upperBound)]
+            return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
+        }
+    }
+
+    /// `If-None-Match` lists entity tags (or `*`); either form of this file's tag matches.
+    static func matches(_ header: String, etag: String, blobID: String) -> Bool {
+        let tags = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") }
+        return tags.contains("*") || tags.contains(etag) || tags.contains("\"\(blobID)\"")
+    }
+
+    static func contentDisposition(for path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
+        return "inline; filename*=UTF-8''\(encoded); filename=\"\(ascii)\";"
+    }
+
+    static func contentType(of path: String) -> String {
+        let textTypes = [
+            "json": "application/json", "md": "text/markdown", "txt": "text/plain", "py": "text/x-python",
+            "yaml": "text/yaml", "yml": "text/yaml", "csv": "text/csv", "jsonl": "application/jsonl",
+            "html": "text/plain", "gitattributes": "text/plain",
+        ]
+        let ext = (path as NSString).pathExtension.lowercased()
+        if let type = textTypes[ext.isEmpty ? (path as NSString).lastPathComponent.lowercased().replacingOccurrences(of: ".", with: "") : ext] {
+            return type + "; charset=utf-8"
+        }
+        return "application/octet-stream"
+    }
+}

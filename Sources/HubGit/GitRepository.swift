@@ -84,6 +84,17 @@ public final class GitRepository {
         let code = git_reference_name_to_id(&commitID, handle, ref)
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try LibGit2.check(code, "read ref \(ref)")
+        return try summary(of: &commitID)
+    }
+
+    /// The id and date of a commit given by its full id.
+    public func commitSummary(_ id: String) throws(GitError) -> GitCommitSummary {
+        var commitID = git_oid()
+        try LibGit2.check(git_oid_fromstr(&commitID, id), "parse commit id")
+        return try summary(of: &commitID)
+    }
+
+    private func summary(of commitID: inout git_oid) throws(GitError) -> GitCommitSummary {
         var commit: OpaquePointer?
         try LibGit2.check(git_commit_lookup(&commit, handle, &commitID), "read commit")
         defer { git_commit_free(commit) }

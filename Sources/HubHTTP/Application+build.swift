@@ -17,6 +17,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
     FileController(files: hub.files, lfs: hub.lfs).register(on: router)
     XetController().register(on: router)
+    RepoInfoController(files: hub.files, baseURL: baseURL).register(on: router)
     return router
 }
 

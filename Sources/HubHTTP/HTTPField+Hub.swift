@@ -14,6 +14,8 @@ extension HTTPField.Name {
     /// git's protocol-version negotiation (`version=2`).
     static let gitProtocol = HTTPField.Name("Git-Protocol")!
     static let pragma = HTTPField.Name("Pragma")!
+    /// Pagination: `<absolute URL>; rel="next"`.
+    static let link = HTTPField.Name("Link")!
     /// The challenge git-lfs answers with its credential helper.
     static let lfsAuthenticate = HTTPField.Name("LFS-Authenticate")!
 }

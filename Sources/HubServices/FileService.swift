@@ -34,7 +34,26 @@ public struct EntryNotFoundAtCommit: Error, Sendable {
     public let path: String
 }
 
-/// Reading files out of repositories: what `/resolve/` and `/raw/` serve.
+/// A file or directory of a tree listing.
+public struct RepoTreeEntry: Sendable {
+    public let path: String
+    public let isDirectory: Bool
+    /// Blob SHA-1 (of the pointer for LFS files) or tree SHA-1.
+    public let gitID: String
+    /// The real content size (the object's, for LFS files).
+    public let size: Int64
+    /// For LFS files: the pointer, and the size of the pointer blob itself.
+    public let lfs: (pointer: LFSPointer, pointerSize: Int64)?
+}
+
+/// A revision resolved to its commit.
+public struct ResolvedRevision: Sendable {
+    public let repo: RepoInfo
+    public let commit: String
+    public let date: Date
+}
+
+/// Reading files out of repositories: what `/resolve/`, `/raw/` and the tree API serve.
 public struct FileService: Sendable {
     let repos: RepoService
     let lfs: LFSService
@@ -59,5 +78,35 @@ public struct FileService: Sendable {
             return ResolvedFile(repo: repo, commit: commit, path: path, blobID: entry.id, content: .lfs(pointer))
         }
         return ResolvedFile(repo: repo, commit: commit, path: path, blobID: entry.id, content: .inline(bytes))
+    }
+
+    public func revision(_ id: RepoID, revision: String, caller: Caller?) async throws -> ResolvedRevision {
+        let repo = try await repos.readable(id, caller: caller)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        guard let commit = try git.commitID(forRevision: revision) else {
+            throw HubError.revisionNotFound(revision)
+        }
+        return ResolvedRevision(repo: repo, commit: commit, date: try git.commitSummary(commit).date)
+    }
+
+    /// The entries under `path` at `revision`; LFS files whose object is not stored for the
+    /// repository are listed as the plain pointer files `/resolve/` serves for them.
+    public func tree(
+        _ id: RepoID, revision: String, path: String, recursive: Bool, caller: Caller?
+    ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
+        let resolved = try await self.revision(id, revision: revision, caller: caller)
+        let git = try GitRepository.open(at: repos.location(of: resolved.repo))
+        guard let listed = try git.listTree(commit: resolved.commit, path: path, recursive: recursive) else {
+            throw EntryNotFoundAtCommit(commit: resolved.commit, path: path)
+        }
+        let missing = Set(try await lfs.missingObjects(listed.compactMap(\.pointer), repoRowID: resolved.repo.rowID))
+        let entries = listed.map { entry -> RepoTreeEntry in
+            if let pointer = entry.pointer, !missing.contains(pointer) {
+                return RepoTreeEntry(
+                    path: entry.path, isDirectory: false, gitID: entry.id, size: pointer.size, lfs: (pointer, entry.size))
+            }
+            return RepoTreeEntry(path: entry.path, isDirectory: entry.isDirectory, gitID: entry.id, size: entry.size, lfs: nil)
+        }
+        return (resolved, entries)
     }
 }

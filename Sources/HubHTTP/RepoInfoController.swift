@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HubCore
+import HubServices
+
+/// Repository information and file listings: `GET /api/{models,datasets,spaces}/{ns}/{name}`,
+/// `…/revision/{rev}` and `…/tree/{rev}[/{path}]` (what `repo_info`, `snapshot_download` and
+/// `list_repo_tree` call).
+struct RepoInfoController {
+    let files: FileService
+    let baseURL: BaseURL
+
+    static let treePageSize = 1000
+
+    func register(on router: Router<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            let base = "/api/\(kind.plural)/:namespace/:name"
+            router.get(RouterPath(base)) { request, context in
+                try await info(request, context: context, kind: kind, revision: RepoService.defaultBranch)
+            }
+            for pattern in [base + "/revision/:revision", base + "/revision/:revision/**"] {
+                router.get(RouterPath(pattern)) { request, context in
+                    let (revision, _) = try FileController.revisionAndPath(context: context)
+                    return try await info(request, context: context, kind: kind, revision: revision)
+                }
+            }
+            for pattern in [base + "/tree/:revision", base + "/tree/:revision/**"] {
+                router.get(RouterPath(pattern)) { request, context in
+                    try await tree(request, context: context, kind: kind)
+                }
+            }
+        }
+    }
+
+    // MARK: Info
+
+    struct Sibling: Encodable {
+        struct LFS: Encodable {
+            let sha256: String
+            let size: Int64
+            let pointerSize: Int64
+        }
+        let rfilename: String
+        let size: Int64?
+        let blobId: String?
+        let lfs: LFS?
+    }
+
+    func info(_ request: Request, context: HubRequestContext, kind: RepoKind, revision: String) async throws -> Response {
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let (resolved, entries) = try await files.tree(
+            id, revision: revision, path: "", recursive: true, caller: try context.caller())
+        let repo = resolved.repo
+        let withBlobs = request.uri.queryParameters.get("blobs") == "true"
+        let siblings = entries.filter { !$0.isDirectory }.map { entry in
+            Sibling(
+                rfilename: entry.path, size: withBlobs ? entry.size : nil, blobId: withBlobs ? entry.gitID : nil,
+                lfs: withBlobs ? entry.lfs.map { Sibling.LFS(sha256: $0.pointer.oid.hex, size: $0.pointer.size, pointerSize: $0.pointerSize) } : nil)
+        }
+        var fields: [String: JSONValue] = [
+            "_id": .string(String(repo.rowID)),
+            "id": .string(repo.id.path),
+            "author": .string(repo.id.namespace.value),
+            "sha": .string(resolved.commit),
+            "lastModified": .string(HubDate.format(resolved.date)),
+            "createdAt": .string(HubDate.format(repo.createdAt)),
+            "private": .bool(repo.isPrivate),
+            "gated": .bool(false),
+            "disabled": .bool(false),
+            "siblings": .encodable(siblings),
+        ]
+        if kind == .model { fields["modelId"] = .string(repo.id.path) }
+        if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }
+        // `expand` asks for exactly these properties (plus the id).
+        let expand = request.uri.queryParameters.getAll("expand")
+        if !expand.isEmpty {
+            fields = fields.filter { ["_id", "id"].contains($0.key) || expand.contains($0.key) }
+        }
+        return JSONBody.response(object: fields)
+    }
+
+    // MARK: Tree
+
+    struct TreeEntryJSON: Encodable {
+        struct LFS: Encodable {
+            let oid: String
+            let size: Int64
+            let pointerSize: Int64
+        }
+        let type: String
+        let oid: String
+        let size: Int64
+        let path: String
+        let lfs: LFS?
+    }
+
+    func tree(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let (revision, path) = try FileController.revisionAndPath(context: context)
+        let recursive = request.uri.queryParameters.get("recursive") == "true"
+        let pagination = try Pagination(request: request, limit: Self.treePageSize)
+        let entries: [RepoTreeEntry]
+        do {
+            (_, entries) = try await files.tree(id, revision: revision, path: path, recursive: recursive, caller: try context.caller())
+        } catch let missing as EntryNotFoundAtCommit {
+            throw HubError.entryNotFound(missing.path)
+        }
+        let page = pagination.page(entries).map { entry in
+            TreeEntryJSON(
+                type: entry.isDirectory ? "directory" : "file", oid: entry.gitID, size: entry.size, path: entry.path,
+                lfs: entry.lfs.map { TreeEntryJSON.LFS(oid: $0.pointer.oid.hex, size: $0.pointer.size, pointerSize: $0.pointerSize) })
+        }
+        var response = JSONBody.response(object: Array(page))
+        if let next = pagination.nextLink(total: entries.count, request: request, baseURL: baseURL) {
+            response.headers[.link] = next
+        }
+        return response
+    }
+}
+
+/// A JSON value of mixed type, for responses whose set of keys depends on the request.
+enum JSONValue: Encodable {
+    case string(String)
+    case bool(Bool)
+    case encodable(any Encodable)
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .encodable(let value):
+            try value.encode(to: encoder)
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
@@ -128,6 +129,13 @@ class HubProcess:
             database.close()
         leftovers = list((self.data_dir / "tmp").iterdir()) if (self.data_dir / "tmp").exists() else []
         assert leftovers == [], f"left in data/tmp: {leftovers}"
+        for stored in (self.data_dir / "lfs" / "objects").glob("*/*/*"):
+            digest = hashlib.sha256()
+            with open(stored, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            assert digest.hexdigest() == stored.name, f"{stored} does not hash to its name"
+            assert stored.parent.name == stored.name[2:4] and stored.parent.parent.name == stored.name[:2]
 
 
 def _decode(raw: bytes):

@@ -1,0 +1,275 @@
+"""Git LFS against modelhub with the real git-lfs, curl and huggingface_hub."""
+
+import hashlib
+import json
+import os
+import subprocess
+
+import pytest
+from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
+
+from hubprocess import HubProcess
+
+LFS = "application/vnd.git-lfs+json"
+
+
+@pytest.fixture
+def lfs_git(git):
+    git("lfs", "install", "--skip-repo")
+    return git
+
+
+def push_weights(hub, git, token, repo, tmp_path, size=30 * 1024 * 1024, name="model.safetensors"):
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote(repo, "alice", token), str(work))
+    content = os.urandom(size)
+    (work / name).write_bytes(content)
+    git("add", name, cwd=work)
+    git("commit", "-q", "-m", "weights", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    return work, content
+
+
+def batch(hub, repo, body, token=None, auth="bearer"):
+    headers = ["-H", f"Content-Type: {LFS}", "-H", f"Accept: {LFS}"]
+    if token and auth == "bearer":
+        headers += ["-H", f"Authorization: Bearer {token}"]
+    elif token:
+        headers += ["-u", f"alice:{token}"]
+    out = subprocess.run(
+        ["curl", "-s", "-i", "-X", "POST", *headers, "--data-binary", json.dumps(body),
+         f"{hub.url}/{repo}.git/info/lfs/objects/batch"], capture_output=True, text=True).stdout
+    head, _, payload = out.partition("\n\n")  # text mode turned CRLF into LF
+    status = int(head.split()[1])
+    return status, head, json.loads(payload) if payload.strip() else None
+
+
+def test_lfs_push_then_clone_smudges_the_same_bytes(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "weights")
+    work, content = push_weights(hub, lfs_git, alice, "alice/weights", tmp_path)
+    assert "model.safetensors" in lfs_git("lfs", "ls-files", cwd=work).stdout
+    clone = tmp_path / "clone"
+    lfs_git("clone", "-q", hub.remote("alice/weights"), str(clone))
+    assert (clone / "model.safetensors").read_bytes() == content
+    # git stores the pointer; the object is stored once, under its SHA-256.
+    oid = hashlib.sha256(content).hexdigest()
+    assert (hub.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid).stat().st_size == len(content)
+
+
+def test_skip_smudge_clone_then_lfs_pull(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "weights")
+    _, content = push_weights(hub, lfs_git, alice, "alice/weights", tmp_path, size=3 * 1024 * 1024)
+    clone = tmp_path / "lazy"
+    lfs_git("clone", "-q", hub.remote("alice/weights"), str(clone), env={"GIT_LFS_SKIP_SMUDGE": "1"})
+    assert (clone / "model.safetensors").read_text().startswith("version https://git-lfs.github.com/spec/v1")
+    lfs_git("lfs", "pull", cwd=clone)
+    assert (clone / "model.safetensors").read_bytes() == content
+
+
+def test_private_repo_lfs_needs_credentials(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "secret", visibility="private")
+    _, content = push_weights(hub, lfs_git, alice, "alice/secret", tmp_path, size=1024 * 1024)
+    oid = hashlib.sha256(content).hexdigest()
+    status, head, _ = batch(hub, "alice/secret", {"operation": "download", "objects": [{"oid": oid, "size": len(content)}]})
+    assert status == 401 and "LFS-Authenticate: Basic" in head
+    stranger = hub.create_user("stranger")
+    status, _, body = batch(hub, "alice/secret", {"operation": "download", "objects": [{"oid": oid, "size": len(content)}]},
+                            token=stranger)
+    assert status == 404 and body["message"] == "Repository not found"
+    clone = tmp_path / "owner"
+    lfs_git("clone", "-q", hub.remote("alice/secret", "alice", alice), str(clone))
+    assert (clone / "model.safetensors").read_bytes() == content
+
+
+def test_objects_of_one_repo_are_not_readable_through_another(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "secret", visibility="private")
+    _, content = push_weights(hub, lfs_git, alice, "alice/secret", tmp_path, size=1024 * 1024)
+    oid = hashlib.sha256(content).hexdigest()
+    mallory = hub.create_user("mallory")
+    hub.create_repo(mallory, "copycat")
+    # Knowing the oid is not enough: the download batch says the object does not exist here...
+    status, _, body = batch(hub, "mallory/copycat", {"operation": "download", "objects": [{"oid": oid, "size": len(content)}]},
+                            token=mallory)
+    assert status == 200 and body["objects"][0]["error"]["code"] == 404
+    # ...and an upload batch asks for the bytes (proof of possession) instead of binding it.
+    status, _, body = batch(hub, "mallory/copycat", {"operation": "upload", "objects": [{"oid": oid, "size": len(content)}]},
+                            token=mallory)
+    assert status == 200 and "upload" in body["objects"][0]["actions"]
+    # Alice, who can read it, gets it bound without re-sending.
+    hub.create_repo(alice, "public-copy")
+    status, _, body = batch(hub, "alice/public-copy", {"operation": "upload", "objects": [{"oid": oid, "size": len(content)}]},
+                            token=alice)
+    assert status == 200 and "actions" not in body["objects"][0]
+
+
+def test_large_non_lfs_file_is_rejected_with_the_message(hub, git, alice, tmp_path):
+    hub.create_repo(alice, "big")
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote("alice/big", "alice", alice), str(work))
+    (work / "data.raw").write_bytes(os.urandom(11 * 1024 * 1024))
+    git("add", "data.raw", cwd=work)
+    git("commit", "-q", "-m", "big", cwd=work)
+    push = git("push", "origin", "main", cwd=work, check=False)
+    assert push.returncode != 0
+    assert "data.raw is larger than 10 MiB" in push.stderr and "git lfs track" in push.stderr
+
+
+def test_pointer_to_missing_object_is_rejected(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "dangling")
+    work = tmp_path / "work"
+    lfs_git("clone", "-q", hub.remote("alice/dangling", "alice", alice), str(work))
+    before = lfs_git.head(work)
+    fake = hashlib.sha256(b"never uploaded").hexdigest()
+    (work / "ghost.bin").write_text(f"version https://git-lfs.github.com/spec/v1\noid sha256:{fake}\nsize 14\n")
+    lfs_git("add", "ghost.bin", cwd=work)
+    lfs_git("commit", "-q", "-m", "ghost", cwd=work)
+    push = lfs_git("push", "--no-verify", "origin", "main", cwd=work, check=False)
+    assert push.returncode != 0
+    assert "ghost.bin is a Git LFS pointer" in push.stderr and "never uploaded" in push.stderr
+    assert lfs_git("ls-remote", hub.remote("alice/dangling"), "refs/heads/main").stdout.split()[0] == before
+
+
+def test_lfs_lock_and_unlock(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "locked")
+    work, _ = push_weights(hub, lfs_git, alice, "alice/locked", tmp_path, size=1024)
+    assert "Locked model.safetensors" in lfs_git("lfs", "lock", "model.safetensors", cwd=work).stdout
+    assert "model.safetensors\talice" in lfs_git("lfs", "locks", cwd=work).stdout
+    again = lfs_git("lfs", "lock", "model.safetensors", cwd=work, check=False)
+    assert again.returncode != 0
+    # Pushing a locked file that is ours goes through; git-lfs verified the locks first.
+    (work / "model.safetensors").write_bytes(b"new weights")
+    lfs_git("commit", "-q", "-am", "update", cwd=work)
+    lfs_git("push", "-q", "origin", "main", cwd=work)
+    assert "Unlocked model.safetensors" in lfs_git("lfs", "unlock", "model.safetensors", cwd=work).stdout
+    assert lfs_git("lfs", "locks", cwd=work).stdout.strip() == ""
+
+
+def test_hf_hub_download_and_snapshot_download_of_a_git_pushed_repo(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "weights")
+    work, content = push_weights(hub, lfs_git, alice, "alice/weights", tmp_path, size=5 * 1024 * 1024)
+    (work / "config.json").write_text('{"layers": 2}\n')
+    lfs_git("add", "config.json", cwd=work)
+    lfs_git("commit", "-q", "-m", "config", cwd=work)
+    lfs_git("push", "-q", "origin", "main", cwd=work)
+    head = lfs_git.head(work)
+
+    cache = tmp_path / "cache"
+    path = hf_hub_download("alice/weights", "model.safetensors", endpoint=hub.url, cache_dir=cache)
+    assert open(path, "rb").read() == content
+    assert f"/snapshots/{head}/" in path
+    short = hf_hub_download("alice/weights", "config.json", revision=head[:7], endpoint=hub.url, cache_dir=cache)
+    assert open(short).read() == '{"layers": 2}\n'
+
+    folder = snapshot_download("alice/weights", endpoint=hub.url, cache_dir=tmp_path / "snapshot")
+    assert open(os.path.join(folder, "model.safetensors"), "rb").read() == content
+    assert sorted(os.listdir(folder)) == [".gitattributes", "config.json", "model.safetensors"]
+
+    with pytest.raises(EntryNotFoundError):
+        hf_hub_download("alice/weights", "missing.bin", endpoint=hub.url, cache_dir=cache)
+    with pytest.raises(RevisionNotFoundError):
+        hf_hub_download("alice/weights", "config.json", revision="no-such-branch", endpoint=hub.url, cache_dir=cache)
+    with pytest.raises(RepositoryNotFoundError):
+        hf_hub_download("alice/nothing", "config.json", endpoint=hub.url, cache_dir=cache)
+    info = HfApi(endpoint=hub.url).model_info("alice/weights", files_metadata=True)
+    lfs_sibling = next(s for s in info.siblings if s.rfilename == "model.safetensors")
+    assert info.sha == head and lfs_sibling.lfs.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_resolve_headers_ranges_and_curl_resume(hub, lfs_git, alice, tmp_path):
+    hub.create_repo(alice, "weights")
+    _, content = push_weights(hub, lfs_git, alice, "alice/weights", tmp_path, size=4 * 1024 * 1024)
+    url = f"{hub.url}/alice/weights/resolve/main/model.safetensors"
+    head = subprocess.run(["curl", "-s", "-I", url], capture_output=True, text=True).stdout.lower()
+    sha = hashlib.sha256(content).hexdigest()
+    assert f'x-linked-etag: "{sha}"' in head and f"x-linked-size: {len(content)}" in head
+    assert f"content-length: {len(content)}" in head and "x-repo-commit: " in head and "x-xet" not in head
+
+    # curl -C - resumes a partial download with a Range request.
+    partial = tmp_path / "partial.bin"
+    partial.write_bytes(content[: 1024 * 1024 + 7])
+    subprocess.run(["curl", "-s", "-f", "-C", "-", "-o", str(partial), url], check=True)
+    assert partial.read_bytes() == content
+
+    def fetch(*args):
+        return subprocess.run(["curl", "-s", "-o", "-", "-w", "\n%{http_code}", *args, url], capture_output=True).stdout
+
+    out = fetch("-H", "Range: bytes=-10")
+    assert out[:-4] == content[-10:] and out.endswith(b"206")
+    out = fetch("-H", f"Range: bytes={len(content)}-")
+    assert out.endswith(b"416")
+    out = fetch("-H", f'If-None-Match: "{sha}"')
+    assert out.endswith(b"304")
+    raw = subprocess.run(["curl", "-s", f"{hub.url}/alice/weights/raw/main/model.safetensors"],
+                         capture_output=True, text=True).stdout
+    assert raw == f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha}\nsize {len(content)}\n"
+
+
+def test_xet_token_endpoints_tell_the_user_what_to_do(hub, alice):
+    hub.create_repo(alice, "m")
+    for token in ("xet-read-token", "xet-write-token"):
+        status, headers, body = hub.api("GET", f"/api/models/alice/m/{token}/main", alice)
+        assert status == 404 and "HF_HUB_DISABLE_XET=1" in headers["X-Error-Message"]
+        assert not any(name.lower().startswith("x-xet") for name in headers)
+
+
+@pytest.mark.parametrize("objects, code", [
+    ([{"oid": "abc", "size": 1}], 422),
+    ([{"oid": "../../../../etc/passwd" + "0" * 42, "size": 1}], 422),
+    ([{"oid": "A" * 64, "size": 1}], 422),
+    ([{"oid": "a" * 64, "size": -1}], 422),
+])
+def test_batch_refuses_bad_objects_one_by_one(hub, alice, objects, code):
+    hub.create_repo(alice, "m")
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": objects}, token=alice)
+    assert status == 200
+    assert body["objects"][0]["error"]["code"] == code
+    assert "actions" not in body["objects"][0]
+
+
+def test_batch_refuses_other_hash_algorithms_and_unknown_operations(hub, alice):
+    hub.create_repo(alice, "m")
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "hash_algo": "sha512",
+                                             "objects": [{"oid": "a" * 64, "size": 1}]}, token=alice)
+    assert status == 200 and body["objects"][0]["error"]["code"] == 409
+    status, _, body = batch(hub, "alice/m", {"operation": "delete", "objects": []}, token=alice)
+    assert status == 422 and "Unknown operation" in body["message"]
+    status, _, body = batch(hub, "alice/m", {"operation": "upload"}, token=alice)
+    assert status == 422
+
+
+def test_upload_with_wrong_bytes_keeps_nothing(hub, alice):
+    hub.create_repo(alice, "m")
+    good = os.urandom(4096)
+    oid = hashlib.sha256(good).hexdigest()
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": oid, "size": len(good)}]}, token=alice)
+    href = body["objects"][0]["actions"]["upload"]["href"]
+
+    def put(data, url=href):
+        return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "--data-binary", "@-",
+                               "-H", "Content-Type: application/octet-stream", url],
+                              input=data, capture_output=True).stdout.decode()
+
+    assert put(os.urandom(4096)) == "422"          # wrong hash
+    assert put(good[:100]) == "422"                # wrong size
+    assert put(good + b"x") == "422"               # too long
+    assert put(good, href.replace("grant=", "grant=x")) == "403"  # tampered grant
+    assert put(good, href.split("?")[0]) == "403"  # no grant
+    assert list((hub.data_dir / "lfs").glob("objects/*/*/*")) == []
+    assert put(good) == "200"
+    verify = body["objects"][0]["actions"]["verify"]["href"]
+    result = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", f"Content-Type: {LFS}",
+                             "-d", json.dumps({"oid": oid, "size": len(good)}), verify], capture_output=True, text=True)
+    assert result.stdout == "200"
+    # Now bound: a second upload batch needs no transfer.
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": oid, "size": len(good)}]}, token=alice)
+    assert "actions" not in body["objects"][0]
+
+
+def test_anonymous_upload_batch_is_challenged_and_readers_are_forbidden(hub, alice):
+    hub.create_repo(alice, "m")
+    status, head, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}]})
+    assert status == 401 and "LFS-Authenticate" in head and "message" in body
+    bob = hub.create_user("bob")
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}]}, token=bob)
+    assert status == 403

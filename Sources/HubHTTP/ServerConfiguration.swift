@@ -16,13 +16,15 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     public var publicURL: String?
     /// Files larger than this (in bytes) must be pushed with Git LFS.
     public var maxGitFileSize: Int = 10 * 1024 * 1024
+    /// The largest Git LFS object accepted, in bytes (the public hub's limit: 500 GB).
+    public var maxLFSObjectSize: Int64 = 500_000_000_000
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String = "info"
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, dataDir, publicURL, maxGitFileSize, logLevel
+        case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, logLevel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,6 +35,8 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         dataDir = try container.decodeIfPresent(String.self, forKey: .dataDir) ?? defaults.dataDir
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
         maxGitFileSize = try container.decodeIfPresent(Int.self, forKey: .maxGitFileSize) ?? defaults.maxGitFileSize
+        maxLFSObjectSize =
+            try container.decodeIfPresent(Int64.self, forKey: .maxLFSObjectSize) ?? defaults.maxLFSObjectSize
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
     }
 
@@ -69,6 +73,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         if let value = environment["MODELHUB_MAX_GIT_FILE_SIZE"] {
             maxGitFileSize = try Self.integer(value, name: "MODELHUB_MAX_GIT_FILE_SIZE")
         }
+        if let value = environment["MODELHUB_MAX_LFS_OBJECT_SIZE"] {
+            maxLFSObjectSize = Int64(try Self.integer(value, name: "MODELHUB_MAX_LFS_OBJECT_SIZE"))
+        }
         if let value = environment["MODELHUB_LOG_LEVEL"] { logLevel = value }
     }
 
@@ -78,6 +85,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         guard !host.isEmpty else { throw ConfigurationError("host cannot be empty") }
         guard !dataDir.isEmpty else { throw ConfigurationError("dataDir cannot be empty") }
         guard maxGitFileSize > 0 else { throw ConfigurationError("maxGitFileSize must be positive") }
+        guard maxLFSObjectSize > 0 else { throw ConfigurationError("maxLFSObjectSize must be positive") }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")

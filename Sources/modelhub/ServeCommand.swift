@@ -25,7 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             hub = try Hub(
                 serving: URL(fileURLWithPath: configuration.dataDir),
-                pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize))
+                pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize),
+                maxObjectSize: configuration.maxLFSObjectSize)
         } catch let error as HubError {
             throw fail(error)
         }

@@ -273,3 +273,18 @@ def test_anonymous_upload_batch_is_challenged_and_readers_are_forbidden(hub, ali
     bob = hub.create_user("bob")
     status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}]}, token=bob)
     assert status == 403
+
+
+def test_maximum_object_size_is_configurable(tmp_path):
+    hub = HubProcess(tmp_path, env={"MODELHUB_MAX_LFS_OBJECT_SIZE": "1000"}).start()
+    try:
+        token = hub.create_user("alice")
+        hub.create_repo(token, "m")
+        status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [
+            {"oid": "a" * 64, "size": 1001}, {"oid": "b" * 64, "size": 1000}]}, token=token)
+        assert status == 200
+        assert body["objects"][0]["error"]["code"] == 422 and "maximum" in body["objects"][0]["error"]["message"]
+        assert "upload" in body["objects"][1]["actions"]
+    finally:
+        assert hub.stop() == 0
+    hub.check_invariants()

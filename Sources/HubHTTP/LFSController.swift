@@ -22,6 +22,12 @@ struct LFSController {
             router.put(RouterPath(base + "/objects/:oid")) { request, context in
                 try await Self.handle(context) { try await upload(request, context: context, kind: kind) }
             }
+            router.put(RouterPath(base + "/objects/:oid/parts/:number")) { request, context in
+                try await Self.handle(context) { try await uploadPart(request, context: context, kind: kind) }
+            }
+            router.post(RouterPath(base + "/objects/:oid")) { request, context in
+                try await Self.handle(context) { try await completeMultipart(request, context: context, kind: kind) }
+            }
             router.get(RouterPath(base + "/objects/:oid")) { request, context in
                 try await Self.handle(context) { try await download(request, context: context, kind: kind) }
             }
@@ -47,7 +53,14 @@ struct LFSController {
 
     struct Action: Encodable {
         let href: String
+        let header: [String: String]?
         let expires_in: Int
+
+        init(href: String, header: [String: String]? = nil, expires_in: Int) {
+            self.href = href
+            self.header = header
+            self.expires_in = expires_in
+        }
     }
 
     struct ObjectError: Encodable {
@@ -78,11 +91,13 @@ struct LFSController {
         guard body.objects.count <= Self.maxObjectsPerBatch else {
             throw LFSRequestTooLarge(message: "At most \(Self.maxObjectsPerBatch) objects per batch request")
         }
-        if let transfers = body.transfers, !transfers.isEmpty, !transfers.contains("basic") {
-            throw HubError.badRequest("Only the basic transfer adapter is served")
+        if let transfers = body.transfers, !transfers.isEmpty, !transfers.contains("basic"), !transfers.contains("multipart") {
+            throw HubError.badRequest("Only the basic and multipart transfer adapters are served")
         }
+        let multipartOffered = body.transfers?.contains("multipart") ?? false
         let results = try await lfs.batch(
-            operation, objects: body.objects, hashAlgorithm: body.hash_algo, repo: id, caller: try context.caller())
+            operation, objects: body.objects, hashAlgorithm: body.hash_algo, multipartOffered: multipartOffered, repo: id,
+            caller: try context.caller())
         let lfsBase = baseURL.url(for: request) + "/" + id.webPath + ".git/info/lfs"
         let expiresIn = Int(lfs.grantLifetime)
         let objects = results.map { result -> ObjectResult in
@@ -92,6 +107,20 @@ struct LFSController {
                     oid: oid.hex, size: size, authenticated: true,
                     actions: [
                         "upload": Action(href: "\(lfsBase)/objects/\(oid.hex)?grant=\(uploadGrant)", expires_in: expiresIn),
+                        "verify": Action(href: "\(lfsBase)/verify?grant=\(verifyGrant)", expires_in: expiresIn),
+                    ], error: nil)
+            case .multipartUpload(let oid, let size, let chunkSize, let partCount, let uploadGrant, let verifyGrant):
+                // huggingface_hub's multipart: the header holds chunk_size and one URL per part;
+                // the href receives the completion.
+                var header = ["chunk_size": String(chunkSize)]
+                for number in 1...max(partCount, 1) {
+                    header[String(number)] = "\(lfsBase)/objects/\(oid.hex)/parts/\(number)?grant=\(uploadGrant)"
+                }
+                return ObjectResult(
+                    oid: oid.hex, size: size, authenticated: true,
+                    actions: [
+                        "upload": Action(
+                            href: "\(lfsBase)/objects/\(oid.hex)?grant=\(uploadGrant)", header: header, expires_in: expiresIn),
                         "verify": Action(href: "\(lfsBase)/verify?grant=\(verifyGrant)", expires_in: expiresIn),
                     ], error: nil)
             case .download(let oid, let size, let grant):
@@ -106,7 +135,8 @@ struct LFSController {
                     oid: oid, size: size, authenticated: nil, actions: nil, error: ObjectError(code: code, message: message))
             }
         }
-        return Self.json(BatchResponse(transfer: "basic", objects: objects, hash_algo: "sha256"))
+        let usesMultipart = results.contains { if case .multipartUpload = $0 { true } else { false } }
+        return Self.json(BatchResponse(transfer: usesMultipart ? "multipart" : "basic", objects: objects, hash_algo: "sha256"))
     }
 
     // MARK: Transfers
@@ -130,6 +160,37 @@ struct LFSController {
         ]
         return BlobResponse.make(
             lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: &headers)
+    }
+
+    func uploadPart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try Self.repoID(context: context, kind: kind)
+        guard let number = context.parameters.get("number").flatMap({ Int($0) }) else {
+            throw HubError.badRequest("A part number is expected")
+        }
+        let sha = try await lfs.uploadPart(
+            repo: id, oid: context.parameters.get("oid")?.removingPercentEncoding ?? "", number: number,
+            grant: request.uri.queryParameters.get("grant"), body: request.body)
+        return Response(status: .ok, headers: [.eTag: "\"\(sha)\""])
+    }
+
+    struct CompletionRequest: Decodable {
+        struct Part: Decodable {
+            let partNumber: Int
+            let etag: String
+        }
+        let oid: String
+        let parts: [Part]
+    }
+
+    func completeMultipart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try Self.repoID(context: context, kind: kind)
+        let oid = context.parameters.get("oid")?.removingPercentEncoding ?? ""
+        let body = try await Self.decode(CompletionRequest.self, from: request)
+        guard body.oid == oid else { throw HubError.badRequest("The completion names another object") }
+        try await lfs.completeMultipart(
+            repo: id, oid: oid, grant: request.uri.queryParameters.get("grant"),
+            parts: body.parts.map { ($0.partNumber, $0.etag) })
+        return Self.json(["message": "ok"])
     }
 
     struct VerifyRequest: Decodable {

@@ -18,13 +18,16 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     public var maxGitFileSize: Int = 10 * 1024 * 1024
     /// The largest Git LFS object accepted, in bytes (the public hub's limit: 500 GB).
     public var maxLFSObjectSize: Int64 = 500_000_000_000
+    /// LFS objects larger than this are uploaded in parts of this size by clients that offer the
+    /// multipart transfer (huggingface_hub).
+    public var lfsMultipartChunkSize: Int64 = 64 << 20
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String = "info"
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, logLevel
+        case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,6 +40,8 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         maxGitFileSize = try container.decodeIfPresent(Int.self, forKey: .maxGitFileSize) ?? defaults.maxGitFileSize
         maxLFSObjectSize =
             try container.decodeIfPresent(Int64.self, forKey: .maxLFSObjectSize) ?? defaults.maxLFSObjectSize
+        lfsMultipartChunkSize =
+            try container.decodeIfPresent(Int64.self, forKey: .lfsMultipartChunkSize) ?? defaults.lfsMultipartChunkSize
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
     }
 
@@ -76,6 +81,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         if let value = environment["MODELHUB_MAX_LFS_OBJECT_SIZE"] {
             maxLFSObjectSize = Int64(try Self.integer(value, name: "MODELHUB_MAX_LFS_OBJECT_SIZE"))
         }
+        if let value = environment["MODELHUB_LFS_MULTIPART_CHUNK_SIZE"] {
+            lfsMultipartChunkSize = Int64(try Self.integer(value, name: "MODELHUB_LFS_MULTIPART_CHUNK_SIZE"))
+        }
         if let value = environment["MODELHUB_LOG_LEVEL"] { logLevel = value }
     }
 
@@ -86,6 +94,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         guard !dataDir.isEmpty else { throw ConfigurationError("dataDir cannot be empty") }
         guard maxGitFileSize > 0 else { throw ConfigurationError("maxGitFileSize must be positive") }
         guard maxLFSObjectSize > 0 else { throw ConfigurationError("maxLFSObjectSize must be positive") }
+        guard lfsMultipartChunkSize >= 1 << 20 else {
+            throw ConfigurationError("lfsMultipartChunkSize must be at least 1048576 (1 MiB)")
+        }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")

@@ -27,17 +27,27 @@ public final class Hub: Sendable {
     public static let defaultMaxObjectSize: Int64 = 500_000_000_000
 
     /// Opens the data folder for the admin commands and the push hook: accounts and the index, no serving.
+    /// Objects larger than this are uploaded in parts of this size (multipart transfer).
+    public static let defaultMultipartChunkSize: Int64 = 64 << 20
+
     public convenience init(dataDirectory: URL) throws {
-        try self.init(dataDirectory: dataDirectory, pushPolicy: nil, maxObjectSize: Self.defaultMaxObjectSize)
+        try self.init(
+            dataDirectory: dataDirectory, pushPolicy: nil, maxObjectSize: Self.defaultMaxObjectSize,
+            multipartChunkSize: Self.defaultMultipartChunkSize)
     }
 
     /// Opens the data folder for serving: clears `tmp/` of crashed writes and installs the
     /// pre-receive hook that runs `policy.executable hook pre-receive`.
-    public convenience init(serving dataDirectory: URL, pushPolicy: PushHook, maxObjectSize: Int64 = defaultMaxObjectSize) throws {
-        try self.init(dataDirectory: dataDirectory, pushPolicy: pushPolicy, maxObjectSize: maxObjectSize)
+    public convenience init(
+        serving dataDirectory: URL, pushPolicy: PushHook, maxObjectSize: Int64 = defaultMaxObjectSize,
+        multipartChunkSize: Int64 = defaultMultipartChunkSize
+    ) throws {
+        try self.init(
+            dataDirectory: dataDirectory, pushPolicy: pushPolicy, maxObjectSize: maxObjectSize,
+            multipartChunkSize: multipartChunkSize)
     }
 
-    private init(dataDirectory: URL, pushPolicy: PushHook?, maxObjectSize: Int64) throws {
+    private init(dataDirectory: URL, pushPolicy: PushHook?, maxObjectSize: Int64, multipartChunkSize: Int64) throws {
         // Absolute: git runs the hook (which is handed this path) inside each repository.
         let dataDirectory = dataDirectory.absoluteURL.standardizedFileURL
         self.dataDirectory = dataDirectory
@@ -60,7 +70,7 @@ public final class Hub: Sendable {
         lfs = LFSService(
             repos: repos, store: SQLiteLFSStore(database: database), blobs: LocalBlobStore(dataDirectory: dataDirectory),
             signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
-            maxObjectSize: maxObjectSize)
+            maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
         files = FileService(repos: repos, lfs: lfs)
     }
 

@@ -20,6 +20,9 @@ public struct LFSObjectRequest: Sendable, Decodable {
 public enum LFSBatchResult: Sendable {
     /// Send the bytes with the upload grant, then confirm with the verify grant.
     case upload(oid: LFSObjectID, size: Int64, uploadGrant: String, verifyGrant: String)
+    /// Send the bytes in `partCount` parts of `chunkSize` (the last one shorter), each to its own
+    /// URL, then complete with one request; all authorised by the upload grant.
+    case multipartUpload(oid: LFSObjectID, size: Int64, chunkSize: Int64, partCount: Int, uploadGrant: String, verifyGrant: String)
     /// Fetch the bytes with the grant.
     case download(oid: LFSObjectID, size: Int64, grant: String)
     /// Already stored for this repository: nothing to transfer.
@@ -40,13 +43,17 @@ public struct LFSService: Sendable {
     let blobs: any BlobStore
     let signer: TransferSigner
     let maxObjectSize: Int64
+    /// Objects larger than this are uploaded in parts of this size, when the client offers the
+    /// `multipart` transfer (huggingface_hub does).
+    let multipartChunkSize: Int64
     /// How long the URLs of a batch answer stay valid.
     public let grantLifetime: TimeInterval = 3600
 
     // MARK: Batch
 
     public func batch(
-        _ operation: LFSOperation, objects: [LFSObjectRequest], hashAlgorithm: String?, repo id: RepoID, caller: Caller?
+        _ operation: LFSOperation, objects: [LFSObjectRequest], hashAlgorithm: String?, multipartOffered: Bool = false,
+        repo id: RepoID, caller: Caller?
     ) async throws -> [LFSBatchResult] {
         let repo: RepoInfo
         switch operation {
@@ -104,6 +111,11 @@ public struct LFSService: Sendable {
                     // The uploader can already read these bytes: no need to prove possession.
                     try await store.bind(object.oid, size: object.size, toRepo: repo.rowID)
                     results[object.index] = .present(oid: object.oid, size: object.size)
+                } else if multipartOffered, object.size > multipartChunkSize {
+                    let parts = Int((object.size + multipartChunkSize - 1) / multipartChunkSize)
+                    results[object.index] = .multipartUpload(
+                        oid: object.oid, size: object.size, chunkSize: multipartChunkSize, partCount: parts,
+                        uploadGrant: grant(.upload), verifyGrant: grant(.verify))
                 } else {
                     results[object.index] = .upload(
                         oid: object.oid, size: object.size, uploadGrant: grant(.upload), verifyGrant: grant(.verify))
@@ -119,10 +131,7 @@ public struct LFSService: Sendable {
     public func upload<Body: AsyncSequence>(
         repo id: RepoID, oid text: String, grant token: String?, declaredLength: Int64?, body: Body
     ) async throws where Body.Element == ByteBuffer {
-        let oid = try LFSObjectID(text)
-        guard let token, let grant = signer.verify(token), grant.allows(.upload, on: id, oid: oid, now: Date()) else {
-            throw HubError.forbidden("This upload URL is not valid for this object, or it has expired")
-        }
+        let (oid, grant) = try uploadGrant(token, repo: id, oid: text)
         guard let repo = try await repos.store.find(id) else { throw HubError.repoNotFound }
         if let declaredLength, declaredLength != grant.size {
             throw HubError.badRequest("Content-Length \(declaredLength) does not match the object size \(grant.size)")

@@ -13,6 +13,18 @@ public protocol BlobStore: Sendable {
     func store<Body: AsyncSequence>(_ body: Body, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome
     where Body.Element == ByteBuffer
 
+    /// Stores one part of a multipart upload (`upload` names the upload, `number` counts from 1),
+    /// refusing more than `maxSize` bytes. Returns the part's SHA-256 (its ETag). Sending a part
+    /// again replaces it.
+    func storePart<Body: AsyncSequence>(_ body: Body, upload: String, number: Int, maxSize: Int64) async throws -> String
+    where Body.Element == ByteBuffer
+
+    /// The SHA-256 and size of each stored part of `upload`, by part number.
+    func parts(of upload: String) async throws -> [Int: (sha256: String, size: Int64)]
+
+    /// Joins parts `1...count` of `upload` into `oid`, checked like `store`, then drops the parts.
+    func completeParts(of upload: String, count: Int, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome
+
     /// Streams `range` (all of it when nil) of a stored object to `consume`, in chunks.
     func read(
         _ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void

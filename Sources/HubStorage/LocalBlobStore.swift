@@ -12,8 +12,12 @@ public struct LocalBlobStore: BlobStore {
     let temporaryDirectory: URL
     static let readChunkSize: Int64 = 1 << 20
 
+    /// Parts of multipart uploads in progress, one folder per upload.
+    let partsDirectory: URL
+
     public init(dataDirectory: URL) {
         objectsDirectory = dataDirectory.appendingPathComponent("lfs/objects")
+        partsDirectory = dataDirectory.appendingPathComponent("lfs/incoming")
         temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
     }
 
@@ -31,6 +35,22 @@ public struct LocalBlobStore: BlobStore {
 
     public func store<Body: AsyncSequence>(_ body: Body, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome
     where Body.Element == ByteBuffer {
+        let temporary = try await writeSynced(body, maxSize: size) { digest, received in
+            guard received == size else {
+                throw BlobMismatch("\(received) bytes were sent, the object has \(size)")
+            }
+            guard digest == oid.hex else {
+                throw BlobMismatch("the content's SHA-256 is \(digest), not \(oid.hex)")
+            }
+        }
+        return try await install(temporary, as: oid)
+    }
+
+    /// Writes `body` to a new file in `tmp/` while hashing it, lets `check` refuse the result
+    /// (by SHA-256 and size), syncs it, and returns its path; on any failure nothing is left.
+    private func writeSynced<Body: AsyncSequence>(
+        _ body: Body, maxSize: Int64, check: (_ sha256: String, _ size: Int64) throws -> Void
+    ) async throws -> FilePath where Body.Element == ByteBuffer {
         try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
         let temporary = FilePath(temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString)").path)
         var hasher = SHA256()
@@ -42,26 +62,30 @@ public struct LocalBlobStore: BlobStore {
                 try await handle.withBufferedWriter(capacity: .mebibytes(1)) { writer in
                     for try await buffer in body {
                         received += Int64(buffer.readableBytes)
-                        guard received <= size else {
-                            throw BlobMismatch("more than the declared \(size) bytes were sent")
+                        guard received <= maxSize else {
+                            throw BlobMismatch("more than the expected \(maxSize) bytes were sent")
                         }
                         buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                         try await writer.write(contentsOf: buffer)
                     }
                 }
-                guard received == size else {
-                    throw BlobMismatch("\(received) bytes were sent, the object has \(size)")
-                }
-                let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-                guard digest == oid.hex else {
-                    throw BlobMismatch("the content's SHA-256 is \(digest), not \(oid.hex)")
-                }
+                try check(Self.hex(hasher.finalize()), received)
                 try await handle.synchronize()
             }
         } catch {
             _ = try? await FileSystem.shared.removeItem(at: temporary)
             throw error
         }
+        return temporary
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Renames a checked temporary file into its content address (or drops it when that object
+    /// is already stored).
+    private func install(_ temporary: FilePath, as oid: LFSObjectID) async throws -> BlobStoreOutcome {
         let destination = URL(fileURLWithPath: path(of: oid))
         if FileManager.default.fileExists(atPath: destination.path) {
             _ = try? await FileSystem.shared.removeItem(at: temporary)
@@ -74,6 +98,68 @@ public struct LocalBlobStore: BlobStore {
             throw error
         }
         return .stored
+    }
+
+    // MARK: Multipart
+
+    func partFolder(_ upload: String) -> URL {
+        partsDirectory.appendingPathComponent(upload)
+    }
+
+    /// A part file is named `<number>.<sha256>`: the name records the ETag, checked at completion.
+    public func storePart<Body: AsyncSequence>(_ body: Body, upload: String, number: Int, maxSize: Int64) async throws -> String
+    where Body.Element == ByteBuffer {
+        var sha = ""
+        let temporary = try await writeSynced(body, maxSize: maxSize) { digest, _ in sha = digest }
+        let folder = partFolder(upload)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for stale in try FileManager.default.contentsOfDirectory(atPath: folder.path) where stale.hasPrefix("\(number).") {
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(stale))
+            }
+            try DurableFiles.rename(URL(fileURLWithPath: temporary.string), to: folder.appendingPathComponent("\(number).\(sha)"))
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: temporary)
+            throw error
+        }
+        return sha
+    }
+
+    public func parts(of upload: String) async throws -> [Int: (sha256: String, size: Int64)] {
+        let folder = partFolder(upload)
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [:] }
+        var parts: [Int: (String, Int64)] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            let pieces = name.split(separator: ".")
+            guard pieces.count == 2, let number = Int(pieces[0]) else { continue }
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+            parts[number] = (String(pieces[1]), (attributes[.size] as? NSNumber)?.int64Value ?? -1)
+        }
+        return parts
+    }
+
+    public func completeParts(of upload: String, count: Int, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome {
+        let stored = try await parts(of: upload)
+        let folder = partFolder(upload)
+        var files: [FilePath] = []
+        for number in 1...max(count, 1) {
+            guard let part = stored[number] else { throw BlobMismatch("part \(number) was never uploaded") }
+            files.append(FilePath(folder.appendingPathComponent("\(number).\(part.sha256)").path))
+        }
+        let total = (1...max(count, 1)).reduce(Int64(0)) { $0 + (stored[$1]?.size ?? 0) }
+        guard total == size else { throw BlobMismatch("the parts hold \(total) bytes, the object has \(size)") }
+        let joined = PartsSequence(files: files)
+        let temporary = try await writeSynced(joined, maxSize: size) { digest, received in
+            guard received == size else {
+                throw BlobMismatch("the parts hold \(received) bytes, the object has \(size)")
+            }
+            guard digest == oid.hex else {
+                throw BlobMismatch("the parts' SHA-256 is \(digest), not \(oid.hex)")
+            }
+        }
+        let outcome = try await install(temporary, as: oid)
+        try? FileManager.default.removeItem(at: folder)
+        return outcome
     }
 
     public func read(
@@ -90,5 +176,38 @@ public struct LocalBlobStore: BlobStore {
                 try await consume(chunk)
             }
         }
+    }
+}
+
+/// The bytes of several files, one after the other, read in 1 MiB chunks.
+struct PartsSequence: AsyncSequence {
+    typealias Element = ByteBuffer
+    let files: [FilePath]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var remaining: [FilePath]
+        var handle: ReadFileHandle?
+        var offset: Int64 = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            while true {
+                if handle == nil {
+                    guard !remaining.isEmpty else { return nil }
+                    handle = try await FileSystem.shared.openFile(forReadingAt: remaining.removeFirst())
+                    offset = 0
+                }
+                let chunk = try await handle!.readChunk(fromAbsoluteOffset: offset, length: .mebibytes(1))
+                if chunk.readableBytes > 0 {
+                    offset += Int64(chunk.readableBytes)
+                    return chunk
+                }
+                try await handle!.close()
+                handle = nil
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(remaining: files)
     }
 }

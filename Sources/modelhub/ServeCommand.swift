@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
             hub = try Hub(
                 serving: URL(fileURLWithPath: configuration.dataDir),
                 pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize),
-                maxObjectSize: configuration.maxLFSObjectSize)
+                maxObjectSize: configuration.maxLFSObjectSize, multipartChunkSize: configuration.lfsMultipartChunkSize)
         } catch let error as HubError {
             throw fail(error)
         }

@@ -28,6 +28,8 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "HubCore"),
+        // glibc allocator tuning for the server process (see ServeCommand).
+        .target(name: "CMallocTuning"),
         .target(
             name: "HubStorage",
             dependencies: [
@@ -80,6 +82,7 @@ let package = Package(
         .executableTarget(
             name: "modelhub",
             dependencies: [
+                "CMallocTuning",
                 "HubCore",
                 "HubServices",
                 "HubHTTP",

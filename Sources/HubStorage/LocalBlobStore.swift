@@ -165,14 +165,23 @@ public struct LocalBlobStore: BlobStore {
     public func read(
         _ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void
     ) async throws {
+        // One chunk at a time: the next read starts only after the client took the last chunk,
+        // so a slow download holds about one chunk (FileChunks would read ahead 8).
         try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path(of: oid))) { handle in
-            let chunks: FileChunks
+            var offset = range?.lowerBound ?? 0
+            let end: Int64
             if let range {
-                chunks = handle.readChunks(in: range, chunkLength: .bytes(Self.readChunkSize))
+                end = range.upperBound + 1
             } else {
-                chunks = handle.readChunks(chunkLength: .bytes(Self.readChunkSize))
+                end = try await handle.info().size
             }
-            for try await chunk in chunks {
+            while offset < end {
+                let length = min(Self.readChunkSize, end - offset)
+                let chunk = try await handle.readChunk(fromAbsoluteOffset: offset, length: .bytes(length))
+                guard chunk.readableBytes > 0 else {
+                    throw BlobMismatch("the stored object ended at byte \(offset), before \(end)")
+                }
+                offset += Int64(chunk.readableBytes)
                 try await consume(chunk)
             }
         }

@@ -72,6 +72,7 @@ def free_port() -> int:
 
 def start_nginx(root: pathlib.Path, folder: pathlib.Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
     config = folder / "nginx.conf"
     config.write_text(f"""
 worker_processes 1;
@@ -110,12 +111,14 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="modelhub-lfs-bench-", dir=os.environ.get("BENCH_DIR")) as folder:
         root = pathlib.Path(folder)
+        root.chmod(0o755)  # nginx's workers run as an unprivileged user
         blob = root / "files" / "weights.bin"
-        blob.parent.mkdir()
+        blob.parent.mkdir(mode=0o755)
         with open(blob, "wb") as handle:
             for _ in range(size // (1 << 24)):
                 handle.write(os.urandom(1 << 24))
             handle.write(os.urandom(size % (1 << 24)))
+        blob.chmod(0o644)
         oid, hash_seconds = sha256_of(blob)
         sha256_of(blob)  # warm
         oid, hash_seconds = sha256_of(blob)

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = pathlib.Path(os.environ.get("MODELHUB_BINARY", ROOT / ".build" / "debug" / "modelhub"))
+BINARY = ROOT / os.environ.get("MODELHUB_BINARY", ".build/debug/modelhub")  # relative to the checkout
 LISTENING = re.compile(r"modelhub listening on (http://\S+)")
 
 

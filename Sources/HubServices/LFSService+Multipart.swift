@@ -56,6 +56,11 @@ extension LFSService {
         try await store.bind(oid, size: grant.size, toRepo: repo.rowID)
     }
 
+    /// Clears parts of uploads abandoned for a day (their grants lasted an hour). Run at start.
+    public func sweepAbandonedUploads() async throws {
+        try await blobs.sweepAbandonedParts(olderThan: 24 * 3600)
+    }
+
     func uploadGrant(_ token: String?, repo id: RepoID, oid text: String) throws -> (LFSObjectID, TransferGrant) {
         let oid = try LFSObjectID(text)
         guard let token, let grant = signer.verify(token), grant.allows(.upload, on: id, oid: oid, now: Date()) else {

@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 import NIOCore
 
@@ -24,6 +25,9 @@ public protocol BlobStore: Sendable {
 
     /// Joins parts `1...count` of `upload` into `oid`, checked like `store`, then drops the parts.
     func completeParts(of upload: String, count: Int, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome
+
+    /// Drops the parts of multipart uploads not completed within `age` (their grants expired long ago).
+    func sweepAbandonedParts(olderThan age: TimeInterval) async throws
 
     /// Streams `range` (all of it when nil) of a stored object to `consume`, in chunks.
     func read(

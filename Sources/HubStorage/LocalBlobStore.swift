@@ -162,6 +162,18 @@ public struct LocalBlobStore: BlobStore {
         return outcome
     }
 
+    public func sweepAbandonedParts(olderThan age: TimeInterval) async throws {
+        guard FileManager.default.fileExists(atPath: partsDirectory.path) else { return }
+        let cutoff = Date().addingTimeInterval(-age)
+        for name in try FileManager.default.contentsOfDirectory(atPath: partsDirectory.path) {
+            let folder = partsDirectory.appendingPathComponent(name)
+            let modified = try FileManager.default.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date
+            if let modified, modified < cutoff {
+                try FileManager.default.removeItem(at: folder)
+            }
+        }
+    }
+
     public func read(
         _ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void
     ) async throws {

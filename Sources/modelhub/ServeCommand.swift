@@ -32,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as HubError {
             throw fail(error)
         }
+        try await hub.lfs.sweepAbandonedUploads()
         let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
             // Unbuffered: scripts and tests wait for this line to know the port.
             FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))

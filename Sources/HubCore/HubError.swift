@@ -21,13 +21,16 @@ public enum HubError: Error, Sendable, Equatable {
     case repoExists(RepoID)
     /// Another resource with this name already exists, or the write lost a race.
     case conflict(String)
+    /// The write was based on a state that is no longer current (a stale `parentCommit`).
+    case preconditionFailed(String)
     /// Something broke inside the hub; the text is for the log, never for the wire.
     case internalFailure(String)
 
     /// The text that may be shown to the caller.
     public var message: String {
         switch self {
-        case .invalidName(let text), .badRequest(let text), .forbidden(let text), .conflict(let text):
+        case .invalidName(let text), .badRequest(let text), .forbidden(let text), .conflict(let text),
+            .preconditionFailed(let text):
             text
         case .authenticationRequired: "Authentication required"
         case .invalidCredentials: "Invalid credentials in Authorization header"

@@ -18,6 +18,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     FileController(files: hub.files, lfs: hub.lfs).register(on: router)
     XetController().register(on: router)
     RepoInfoController(files: hub.files, baseURL: baseURL).register(on: router)
+    CommitController(commits: hub.commits, baseURL: baseURL).register(on: router)
     return router
 }
 

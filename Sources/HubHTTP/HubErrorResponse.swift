@@ -13,6 +13,7 @@ enum HubErrorResponse {
         case .forbidden: .forbidden
         case .repoNotFound, .revisionNotFound, .entryNotFound, .userNotFound, .tokenNotFound: .notFound
         case .repoExists, .conflict: .conflict
+        case .preconditionFailed: .preconditionFailed
         case .internalFailure: .internalServerError
         }
     }

@@ -21,6 +21,7 @@ public final class Hub: Sendable {
     public let git: GitGateway
     public let lfs: LFSService
     public let files: FileService
+    public let commits: CommitService
     let database: HubDatabase
 
     /// The largest LFS object accepted, by default the public hub's 500 GB.
@@ -33,8 +34,11 @@ public final class Hub: Sendable {
     public convenience init(dataDirectory: URL) throws {
         try self.init(
             dataDirectory: dataDirectory, pushPolicy: nil, maxObjectSize: Self.defaultMaxObjectSize,
-            multipartChunkSize: Self.defaultMultipartChunkSize)
+            multipartChunkSize: Self.defaultMultipartChunkSize, maxGitFileSize: Self.defaultMaxGitFileSize)
     }
+
+    /// Regular (non-LFS) files larger than this are refused, on push and in API commits.
+    public static let defaultMaxGitFileSize = 10 * 1024 * 1024
 
     /// Opens the data folder for serving: clears `tmp/` of crashed writes and installs the
     /// pre-receive hook that runs `policy.executable hook pre-receive`.
@@ -44,10 +48,12 @@ public final class Hub: Sendable {
     ) throws {
         try self.init(
             dataDirectory: dataDirectory, pushPolicy: pushPolicy, maxObjectSize: maxObjectSize,
-            multipartChunkSize: multipartChunkSize)
+            multipartChunkSize: multipartChunkSize, maxGitFileSize: pushPolicy.maxFileSize)
     }
 
-    private init(dataDirectory: URL, pushPolicy: PushHook?, maxObjectSize: Int64, multipartChunkSize: Int64) throws {
+    private init(
+        dataDirectory: URL, pushPolicy: PushHook?, maxObjectSize: Int64, multipartChunkSize: Int64, maxGitFileSize: Int
+    ) throws {
         // Absolute: git runs the hook (which is handed this path) inside each repository.
         let dataDirectory = dataDirectory.absoluteURL.standardizedFileURL
         self.dataDirectory = dataDirectory
@@ -72,6 +78,7 @@ public final class Hub: Sendable {
             signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
         files = FileService(repos: repos, lfs: lfs)
+        commits = CommitService(repos: repos, lfs: lfs, maxGitFileSize: maxGitFileSize)
     }
 
     /// `PRAGMA integrity_check` of the database ("ok" when sound).

@@ -1,8 +1,15 @@
+import os
 import pathlib
 
-import pytest
+# huggingface_hub reads these when it is imported, so they are set before any test module imports it.
+# modelhub does not speak Xet: LFS-mode uploads go through the LFS batch API.
+os.environ["HF_HUB_DISABLE_XET"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_DISABLE_UPDATE_CHECK"] = "1"
 
-from hubprocess import BINARY, Git, HubProcess
+import pytest  # noqa: E402
+
+from hubprocess import BINARY, Git, HubProcess  # noqa: E402
 
 
 def pytest_configure(config):

@@ -1,0 +1,221 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HubCore
+import HubServices
+
+/// The write path of huggingface_hub (hub-protocol.md §7.3–7.6): `validate-yaml`, `preupload`
+/// and the NDJSON `commit`.
+struct CommitController {
+    let commits: CommitService
+    let baseURL: BaseURL
+
+    /// A `file` line carries up to the git file size limit, base64-encoded.
+    static let maxLineLength = 32 << 20
+
+    func register(on router: Router<HubRequestContext>) {
+        router.post("/api/validate-yaml") { request, context in try await validateYAML(request, context: context) }
+        for kind in RepoKind.allCases {
+            let base = "/api/\(kind.plural)/:namespace/:name"
+            for suffix in ["/:revision", "/:revision/**"] {
+                router.post(RouterPath(base + "/preupload" + suffix)) { request, context in
+                    try await preupload(request, context: context, kind: kind)
+                }
+                router.post(RouterPath(base + "/commit" + suffix)) { request, context in
+                    try await commit(request, context: context, kind: kind)
+                }
+            }
+        }
+    }
+
+    // MARK: validate-yaml
+
+    struct ValidateRequest: Decodable {
+        let content: String
+        let repoType: String?
+    }
+
+    struct Problem: Encodable {
+        let message: String
+    }
+
+    struct ValidateResponse: Encodable {
+        let errors: [Problem]
+        let warnings: [Problem]
+    }
+
+    func validateYAML(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let body = try await Self.decode(ValidateRequest.self, from: request, context: context)
+        let problems = CardMetadata.problems(in: body.content)
+        return JSONBody.response(
+            status: problems.isEmpty ? .ok : .badRequest,
+            object: ValidateResponse(errors: problems.map(Problem.init), warnings: []))
+    }
+
+    // MARK: preupload
+
+    struct PreuploadRequest: Decodable {
+        struct File: Decodable {
+            let path: String
+            let sample: String?
+            let size: Int64
+        }
+        let files: [File]
+        let gitIgnore: String?
+    }
+
+    struct PreuploadResponse: Encodable {
+        struct File: Encodable {
+            let path: String
+            let uploadMode: String
+            let shouldIgnore: Bool
+            let oid: String?
+        }
+        let files: [File]
+    }
+
+    func preupload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let body = try await Self.decode(PreuploadRequest.self, from: request, context: context)
+        let candidates = body.files.map { file in
+            UploadCandidate(
+                path: file.path, size: file.size,
+                sample: file.sample.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? [])
+        }
+        let decisions = try await commits.preupload(
+            id, revision: revision, files: candidates, gitIgnore: body.gitIgnore, caller: try context.caller())
+        return JSONBody.response(
+            object: PreuploadResponse(
+                files: decisions.map {
+                    .init(path: $0.path, uploadMode: $0.usesLFS ? "lfs" : "regular", shouldIgnore: $0.shouldIgnore, oid: $0.currentOID)
+                }))
+    }
+
+    // MARK: commit
+
+    struct CommitResponse: Encodable {
+        let success: Bool
+        let commitOid: String
+        let commitUrl: String
+        let hookOutput: String
+    }
+
+    func commit(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let (revision, _) = try FileController.revisionAndPath(context: context)
+        if let createPR = request.uri.queryParameters.get("create_pr"), createPR == "1" || createPR == "true" {
+            throw HubError.badRequest("modelhub does not accept pull requests through the API yet: commit to a branch")
+        }
+        let session = try await commits.begin(id, revision: revision, caller: try context.caller())
+        var header: [String: Any]?
+        for try await line in NDJSONLines(body: request.body, maxLineLength: Self.maxLineLength) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let key = object["key"] as? String, let value = object["value"] as? [String: Any]
+            else {
+                throw HubError.badRequest("Each line of the commit must be a JSON object with 'key' and 'value'")
+            }
+            if header == nil {
+                guard key == "header" else { throw HubError.badRequest("The first line of the commit must be its header") }
+                header = value
+                continue
+            }
+            try await apply(key: key, value: value, to: session)
+        }
+        guard let header else { throw HubError.badRequest("The commit is empty: a header line is expected") }
+        let commit = try await session.finish(
+            summary: header["summary"] as? String ?? "", description: header["description"] as? String ?? "",
+            parentCommit: header["parentCommit"] as? String)
+        return JSONBody.response(
+            object: CommitResponse(
+                success: true, commitOid: commit, commitUrl: baseURL.url(for: request) + "/" + id.webPath + "/commit/" + commit,
+                hookOutput: ""))
+    }
+
+    func apply(key: String, value: [String: Any], to session: CommitSession) async throws {
+        guard let path = value["path"] as? String else {
+            throw HubError.badRequest("A '\(HubName.printable(key))' line needs a path")
+        }
+        switch key {
+        case "file":
+            guard let content = value["content"] as? String else { throw HubError.badRequest("\(path): no content") }
+            let bytes: [UInt8]
+            switch value["encoding"] as? String ?? "base64" {
+            case "base64":
+                guard let data = Data(base64Encoded: content) else { throw HubError.badRequest("\(path): content is not base64") }
+                bytes = Array(data)
+            case "utf-8":
+                bytes = Array(content.utf8)
+            default:
+                throw HubError.badRequest("\(path): unknown encoding")
+            }
+            try session.addFile(path: path, contents: bytes)
+        case "lfsFile":
+            guard let oid = value["oid"] as? String else { throw HubError.badRequest("\(path): no oid") }
+            if let algorithm = value["algo"] as? String, algorithm != "sha256" {
+                throw HubError.badRequest("\(path): only sha256 LFS objects are stored")
+            }
+            try await session.addLFSFile(path: path, oid: oid, size: (value["size"] as? NSNumber)?.int64Value)
+        case "deletedFile":
+            try session.deleteFile(path: path)
+        case "deletedFolder":
+            try session.deleteFolder(path: path)
+        default:
+            throw HubError.badRequest("Unknown commit operation '\(HubName.printable(key))'")
+        }
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from request: Request, context: HubRequestContext) async throws -> Value {
+        do {
+            return try await request.decode(as: type, context: context)
+        } catch let error as HTTPError where error.status == .badRequest {
+            throw HubError.badRequest("The request body is not the JSON this endpoint expects")
+        }
+    }
+}
+
+/// The lines of a streamed body, without their line breaks, each at most `maxLineLength` bytes.
+struct NDJSONLines: AsyncSequence {
+    typealias Element = [UInt8]
+    let body: RequestBody
+    let maxLineLength: Int
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var source: RequestBody.AsyncIterator
+        let maxLineLength: Int
+        var pending: [UInt8] = []
+        /// Where the search for the next line break resumes (bytes before it have none).
+        var scanned = 0
+        var finished = false
+
+        mutating func next() async throws -> [UInt8]? {
+            while true {
+                if let newline = pending[scanned...].firstIndex(of: 0x0A) {
+                    let line = Array(pending[..<newline])
+                    pending.removeSubrange(...newline)
+                    scanned = 0
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                    return line
+                }
+                scanned = pending.count
+                guard pending.count <= maxLineLength else {
+                    throw HubError.badRequest("A line of the commit is longer than \(maxLineLength) bytes")
+                }
+                if finished {
+                    guard !pending.isEmpty else { return nil }
+                    defer { pending = [] }
+                    return pending.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) ? nil : pending
+                }
+                if let buffer = try await source.next() {
+                    pending += buffer.readableBytesView
+                } else {
+                    finished = true
+                }
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(source: body.makeAsyncIterator(), maxLineLength: maxLineLength)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import HubCore
+import HubGit
+
+/// What preupload answers for one file.
+public struct UploadDecision: Sendable {
+    public let path: String
+    /// Sent through Git LFS (`lfs`) or inline in the commit (`regular`).
+    public let usesLFS: Bool
+    /// Whether the repository's `.gitignore` (or the one sent along) leaves the file out.
+    public let shouldIgnore: Bool
+    /// The file's current id at the revision: SHA-256 for LFS files, blob SHA-1 otherwise.
+    public let currentOID: String?
+}
+
+/// A file the client is about to upload, as preupload describes it.
+public struct UploadCandidate: Sendable {
+    public let path: String
+    public let size: Int64
+    /// The first bytes of the file (up to 512).
+    public let sample: [UInt8]
+
+    public init(path: String, size: Int64, sample: [UInt8]) {
+        self.path = path
+        self.size = size
+        self.sample = sample
+    }
+}
+
+/// Commits made through the HTTP API: preupload decisions and `CommitSession`s.
+public struct CommitService: Sendable {
+    let repos: RepoService
+    let lfs: LFSService
+    /// Regular files above this size must go through LFS (the push policy's limit).
+    let maxGitFileSize: Int
+
+    /// The branch (or `refs/pr/N`) a commit may target, as a full ref name.
+    static func branchRef(_ revision: String) throws(HubError) -> String {
+        if revision.hasPrefix("refs/pr/") {
+            return revision
+        }
+        _ = try GitRefName(revision)
+        if revision.hasPrefix("refs/") { throw HubError.badRequest("Commits go to a branch, not to \(revision)") }
+        return "refs/heads/\(revision)"
+    }
+
+    /// Decides, file by file, how the client should upload (hub-protocol.md §7.4): LFS when
+    /// `.gitattributes` routes the path there, the file is over the size limit, or its first
+    /// bytes look binary; regular otherwise.
+    public func preupload(
+        _ id: RepoID, revision: String, files: [UploadCandidate], gitIgnore: String?, caller: Caller?
+    ) async throws -> [UploadDecision] {
+        let repo = try await repos.writable(id, caller: caller)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        guard let head = try git.commit(atRef: try Self.branchRef(revision))?.id else {
+            throw HubError.revisionNotFound(revision)
+        }
+        let attributes = PathPatterns.lfsAttributes(try Self.text(of: ".gitattributes", in: git, commit: head) ?? "")
+        let ignoreText = try gitIgnore ?? Self.text(of: ".gitignore", in: git, commit: head)
+        let ignores = ignoreText.map(PathPatterns.ignores)
+        return try files.map { file in
+            let binary = file.sample.contains(0)
+            let usesLFS = attributes.value(for: file.path) == true || file.size > Int64(maxGitFileSize) || binary
+            var current: String?
+            if let entry = try git.entry(at: file.path, inCommit: head), entry.kind == .blob {
+                let bytes = try git.blobContents(entry.id)
+                current = LFSPointer(parsing: bytes)?.oid.hex ?? entry.id
+            }
+            return UploadDecision(
+                path: file.path, usesLFS: usesLFS, shouldIgnore: ignores?.value(for: file.path) == true,
+                currentOID: current)
+        }
+    }
+
+    /// Starts a commit to `revision` (a branch): checks write access now, collects operations,
+    /// and lands them with `CommitSession.finish`.
+    public func begin(_ id: RepoID, revision: String, caller: Caller?) async throws -> CommitSession {
+        let repo = try await repos.writable(id, caller: caller)
+        guard let caller else { throw HubError.authenticationRequired }
+        let ref = try Self.branchRef(revision)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        guard try git.commit(atRef: ref) != nil else { throw HubError.revisionNotFound(revision) }
+        return CommitSession(service: self, repo: repo, ref: ref, revision: revision, caller: caller, git: git)
+    }
+
+    static func text(of path: String, in git: GitRepository, commit: String) throws -> String? {
+        guard let entry = try git.entry(at: path, inCommit: commit), entry.kind == .blob else { return nil }
+        return String(decoding: try git.blobContents(entry.id), as: UTF8.self)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import HubCore
+import HubGit
+
+/// One commit being received: operations arrive one by one (file contents are written to git as
+/// they come, so a large commit is never held in memory), then `finish` builds the tree and moves
+/// the branch by compare-and-swap. Used by one task; never shared.
+public final class CommitSession {
+    let service: CommitService
+    let repo: RepoInfo
+    let ref: String
+    let revision: String
+    let caller: Caller
+    let git: GitRepository
+
+    enum Operation {
+        case put(path: String, blobID: String)
+        case lfs(path: String, pointer: LFSPointer)
+        case deleteFile(path: String)
+        case deleteFolder(path: String)
+    }
+
+    private var operations: [Operation] = []
+
+    init(service: CommitService, repo: RepoInfo, ref: String, revision: String, caller: Caller, git: GitRepository) {
+        self.service = service
+        self.repo = repo
+        self.ref = ref
+        self.revision = revision
+        self.caller = caller
+        self.git = git
+    }
+
+    /// A regular file: its bytes are written as a blob now.
+    public func addFile(path: String, contents: [UInt8]) throws {
+        let path = try Self.validPath(path)
+        guard contents.count <= service.maxGitFileSize else {
+            throw HubError.badRequest(
+                "\(path) has \(contents.count) bytes: files over \(service.maxGitFileSize) bytes must be uploaded with Git LFS")
+        }
+        let blobID = try contents.withUnsafeBytes { try git.writeBlob($0) }
+        operations.append(.put(path: path, blobID: blobID))
+    }
+
+    /// An LFS file whose object was uploaded before (it must be stored for this repository).
+    /// `size` is absent for copies: the stored size is used.
+    public func addLFSFile(path: String, oid: String, size: Int64?) async throws {
+        let path = try Self.validPath(path)
+        let oid = try LFSObjectID(oid)
+        guard let stored = try await service.lfs.store.boundObjects([oid], repo: repo.rowID)[oid],
+            size == nil || size == stored
+        else {
+            throw HubError.badRequest("The LFS object \(oid.hex) of \(path) was not uploaded to this repository")
+        }
+        operations.append(.lfs(path: path, pointer: LFSPointer(oid: oid, size: stored)))
+    }
+
+    public func deleteFile(path: String) throws {
+        operations.append(.deleteFile(path: try Self.validPath(path)))
+    }
+
+    /// Deletes everything under `path` (with or without a trailing `/`).
+    public func deleteFolder(path: String) throws {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        operations.append(.deleteFolder(path: try Self.validPath(trimmed)))
+    }
+
+    /// Builds the commit on the branch head and moves the branch to it. With `parentCommit`
+    /// (a full or abbreviated id) the head must still be that commit, or nothing changes (412).
+    /// Without it, a commit that loses a race to another writer is rebuilt on the new head.
+    public func finish(summary: String, description: String, parentCommit: String?) async throws -> String {
+        guard !summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw HubError.badRequest("A commit needs a summary")
+        }
+        let message = description.isEmpty ? summary : summary + "\n\n" + description
+        let author = GitSignature(
+            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
+            date: HubDate.now())
+        for _ in 0..<5 {
+            guard let head = try git.commit(atRef: ref)?.id else { throw HubError.revisionNotFound(revision) }
+            if let parentCommit {
+                let wanted = parentCommit.lowercased()
+                guard wanted.count >= 4, head.hasPrefix(wanted) else {
+                    throw HubError.preconditionFailed(
+                        "The commit was based on \(HubName.printable(parentCommit)), but \(revision) is now at \(head)")
+                }
+            }
+            let changes = try changes(on: head)
+            guard let built = try git.createCommit(parent: head, changes: changes, message: message, author: author) else {
+                throw HubError.conflict("A file of this commit is where a folder is, or the reverse")
+            }
+            if try git.moveRef(ref, to: built.commit, expecting: head, message: "commit (api): \(summary)") {
+                if ref == "refs/heads/\(RepoService.defaultBranch)" {
+                    try await service.repos.refreshHead(of: repo)
+                }
+                return built.commit
+            }
+            if parentCommit != nil {
+                throw HubError.preconditionFailed("\(revision) moved while this commit was being made")
+            }
+        }
+        throw HubError.conflict("\(revision) keeps moving: try again")
+    }
+
+    /// The tree changes of the collected operations on `head`, with the `.gitattributes` lines
+    /// that make git route every committed LFS path to LFS.
+    func changes(on head: String) throws -> [GitTreeChange] {
+        var final: [String: GitTreeChange] = [:]
+        var order: [String] = []
+        func set(_ change: GitTreeChange) {
+            if final[change.path] == nil { order.append(change.path) }
+            final[change.path] = change
+        }
+        var lfsPaths: [String] = []
+        for operation in operations {
+            switch operation {
+            case .put(let path, let blobID):
+                set(.upsert(path: path, blobID: blobID))
+            case .lfs(let path, let pointer):
+                let blobID = try Array(pointer.text.utf8).withUnsafeBytes { try git.writeBlob($0) }
+                set(.upsert(path: path, blobID: blobID))
+                lfsPaths.append(path)
+            case .deleteFile(let path):
+                guard let entry = try git.entry(at: path, inCommit: head), entry.kind == .blob else {
+                    if case .upsert = final[path] { final[path] = .remove(path: path); continue }
+                    throw HubError.entryNotFound("A file with this name doesn't exist: \(path)")
+                }
+                set(.remove(path: path))
+            case .deleteFolder(let path):
+                guard let files = try git.listTree(commit: head, path: path, recursive: true) else {
+                    throw HubError.entryNotFound("A folder with this name doesn't exist: \(path)")
+                }
+                // File by file, so that files added under the folder in the same commit stay.
+                for file in files where !file.isDirectory {
+                    set(.remove(path: file.path))
+                }
+                for pending in order where pending.hasPrefix(path + "/") {
+                    if case .upsert = final[pending], try git.entry(at: pending, inCommit: head) == nil {
+                        final[pending] = nil
+                    }
+                }
+            }
+        }
+        // A removal of a path that does not exist at the head (added, then deleted, in this
+        // commit) is a no-op.
+        var changes: [GitTreeChange] = try order.compactMap { path in
+            guard let change = final[path] else { return nil }
+            if case .remove = change, try git.entry(at: path, inCommit: head) == nil { return nil }
+            return change
+        }
+        if let attributes = try gitAttributesChange(for: lfsPaths, head: head, pending: changes) {
+            changes.removeAll { $0.path == ".gitattributes" }
+            changes.append(attributes)
+        }
+        return changes
+    }
+
+    /// A new `.gitattributes` when some LFS path of the commit is not routed to LFS yet.
+    func gitAttributesChange(for lfsPaths: [String], head: String, pending: [GitTreeChange]) throws -> GitTreeChange? {
+        guard !lfsPaths.isEmpty else { return nil }
+        var text: String
+        if case .upsert(_, let blobID)? = pending.first(where: { $0.path == ".gitattributes" }) {
+            text = String(decoding: try git.blobContents(blobID), as: UTF8.self)
+        } else {
+            text = try CommitService.text(of: ".gitattributes", in: git, commit: head) ?? ""
+        }
+        let patterns = PathPatterns.lfsAttributes(text)
+        let missing = lfsPaths.filter { patterns.value(for: $0) != true }
+        guard !missing.isEmpty else { return nil }
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        for path in missing { text += PathPatterns.lfsLine(for: path) + "\n" }
+        let blobID = try Array(text.utf8).withUnsafeBytes { try git.writeBlob($0) }
+        return .upsert(path: ".gitattributes", blobID: blobID)
+    }
+
+    /// A path inside the repository: relative, no empty, `.` or `..` parts, no `.git` folder.
+    static func validPath(_ path: String) throws(HubError) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.isEmpty, path.utf8.count <= 4096,
+            !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0 == ".git" }),
+            !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
+        else {
+            throw .badRequest("Invalid path '\(HubName.printable(path))' in the commit")
+        }
+        return path
+    }
+}

@@ -3,12 +3,15 @@ import Hummingbird
 import HubCore
 import HubServices
 
-/// A response that streams a stored LFS object, whole or one byte range of it. HEAD gets the
-/// same headers (Content-Length is the full or partial length) and no body.
+/// Responses for content served whole or by one byte range (`/resolve/`, LFS object downloads).
+/// HEAD gets the same headers (Content-Length is the full or partial length) and no body.
 enum BlobResponse {
+    /// The status, `Content-Length` and `Content-Range` for `range` of `size` bytes; `body` makes
+    /// the bytes of the range (nil: all of them) and is not called for an unsatisfiable range.
     static func make(
-        lfs: LFSService, oid: LFSObjectID, size: Int64, range: ByteRange, headers: inout HTTPFields
+        size: Int64, range: ByteRange, headers: HTTPFields, body: (ClosedRange<Int64>?, Int64) -> ResponseBody
     ) -> Response {
+        var headers = headers
         switch range {
         case .unsatisfiable:
             headers[.contentRange] = "bytes */\(size)"
@@ -16,22 +19,33 @@ enum BlobResponse {
             return Response(status: .rangeNotSatisfiable, headers: headers)
         case .whole:
             headers[.contentLength] = String(size)
-            return Response(status: .ok, headers: headers, body: body(lfs: lfs, oid: oid, range: nil, length: size))
+            return Response(status: .ok, headers: headers, body: body(nil, size))
         case .partial(let bytes):
             let length = bytes.upperBound - bytes.lowerBound + 1
             headers[.contentLength] = String(length)
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
-            return Response(status: .partialContent, headers: headers, body: body(lfs: lfs, oid: oid, range: bytes, length: length))
+            return Response(status: .partialContent, headers: headers, body: body(bytes, length))
         }
     }
 
-    private static func body(lfs: LFSService, oid: LFSObjectID, range: ClosedRange<Int64>?, length: Int64) -> ResponseBody {
-        guard length > 0 else { return ResponseBody() }
-        return ResponseBody(contentLength: Int(length)) { writer in
-            try await lfs.read(oid, range: range) { chunk in
-                try await writer.write(chunk)
+    /// A stored LFS object, streamed from the blob store.
+    static func object(lfs: LFSService, oid: LFSObjectID, size: Int64, range: ByteRange, headers: HTTPFields) -> Response {
+        make(size: size, range: range, headers: headers) { bytes, length in
+            guard length > 0 else { return ResponseBody() }
+            return ResponseBody(contentLength: Int(length)) { writer in
+                try await lfs.read(oid, range: bytes) { chunk in
+                    try await writer.write(chunk)
+                }
+                try await writer.finish(nil)
             }
-            try await writer.finish(nil)
+        }
+    }
+
+    /// Bytes already in memory (a regular git file).
+    static func inline(_ contents: [UInt8], range: ByteRange, headers: HTTPFields) -> Response {
+        make(size: Int64(contents.count), range: range, headers: headers) { bytes, _ in
+            guard let bytes else { return ResponseBody(byteBuffer: ByteBuffer(bytes: contents)) }
+            return ResponseBody(byteBuffer: ByteBuffer(bytes: contents[Int(bytes.lowerBound)...Int(bytes.upperBound)]))
         }
     }
 }

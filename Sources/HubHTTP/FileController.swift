@@ -57,9 +57,9 @@ struct FileController {
         let range = ByteRange(header: request.headers[.range], size: file.size)
         switch file.content {
         case .inline(let bytes):
-            return Self.inline(bytes, range: range, headers: headers)
+            return BlobResponse.inline(bytes, range: range, headers: headers)
         case .lfs(let pointer):
-            return BlobResponse.make(lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: &headers)
+            return BlobResponse.object(lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: headers)
         }
     }
 
@@ -80,25 +80,6 @@ struct FileController {
             segments.removeFirst(2)
         }
         return (revision, segments.joined(separator: "/"))
-    }
-
-    static func inline(_ bytes: [UInt8], range: ByteRange, headers: HTTPFields) -> Response {
-        var headers = headers
-        let size = Int64(bytes.count)
-        switch range {
-        case .unsatisfiable:
-            headers[.contentRange] = "bytes */\(size)"
-            headers[.contentLength] = "0"
-            return Response(status: .rangeNotSatisfiable, headers: headers)
-        case .whole:
-            headers[.contentLength] = String(size)
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-        case .partial(let part):
-            headers[.contentLength] = String(part.count)
-            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(size)"
-            let slice = bytes[Int(part.lowerBound)...Int(part.upperBound)]
-            return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
-        }
     }
 
     /// `If-None-Match` lists entity tags (or `*`); either form of this file's tag matches.

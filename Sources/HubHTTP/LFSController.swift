@@ -155,11 +155,11 @@ struct LFSController {
         let (oid, size) = try await lfs.downloadableSize(
             repo: id, oid: context.parameters.get("oid")?.removingPercentEncoding ?? "",
             grant: request.uri.queryParameters.get("grant"), caller: try context.caller())
-        var headers: HTTPFields = [
+        let headers: HTTPFields = [
             .contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(oid.hex)\"",
         ]
-        return BlobResponse.make(
-            lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: &headers)
+        return BlobResponse.object(
+            lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: headers)
     }
 
     func uploadPart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {

@@ -47,6 +47,28 @@ extension GitRepository {
         return entries
     }
 
+    /// The listing entry of one path (file or directory) of `commit`, or nil when it does not exist.
+    public func describe(path: String, inCommit commit: String) throws(GitError) -> GitListedEntry? {
+        guard let entry = try entry(at: path, inCommit: commit) else { return nil }
+        switch entry.kind {
+        case .tree:
+            return GitListedEntry(path: path, isDirectory: true, id: entry.id, size: 0, pointer: nil)
+        case .submodule:
+            return nil
+        case .blob:
+            var odb: OpaquePointer?
+            try LibGit2.check(git_repository_odb(&odb, handle), "open object database")
+            defer { git_odb_free(odb) }
+            var id = git_oid()
+            try LibGit2.check(git_oid_fromstr(&id, entry.id), "parse blob id")
+            var size = 0
+            var type = GIT_OBJECT_BLOB
+            try LibGit2.check(git_odb_read_header(&size, &type, odb, &id), "read blob header")
+            let pointer = size <= LFSPointer.maxLength ? LFSPointer(parsing: try blobContents(entry.id)) : nil
+            return GitListedEntry(path: path, isDirectory: false, id: entry.id, size: Int64(size), pointer: pointer)
+        }
+    }
+
     private func list(
         tree: OpaquePointer?, prefix: String, recursive: Bool, odb: OpaquePointer?, into entries: inout [GitListedEntry]
     ) throws(GitError) {

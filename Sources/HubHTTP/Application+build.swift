@@ -19,6 +19,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     XetController().register(on: router)
     RepoInfoController(files: hub.files, baseURL: baseURL).register(on: router)
     CommitController(commits: hub.commits, baseURL: baseURL).register(on: router)
+    RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
     return router
 }
 

@@ -30,6 +30,11 @@ struct RepoInfoController {
                     try await tree(request, context: context, kind: kind)
                 }
             }
+            for pattern in [base + "/paths-info/:revision", base + "/paths-info/:revision/**"] {
+                router.post(RouterPath(pattern)) { request, context in
+                    try await pathsInfo(request, context: context, kind: kind)
+                }
+            }
         }
     }
 
@@ -93,6 +98,28 @@ struct RepoInfoController {
         let size: Int64
         let path: String
         let lfs: LFS?
+
+        init(_ entry: RepoTreeEntry) {
+            type = entry.isDirectory ? "directory" : "file"
+            oid = entry.gitID
+            size = entry.size
+            path = entry.path
+            lfs = entry.lfs.map { LFS(oid: $0.pointer.oid.hex, size: $0.pointer.size, pointerSize: $0.pointerSize) }
+        }
+    }
+
+    /// `get_paths_info`: a form-encoded body (`paths=a&paths=b&expand=false`); paths that do
+    /// not exist are left out of the answer.
+    func pathsInfo(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let body = try await request.body.collect(upTo: 4 << 20)
+        var form = URLComponents()
+        form.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
+        let paths = (form.queryItems ?? []).filter { $0.name == "paths" }.compactMap(\.value)
+        guard paths.count <= 1000 else { throw HubError.badRequest("At most 1000 paths per request") }
+        let entries = try await files.pathsInfo(id, revision: revision, paths: paths, caller: try context.caller())
+        return JSONBody.response(object: entries.map(TreeEntryJSON.init))
     }
 
     func tree(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -106,12 +133,7 @@ struct RepoInfoController {
         } catch let missing as EntryNotFoundAtCommit {
             throw HubError.entryNotFound(missing.path)
         }
-        let page = pagination.page(entries).map { entry in
-            TreeEntryJSON(
-                type: entry.isDirectory ? "directory" : "file", oid: entry.gitID, size: entry.size, path: entry.path,
-                lfs: entry.lfs.map { TreeEntryJSON.LFS(oid: $0.pointer.oid.hex, size: $0.pointer.size, pointerSize: $0.pointerSize) })
-        }
-        var response = JSONBody.response(object: Array(page))
+        var response = JSONBody.response(object: pagination.page(entries).map(TreeEntryJSON.init))
         if let next = pagination.nextLink(total: entries.count, request: request, baseURL: baseURL) {
             response.headers[.link] = next
         }

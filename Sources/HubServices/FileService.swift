@@ -99,14 +99,31 @@ public struct FileService: Sendable {
         guard let listed = try git.listTree(commit: resolved.commit, path: path, recursive: recursive) else {
             throw EntryNotFoundAtCommit(commit: resolved.commit, path: path)
         }
-        let missing = Set(try await lfs.missingObjects(listed.compactMap(\.pointer), repoRowID: resolved.repo.rowID))
-        let entries = listed.map { entry -> RepoTreeEntry in
+        return (resolved, try await entries(listed, repo: resolved.repo))
+    }
+
+    /// The entries of the given paths that exist at `revision` (files and directories).
+    public func pathsInfo(_ id: RepoID, revision: String, paths: [String], caller: Caller?) async throws -> [RepoTreeEntry] {
+        let resolved = try await self.revision(id, revision: revision, caller: caller)
+        let git = try GitRepository.open(at: repos.location(of: resolved.repo))
+        var listed: [GitListedEntry] = []
+        for path in paths {
+            let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+            if let entry = try git.describe(path: trimmed, inCommit: resolved.commit) { listed.append(entry) }
+        }
+        return try await entries(listed, repo: resolved.repo)
+    }
+
+    /// Listing entries as the API reports them: LFS files with their object's size, unless the
+    /// object is not stored for the repository (then they are the plain pointer files `/resolve/` serves).
+    func entries(_ listed: [GitListedEntry], repo: RepoInfo) async throws -> [RepoTreeEntry] {
+        let missing = Set(try await lfs.missingObjects(listed.compactMap(\.pointer), repoRowID: repo.rowID))
+        return listed.map { entry in
             if let pointer = entry.pointer, !missing.contains(pointer) {
                 return RepoTreeEntry(
                     path: entry.path, isDirectory: false, gitID: entry.id, size: pointer.size, lfs: (pointer, entry.size))
             }
             return RepoTreeEntry(path: entry.path, isDirectory: entry.isDirectory, gitID: entry.id, size: entry.size, lfs: nil)
         }
-        return (resolved, entries)
     }
 }

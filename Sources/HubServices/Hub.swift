@@ -22,6 +22,7 @@ public final class Hub: Sendable {
     public let lfs: LFSService
     public let files: FileService
     public let commits: CommitService
+    public let refs: RefService
     let database: HubDatabase
 
     /// The largest LFS object accepted, by default the public hub's 500 GB.
@@ -79,6 +80,7 @@ public final class Hub: Sendable {
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
         files = FileService(repos: repos, lfs: lfs)
         commits = CommitService(repos: repos, lfs: lfs, maxGitFileSize: maxGitFileSize)
+        refs = RefService(repos: repos)
     }
 
     /// `PRAGMA integrity_check` of the database ("ok" when sound).

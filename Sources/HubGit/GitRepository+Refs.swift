@@ -1,0 +1,110 @@
+import CLibGit2
+import Foundation
+import HubCore
+
+/// A ref and the commit it leads to.
+public struct GitRefTarget: Sendable, Equatable {
+    /// The full name: `refs/heads/main`, `refs/tags/v1`, `refs/pr/1`, `refs/convert/parquet`.
+    public let name: String
+    public let commit: String
+}
+
+/// One commit of a history listing.
+public struct GitLogEntry: Sendable, Equatable {
+    public let id: String
+    public let title: String
+    public let message: String
+    public let date: Date
+    public let authorName: String
+}
+
+/// Branches, tags and history.
+extension GitRepository {
+    /// Every ref under `refs/` that leads to a commit (annotated tags are peeled).
+    public func refs() throws(GitError) -> [GitRefTarget] {
+        var iterator: OpaquePointer?
+        try LibGit2.check(git_reference_iterator_new(&iterator, handle), "list refs")
+        defer { git_reference_iterator_free(iterator) }
+        var found: [GitRefTarget] = []
+        while true {
+            var reference: OpaquePointer?
+            let code = git_reference_next(&reference, iterator)
+            if code == GIT_ITEROVER.rawValue { break }
+            try LibGit2.check(code, "read ref")
+            defer { git_reference_free(reference) }
+            let name = String(cString: git_reference_name(reference))
+            var commit: OpaquePointer?
+            guard git_reference_peel(&commit, reference, GIT_OBJECT_COMMIT) == 0 else { continue }
+            defer { git_object_free(commit) }
+            found.append(GitRefTarget(name: name, commit: git_object_id(commit).pointee.hex))
+        }
+        return found.sorted { $0.name < $1.name }
+    }
+
+    /// Deletes a ref; false when it did not exist.
+    public func deleteRef(_ name: String) throws(GitError) -> Bool {
+        var reference: OpaquePointer?
+        let code = git_reference_lookup(&reference, handle, name)
+        if code == GIT_ENOTFOUND.rawValue { return false }
+        try LibGit2.check(code, "read \(name)")
+        defer { git_reference_free(reference) }
+        try LibGit2.check(git_reference_delete(reference), "delete \(name)")
+        return true
+    }
+
+    /// Creates tag `name` on `commit`: annotated (with `message` and `tagger`) or lightweight.
+    /// Returns false when the tag exists.
+    public func createTag(_ name: String, on commit: String, message: String?, tagger: GitSignature) throws(GitError) -> Bool {
+        var commitID = git_oid()
+        try LibGit2.check(git_oid_fromstr(&commitID, commit), "parse commit id")
+        var target: OpaquePointer?
+        try LibGit2.check(git_object_lookup(&target, handle, &commitID, GIT_OBJECT_COMMIT), "read commit")
+        defer { git_object_free(target) }
+        var tagID = git_oid()
+        let code: Int32
+        if let message {
+            var signature: UnsafeMutablePointer<git_signature>?
+            try LibGit2.check(
+                git_signature_new(&signature, tagger.name, tagger.email, git_time_t(tagger.date.timeIntervalSince1970), 0),
+                "signature")
+            defer { git_signature_free(signature) }
+            code = git_tag_create(&tagID, handle, name, target, signature, message.hasSuffix("\n") ? message : message + "\n", 0)
+        } else {
+            code = git_tag_create_lightweight(&tagID, handle, name, target, 0)
+        }
+        if code == GIT_EEXISTS.rawValue { return false }
+        try LibGit2.check(code, "create tag \(name)")
+        return true
+    }
+
+    /// The history from `commit`, newest first: `limit` entries after skipping `offset`.
+    /// Returns the page and whether more commits follow.
+    public func log(from commit: String, offset: Int, limit: Int) throws(GitError) -> (entries: [GitLogEntry], hasMore: Bool) {
+        var walk: OpaquePointer?
+        try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
+        defer { git_revwalk_free(walk) }
+        try LibGit2.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort history")
+        var start = git_oid()
+        try LibGit2.check(git_oid_fromstr(&start, commit), "parse commit id")
+        try LibGit2.check(git_revwalk_push(walk, &start), "walk from commit")
+        var entries: [GitLogEntry] = []
+        var index = 0
+        var id = git_oid()
+        while git_revwalk_next(&id, walk) == 0 {
+            defer { index += 1 }
+            if index < offset { continue }
+            if entries.count == limit { return (entries, true) }
+            var object: OpaquePointer?
+            try LibGit2.check(git_commit_lookup(&object, handle, &id), "read commit")
+            defer { git_commit_free(object) }
+            let message = git_commit_message(object).map { String(cString: $0) } ?? ""
+            let title = git_commit_summary(object).map { String(cString: $0) } ?? ""
+            let author = git_commit_author(object).pointee
+            entries.append(GitLogEntry(
+                id: id.hex, title: title, message: message,
+                date: Date(timeIntervalSince1970: TimeInterval(author.when.time)),
+                authorName: author.name.map { String(cString: $0) } ?? ""))
+        }
+        return (entries, false)
+    }
+}

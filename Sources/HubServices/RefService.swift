@@ -1,0 +1,69 @@
+import Foundation
+import HubCore
+import HubGit
+
+/// Branches, tags and history of a repository (the refs, branch, tag and commits endpoints).
+public struct RefService: Sendable {
+    let repos: RepoService
+
+    public func refs(_ id: RepoID, caller: Caller?) async throws -> [GitRefTarget] {
+        let repo = try await repos.readable(id, caller: caller)
+        return try GitRepository.open(at: repos.location(of: repo)).refs()
+    }
+
+    /// Creates branch `name` at `startingPoint` (any revision; the default branch's head when nil).
+    public func createBranch(_ id: RepoID, name: String, startingPoint: String?, caller: Caller?) async throws {
+        let repo = try await repos.writable(id, caller: caller)
+        let branch = try GitRefName(name)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        let start = startingPoint ?? RepoService.defaultBranch
+        guard let commit = try git.commitID(forRevision: start) else { throw HubError.revisionNotFound(start) }
+        guard try git.moveRef("refs/heads/\(branch.value)", to: commit, expecting: nil, message: "branch: created") else {
+            throw HubError.conflict("Branch '\(branch.value)' already exists")
+        }
+    }
+
+    public func deleteBranch(_ id: RepoID, name: String, caller: Caller?) async throws {
+        let repo = try await repos.writable(id, caller: caller)
+        let branch = try GitRefName(name)
+        guard branch.value != RepoService.defaultBranch else {
+            throw HubError.forbidden("The \(RepoService.defaultBranch) branch cannot be deleted")
+        }
+        guard try GitRepository.open(at: repos.location(of: repo)).deleteRef("refs/heads/\(branch.value)") else {
+            throw HubError.revisionNotFound(name)
+        }
+    }
+
+    /// Tags `revision` as `tag`: annotated when a message is given, lightweight otherwise.
+    public func createTag(_ id: RepoID, revision: String, tag: String, message: String?, caller: Caller?) async throws {
+        let repo = try await repos.writable(id, caller: caller)
+        guard let caller else { throw HubError.authenticationRequired }
+        let name = try GitRefName(tag)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
+        let tagger = GitSignature(
+            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
+            date: HubDate.now())
+        guard try git.createTag(name.value, on: commit, message: message, tagger: tagger) else {
+            throw HubError.conflict("Tag '\(name.value)' already exists")
+        }
+    }
+
+    public func deleteTag(_ id: RepoID, tag: String, caller: Caller?) async throws {
+        let repo = try await repos.writable(id, caller: caller)
+        let name = try GitRefName(tag)
+        guard try GitRepository.open(at: repos.location(of: repo)).deleteRef("refs/tags/\(name.value)") else {
+            throw HubError.revisionNotFound(tag)
+        }
+    }
+
+    /// A page of the history of `revision`, newest first, and whether more follows.
+    public func commits(
+        _ id: RepoID, revision: String, offset: Int, limit: Int, caller: Caller?
+    ) async throws -> (entries: [GitLogEntry], hasMore: Bool) {
+        let repo = try await repos.readable(id, caller: caller)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
+        return try git.log(from: commit, offset: offset, limit: limit)
+    }
+}

@@ -1,0 +1,79 @@
+"""Branches, tags, history and paths-info with huggingface_hub."""
+
+import pytest
+from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub.errors import HfHubHTTPError, RevisionNotFoundError
+
+
+@pytest.fixture
+def api(hub, alice):
+    return HfApi(endpoint=hub.url, token=alice)
+
+
+def test_branches_tags_refs_and_downloads_by_every_revision_kind(api, hub, tmp_path):
+    api.create_repo("alice/refs")
+    first = api.upload_file(path_or_fileobj=b"v1", path_in_repo="file.txt", repo_id="alice/refs").oid
+    api.create_branch("alice/refs", branch="dev/next")
+    api.create_branch("alice/refs", branch="dev/next", exist_ok=True)
+    with pytest.raises(HfHubHTTPError) as exists:
+        api.create_branch("alice/refs", branch="dev/next")
+    assert exists.value.response.status_code == 409
+    api.upload_file(path_or_fileobj=b"v2", path_in_repo="file.txt", repo_id="alice/refs", revision="dev/next")
+    api.create_tag("alice/refs", tag="v1.0", tag_message="first release", revision=first)
+    api.create_tag("alice/refs", tag="light")
+    with pytest.raises(RevisionNotFoundError):
+        api.create_branch("alice/refs", branch="x", revision="no-such-revision")
+
+    refs = api.list_repo_refs("alice/refs", include_pull_requests=True)
+    assert sorted(b.name for b in refs.branches) == ["dev/next", "main"]
+    assert {t.name: t.target_commit for t in refs.tags}["v1.0"] == first
+    assert refs.pull_requests == [] and refs.converts == []
+
+    cache = tmp_path / "cache"
+
+    def read(revision):
+        return open(hf_hub_download("alice/refs", "file.txt", revision=revision, endpoint=hub.url, cache_dir=cache)).read()
+
+    assert read("main") == "v1" and read("dev/next") == "v2" and read("v1.0") == "v1"
+    assert read(first) == "v1" and read(first[:8]) == "v1"
+
+    api.delete_branch("alice/refs", branch="dev/next")
+    api.delete_tag("alice/refs", tag="light")
+    refs = api.list_repo_refs("alice/refs")
+    assert [b.name for b in refs.branches] == ["main"] and [t.name for t in refs.tags] == ["v1.0"]
+    with pytest.raises(HfHubHTTPError):
+        api.delete_branch("alice/refs", branch="main")
+
+
+def test_list_repo_commits_newest_first_and_formatted(api):
+    api.create_repo("alice/history")
+    for number in range(3):
+        api.upload_file(path_or_fileobj=str(number).encode(), path_in_repo="n.txt", repo_id="alice/history",
+                        commit_message=f"step <{number}>")
+    commits = api.list_repo_commits("alice/history")
+    assert [c.title for c in commits] == ["step <2>", "step <1>", "step <0>", "initial commit"]
+    assert commits[0].authors == ["alice"] and commits[-1].authors == ["system"]
+    assert commits[0].commit_id == api.model_info("alice/history").sha
+    formatted = api.list_repo_commits("alice/history", formatted=True)
+    assert formatted[0].formatted_title == "step &lt;2&gt;"
+
+
+def test_commits_are_paginated_with_absolute_links(api, hub):
+    api.create_repo("alice/long")
+    for number in range(55):
+        api.upload_file(path_or_fileobj=str(number).encode(), path_in_repo="n.txt", repo_id="alice/long",
+                        commit_message=f"c{number}")
+    commits = api.list_repo_commits("alice/long")
+    assert len(commits) == 56 and commits[0].title == "c54"
+    status, headers, page = hub.api("GET", "/api/models/alice/long/commits/main")
+    assert len(page) == 50 and headers["Link"].startswith(f"<{hub.url}/api/models/alice/long/commits/main?")
+
+
+def test_get_paths_info(api):
+    api.create_repo("alice/paths")
+    api.upload_file(path_or_fileobj=b"{}", path_in_repo="sub dir/config.json", repo_id="alice/paths")
+    infos = api.get_paths_info("alice/paths", ["sub dir/config.json", "sub dir", "missing.txt"])
+    by_path = {info.path: info for info in infos}
+    assert set(by_path) == {"sub dir/config.json", "sub dir"}
+    assert by_path["sub dir/config.json"].size == 2
+    assert type(by_path["sub dir"]).__name__ == "RepoFolder"

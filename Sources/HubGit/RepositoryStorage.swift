@@ -48,6 +48,17 @@ public struct RepositoryStorage: Sendable {
         try DurableFiles.rename(prepared.location, to: destination)
     }
 
+    /// Moves a repository to the location of `newID` (a rename on the same filesystem).
+    public func move(_ id: RepoID, to newID: RepoID) throws {
+        let source = location(of: id)
+        let destination = location(of: newID)
+        guard source != destination else { return }
+        if FileManager.default.fileExists(atPath: destination.path) {
+            try remove(at: destination)  // an orphan: no index row points at it (see install)
+        }
+        try DurableFiles.rename(source, to: destination)
+    }
+
     public func discard(_ prepared: PreparedRepository) {
         try? FileManager.default.removeItem(at: prepared.location)
     }

@@ -10,6 +10,74 @@ struct RepoAPIController {
     func register(on router: Router<HubRequestContext>) {
         router.post("/api/repos/create") { request, context in try await create(request, context: context) }
         router.delete("/api/repos/delete") { request, context in try await delete(request, context: context) }
+        router.post("/api/repos/move") { request, context in try await move(request, context: context) }
+        for kind in RepoKind.allCases {
+            router.put(RouterPath("/api/\(kind.plural)/:namespace/:name/settings")) { request, context in
+                try await settings(request, context: context, kind: kind)
+            }
+        }
+    }
+
+    struct MoveRequest: Decodable {
+        let fromRepo: String
+        let toRepo: String
+        let type: String?
+    }
+
+    func move(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let body = try await decode(MoveRequest.self, from: request, context: context)
+        let kind = try RepoKind(apiType: body.type)
+        func id(_ text: String) throws -> RepoID {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw HubError.badRequest("Repository ids are 'namespace/name', not '\(HubName.printable(text))'") }
+            return try RepoID(kind: kind, namespace: String(parts[0]), name: String(parts[1]))
+        }
+        let from: RepoID
+        do { from = try id(body.fromRepo) } catch { throw HubError.repoNotFound }
+        try await repos.move(from, to: try id(body.toRepo), caller: try context.caller())
+        return JSONBody.response(object: [String: String]())
+    }
+
+    struct SettingsRequest: Decodable {
+        let `private`: Bool?
+        let visibility: String?
+        let gated: GatedValue?
+    }
+
+    /// `gated` is `false` or a string (`auto`, `manual`).
+    enum GatedValue: Decodable {
+        case off
+        case mode(String)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let flag = try? container.decode(Bool.self), flag == false {
+                self = .off
+            } else {
+                self = .mode(try container.decode(String.self))
+            }
+        }
+    }
+
+    func settings(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+        let body = try await decode(SettingsRequest.self, from: request, context: context)
+        if case .mode(let mode)? = body.gated {
+            throw HubError.badRequest("Gated repositories ('\(HubName.printable(mode))') are not supported by modelhub yet")
+        }
+        let isPrivate: Bool?
+        switch body.visibility {
+        case nil: isPrivate = body.private
+        case "public": isPrivate = false
+        case "private": isPrivate = true
+        case let other?: throw HubError.badRequest("Invalid visibility '\(HubName.printable(other))': expected public or private")
+        }
+        if let isPrivate {
+            try await repos.setVisibility(id, isPrivate: isPrivate, caller: try context.caller())
+        } else {
+            _ = try await repos.writable(id, caller: try context.caller())
+        }
+        return JSONBody.response(object: [String: String]())
     }
 
     struct CreateRequest: Decodable {

@@ -25,4 +25,8 @@ public protocol RepoStore: Sendable {
     /// Deletes the row; false when there was none.
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date) async throws
+    func setPrivate(_ id: RepoID, isPrivate: Bool) async throws
+    /// Renames the row to `newID`, then runs `commitPoint` (moving the git repository) in the same
+    /// transaction. Throws `repoExists` when `newID` is taken.
+    func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws
 }

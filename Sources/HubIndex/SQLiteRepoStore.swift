@@ -55,6 +55,30 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
+    public func setPrivate(_ id: RepoID, isPrivate: Bool) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE repos SET private = ? WHERE kind = ? AND namespace = ? AND name = ?",
+                arguments: [isPrivate, id.kind.rawValue, id.namespace.value, id.name.value])
+        }
+    }
+
+    public func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws {
+        try await database.pool.write { db in
+            if let existing = try Self.row(for: newID, in: db), !(id.sameRepository(as: newID)) {
+                throw HubError.repoExists(try Self.info(existing).id)
+            }
+            try db.execute(
+                sql: "UPDATE repos SET kind = ?, namespace = ?, name = ? WHERE kind = ? AND namespace = ? AND name = ?",
+                arguments: [
+                    newID.kind.rawValue, newID.namespace.value, newID.name.value, id.kind.rawValue, id.namespace.value,
+                    id.name.value,
+                ])
+            guard db.changesCount == 1 else { throw HubError.repoNotFound }
+            try commitPoint()
+        }
+    }
+
     private static func row(for id: RepoID, in db: Database) throws -> Row? {
         try Row.fetchOne(
             db, sql: "SELECT * FROM repos WHERE kind = ? AND namespace = ? AND name = ?",

@@ -56,6 +56,36 @@ public struct RepoService: Sendable {
         try storage.remove(repo.id)
     }
 
+    /// Changes visibility. Only the owner (or an administrator) may.
+    public func setVisibility(_ id: RepoID, isPrivate: Bool, caller: Caller?) async throws {
+        let repo = try await owned(id, caller: caller)
+        try await store.setPrivate(repo.id, isPrivate: isPrivate)
+    }
+
+    /// Renames or moves a repository to another namespace the caller owns, keeping its git
+    /// history, LFS objects and counters (they belong to the index row, which is renamed).
+    public func move(_ id: RepoID, to newID: RepoID, caller: Caller?) async throws {
+        let repo = try await owned(id, caller: caller)
+        guard let caller, caller.owns(newID.namespace) || caller.user.isAdmin else {
+            throw HubError.forbidden("You don't have the rights to move a repository to the namespace '\(newID.namespace)'")
+        }
+        guard newID.kind == repo.id.kind else { throw HubError.badRequest("A repository keeps its type when it moves") }
+        let storage = self.storage
+        let from = repo.id
+        try await store.rename(from, to: newID) {
+            try storage.move(from, to: newID)
+        }
+    }
+
+    /// The repository, if `caller` owns it (write access and ownership of its namespace).
+    func owned(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+        let repo = try await writable(id, caller: caller)
+        guard caller?.owns(repo.id.namespace) == true || caller?.user.isAdmin == true else {
+            throw HubError.forbidden("Only the owner can change this repository's settings")
+        }
+        return repo
+    }
+
     /// The repository, if `caller` may see it. Private repositories the caller may not see are
     /// reported exactly like missing ones.
     public func readable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {

@@ -77,3 +77,34 @@ def test_get_paths_info(api):
     assert set(by_path) == {"sub dir/config.json", "sub dir"}
     assert by_path["sub dir/config.json"].size == 2
     assert type(by_path["sub dir"]).__name__ == "RepoFolder"
+
+
+def test_visibility_change_and_move_repo(api, hub, git, tmp_path, alice):
+    from huggingface_hub.errors import RepositoryNotFoundError
+    api.create_repo("alice/old-name")
+    api.upload_file(path_or_fileobj=b"kept", path_in_repo="kept.txt", repo_id="alice/old-name")
+    weights = b"w" * 2048
+    (tmp_path / "w.bin").write_bytes(weights)
+    api.upload_file(path_or_fileobj=str(tmp_path / "w.bin"), path_in_repo="w.bin", repo_id="alice/old-name")
+    history = [c.commit_id for c in api.list_repo_commits("alice/old-name")]
+
+    api.update_repo_settings("alice/old-name", private=True)
+    anonymous = HfApi(endpoint=hub.url, token=False)
+    with pytest.raises(RepositoryNotFoundError):
+        anonymous.model_info("alice/old-name")
+    api.update_repo_settings("alice/old-name", private=False)
+    assert anonymous.model_info("alice/old-name").private is False
+
+    api.move_repo("alice/old-name", "alice/new-name")
+    with pytest.raises(RepositoryNotFoundError):
+        api.model_info("alice/old-name")
+    assert [c.commit_id for c in api.list_repo_commits("alice/new-name")] == history
+    path = hf_hub_download("alice/new-name", "w.bin", endpoint=hub.url, cache_dir=tmp_path / "c")
+    assert open(path, "rb").read() == weights
+    clone = tmp_path / "clone"
+    git("clone", "-q", hub.remote("alice/new-name"), str(clone))
+    assert (clone / "kept.txt").read_text() == "kept"
+    hub.create_user("bob")
+    with pytest.raises(HfHubHTTPError) as forbidden:
+        api.move_repo("alice/new-name", "bob/stolen")
+    assert forbidden.value.response.status_code == 403

@@ -9,10 +9,12 @@ public struct RepoInfo: Sendable, Equatable {
     public let headCommit: String?
     public let createdAt: Date
     public let lastModified: Date
+    /// From the card (README.md front matter) at the head of the default branch.
+    public let card: RepoCard
 
     public init(
         rowID: Int64, id: RepoID, isPrivate: Bool, sdk: String?, headCommit: String?,
-        createdAt: Date, lastModified: Date
+        createdAt: Date, lastModified: Date, card: RepoCard = RepoCard()
     ) {
         self.rowID = rowID
         self.id = id
@@ -21,5 +23,25 @@ public struct RepoInfo: Sendable, Equatable {
         self.headCommit = headCommit
         self.createdAt = createdAt
         self.lastModified = lastModified
+        self.card = card
+    }
+}
+
+/// What the index keeps of a repository's card.
+public struct RepoCard: Sendable, Equatable {
+    /// The front matter as JSON text, or nil when the card has none.
+    public let dataJSON: String?
+    public let tags: [String]
+    public let pipelineTag: String?
+    public let libraryName: String?
+    /// The card's text (without front matter), for full-text search.
+    public let text: String
+
+    public init(dataJSON: String? = nil, tags: [String] = [], pipelineTag: String? = nil, libraryName: String? = nil, text: String = "") {
+        self.dataJSON = dataJSON
+        self.tags = tags
+        self.pipelineTag = pipelineTag
+        self.libraryName = libraryName
+        self.text = text
     }
 }

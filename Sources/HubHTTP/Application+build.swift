@@ -20,6 +20,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     RepoInfoController(files: hub.files, baseURL: baseURL).register(on: router)
     CommitController(commits: hub.commits, baseURL: baseURL).register(on: router)
     RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
+    ListingController(repos: hub.repos, baseURL: baseURL).register(on: router)
     return router
 }
 

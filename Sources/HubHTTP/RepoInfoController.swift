@@ -77,6 +77,12 @@ struct RepoInfoController {
         ]
         if kind == .model { fields["modelId"] = .string(repo.id.path) }
         if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }
+        // The card of this revision (not necessarily the default branch's, which the index keeps).
+        let card = try await files.card(id, commit: resolved.commit, caller: try context.caller())
+        fields["tags"] = .encodable(card.tags)
+        if let data = card.dataJSON { fields["cardData"] = .rawJSON(data) }
+        if let pipeline = card.pipelineTag { fields["pipeline_tag"] = .string(pipeline) }
+        if let library = card.libraryName { fields["library_name"] = .string(library) }
         // `expand` asks for exactly these properties (plus the id).
         let expand = request.uri.queryParameters.getAll("expand")
         if !expand.isEmpty {
@@ -146,6 +152,8 @@ enum JSONValue: Encodable {
     case string(String)
     case bool(Bool)
     case encodable(any Encodable)
+    /// JSON text stored as is (card metadata), decoded so it nests as a value.
+    case rawJSON(String)
 
     func encode(to encoder: any Encoder) throws {
         switch self {
@@ -157,6 +165,49 @@ enum JSONValue: Encodable {
             try container.encode(value)
         case .encodable(let value):
             try value.encode(to: encoder)
+        case .rawJSON(let text):
+            let value = (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .null
+            try value.encode(to: encoder)
+        }
+    }
+}
+
+/// Any JSON value, decoded and encoded again unchanged.
+indirect enum AnyJSON: Codable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([AnyJSON])
+    case object([String: AnyJSON])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([AnyJSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: AnyJSON].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
         }
     }
 }

@@ -26,6 +26,10 @@ public protocol RepoStore: Sendable {
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date) async throws
     func setPrivate(_ id: RepoID, isPrivate: Bool) async throws
+    /// Stores what the card of the default branch says (metadata, tags, searchable text).
+    func updateCard(_ id: RepoID, card: RepoCard) async throws
+    /// A page of the repositories matching `query`, and whether more follow.
+    func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool)
     /// Renames the row to `newID`, then runs `commitPoint` (moving the git repository) in the same
     /// transaction. Throws `repoExists` when `newID` is taken.
     func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws

@@ -34,7 +34,8 @@ public struct SQLiteRepoStore: RepoStore {
 
     public func find(_ id: RepoID) async throws -> RepoInfo? {
         try await database.pool.read { db in
-            try Self.row(for: id, in: db).map(Self.info)
+            guard let row = try Self.row(for: id, in: db) else { return nil }
+            return try Self.info(row, tags: try Self.tags(of: row["id"], in: db))
         }
     }
 
@@ -79,6 +80,86 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
+    public func updateCard(_ id: RepoID, card: RepoCard) async throws {
+        try await database.pool.write { db in
+            guard let row = try Self.row(for: id, in: db) else { return }
+            let rowID: Int64 = row["id"]
+            try db.execute(
+                sql: "UPDATE repos SET card_data = ?, pipeline_tag = ?, library_name = ? WHERE id = ?",
+                arguments: [card.dataJSON, card.pipelineTag, card.libraryName, rowID])
+            try db.execute(sql: "DELETE FROM repo_tags WHERE repo_id = ?", arguments: [rowID])
+            for (position, tag) in card.tags.enumerated() {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO repo_tags (repo_id, tag, position) VALUES (?, ?, ?)",
+                    arguments: [rowID, tag, position])
+            }
+            try db.execute(sql: "UPDATE repo_search SET card = ? WHERE rowid = ?", arguments: [card.text, rowID])
+        }
+    }
+
+    public func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool) {
+        var conditions = ["repos.kind = ?"]
+        var arguments: [any DatabaseValueConvertible] = [query.kind.rawValue]
+        var from = "repos"
+        if !query.includeAllPrivate {
+            if let namespace = query.visibleNamespace {
+                conditions.append("(repos.private = 0 OR repos.namespace = ?)")
+                arguments.append(namespace)
+            } else {
+                conditions.append("repos.private = 0")
+            }
+        }
+        if let author = query.author {
+            conditions.append("repos.namespace = ?")
+            arguments.append(author)
+        }
+        if let pipeline = query.pipelineTag {
+            conditions.append("repos.pipeline_tag = ?")
+            arguments.append(pipeline)
+        }
+        for tag in query.tags {
+            conditions.append("EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = repos.id AND t.tag = ?)")
+            arguments.append(tag)
+        }
+        var order: String
+        switch query.order {
+        case .lastModified: order = "repos.last_modified"
+        case .createdAt: order = "repos.created_at"
+        case .relevance: order = "repo_search.rank"
+        }
+        if let match = Self.ftsQuery(query.text) {
+            from = "repos JOIN repo_search ON repo_search.rowid = repos.id"
+            conditions.append("repo_search MATCH ?")
+            arguments.append(match)
+        } else if query.order == .relevance {
+            order = "repos.last_modified"
+        }
+        let direction = query.ascending || query.order == .relevance ? "ASC" : "DESC"
+        let sql = """
+            SELECT repos.* FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(order) \(direction), repos.id \(direction) LIMIT ? OFFSET ?
+            """
+        arguments += [query.limit + 1, query.offset]
+        let statementArguments = StatementArguments(arguments.map(\.databaseValue))
+        return try await database.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: statementArguments)
+            let repos = try rows.prefix(query.limit).map { try Self.info($0, tags: try Self.tags(of: $0["id"], in: db)) }
+            return (repos, rows.count > query.limit)
+        }
+    }
+
+    /// Every word of `text` as a quoted prefix term, all required: `"german"* AND "spam"*`.
+    static func ftsQuery(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(16)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0.lowercased())\"*" }.joined(separator: " AND ")
+    }
+
+    static func tags(of rowID: Int64, in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT tag FROM repo_tags WHERE repo_id = ? ORDER BY position", arguments: [rowID])
+    }
+
     private static func row(for id: RepoID, in db: Database) throws -> Row? {
         try Row.fetchOne(
             db, sql: "SELECT * FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
@@ -86,12 +167,18 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     static func info(_ row: Row) throws -> RepoInfo {
+        try info(row, tags: [])
+    }
+
+    static func info(_ row: Row, tags: [String]) throws -> RepoInfo {
         guard let kind = RepoKind(rawValue: row["kind"]) else {
             throw HubError.internalFailure("repo row \(row["id"] as Int64) has an unknown kind")
         }
         return RepoInfo(
             rowID: row["id"], id: try RepoID(kind: kind, namespace: row["namespace"], name: row["name"]),
             isPrivate: row["private"], sdk: row["sdk"], headCommit: row["head_commit"],
-            createdAt: RowDate.decode(row["created_at"]), lastModified: RowDate.decode(row["last_modified"]))
+            createdAt: RowDate.decode(row["created_at"]), lastModified: RowDate.decode(row["last_modified"]),
+            card: RepoCard(
+                dataJSON: row["card_data"], tags: tags, pipelineTag: row["pipeline_tag"], libraryName: row["library_name"]))
     }
 }

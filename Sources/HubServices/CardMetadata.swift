@@ -27,4 +27,62 @@ public enum CardMetadata {
             return ["The metadata of README.md is not valid YAML: \(error)"]
         }
     }
+
+    /// What the index keeps of a card: its front matter as JSON, the tags the public hub derives
+    /// from it, the task and library, and the text for search. Invalid metadata counts as none.
+    public static func card(from text: String) -> RepoCard {
+        let body = text.components(separatedBy: "\n").dropFirst(frontMatterLineCount(of: text)).joined(separator: "\n")
+        guard let yaml = frontMatter(of: text), let value = try? Yams.load(yaml: yaml), let metadata = value as? [String: Any]
+        else {
+            return RepoCard(text: body)
+        }
+        let json = jsonCompatible(metadata)
+        let dataJSON = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) }
+        func strings(_ key: String) -> [String] {
+            switch metadata[key] {
+            case let text as String: [text]
+            case let list as [Any]: list.compactMap { $0 as? String ?? ($0 as? CustomStringConvertible)?.description }
+            default: []
+            }
+        }
+        var tags: [String] = []
+        func add(_ tag: String) {
+            let tag = tag.trimmingCharacters(in: .whitespaces)
+            if !tag.isEmpty && !tags.contains(tag) { tags.append(tag) }
+        }
+        let library = strings("library_name").first
+        let pipeline = strings("pipeline_tag").first
+        library.map(add)
+        pipeline.map(add)
+        strings("tags").forEach(add)
+        for language in strings("language") {
+            add(language)
+            add("language:\(language)")
+        }
+        strings("license").forEach { add("license:\($0)") }
+        strings("datasets").forEach { add("dataset:\($0)") }
+        strings("base_model").forEach { add("base_model:\($0)") }
+        return RepoCard(dataJSON: dataJSON, tags: tags, pipelineTag: pipeline, libraryName: library, text: body)
+    }
+
+    static func frontMatterLineCount(of card: String) -> Int {
+        let lines = card.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
+            let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
+        else { return 0 }
+        return end + 1
+    }
+
+    /// YAML values as JSON can hold them (dates become ISO-8601 text).
+    static func jsonCompatible(_ value: Any) -> Any {
+        switch value {
+        case let map as [String: Any]: map.mapValues(jsonCompatible)
+        case let list as [Any]: list.map(jsonCompatible)
+        case let date as Date: HubDate.format(date)
+        case is String, is Int, is Double, is Bool: value
+        case let data as Data: data.base64EncodedString()
+        default: String(describing: value)
+        }
+    }
 }

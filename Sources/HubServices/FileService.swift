@@ -126,4 +126,15 @@ public struct FileService: Sendable {
             return RepoTreeEntry(path: entry.path, isDirectory: entry.isDirectory, gitID: entry.id, size: entry.size, lfs: nil)
         }
     }
+
+    /// What README.md at `commit` says (an empty card when there is none).
+    public func card(_ id: RepoID, commit: String, caller: Caller?) async throws -> RepoCard {
+        do {
+            let file = try await resolve(id, revision: commit, path: "README.md", caller: caller, followLFS: false)
+            guard case .inline(let bytes) = file.content else { return RepoCard() }
+            return CardMetadata.card(from: String(decoding: bytes, as: UTF8.self))
+        } catch is EntryNotFoundAtCommit {
+            return RepoCard()
+        }
+    }
 }

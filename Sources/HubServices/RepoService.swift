@@ -111,11 +111,45 @@ public struct RepoService: Sendable {
         return repo
     }
 
-    /// Re-reads the head of `main` after git changed the repository, and stores it in the index.
+    /// Re-reads the head of `main` after git changed the repository, and stores it in the index
+    /// with what its card (README.md) says.
     public func refreshHead(of repo: RepoInfo) async throws {
-        let location = storage.location(of: repo.id)
-        let head = try GitRepository.open(at: location).commit(atRef: "refs/heads/\(Self.defaultBranch)")
+        let git = try GitRepository.open(at: storage.location(of: repo.id))
+        let head = try git.commit(atRef: "refs/heads/\(Self.defaultBranch)")
+        var card = RepoCard()
+        if let head, let readme = try git.entry(at: "README.md", inCommit: head.id), readme.kind == .blob {
+            card = CardMetadata.card(from: String(decoding: try git.blobContents(readme.id), as: UTF8.self))
+        }
         try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now())
+        try await store.updateCard(repo.id, card: card)
+    }
+
+    /// Rebuilds the index rows of every repository from git (`modelhub reindex`).
+    public func reindexAll() async throws -> Int {
+        var count = 0
+        for kind in RepoKind.allCases {
+            var query = RepoQuery(kind: kind)
+            query.includeAllPrivate = true
+            query.limit = 500
+            while true {
+                let (page, hasMore) = try await store.search(query)
+                for repo in page {
+                    try await refreshHead(of: repo)
+                    count += 1
+                }
+                guard hasMore else { break }
+                query.offset += page.count
+            }
+        }
+        return count
+    }
+
+    /// Repositories matching `query` that `caller` may see.
+    public func search(_ query: RepoQuery, caller: Caller?) async throws -> (repos: [RepoInfo], hasMore: Bool) {
+        var query = query
+        query.visibleNamespace = caller?.user.name.value
+        query.includeAllPrivate = caller?.user.isAdmin ?? false
+        return try await store.search(query)
     }
 
     func location(of repo: RepoInfo) -> URL {

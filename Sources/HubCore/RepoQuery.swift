@@ -1,0 +1,25 @@
+/// A listing or search of repositories (`list_models` and friends).
+public struct RepoQuery: Sendable {
+    public enum Order: Sendable {
+        case lastModified, createdAt, relevance
+    }
+
+    public var kind: RepoKind
+    /// Words to find in ids and card text (every word, as a prefix).
+    public var text: String?
+    public var author: String?
+    /// Every one of these tags must be present.
+    public var tags: [String] = []
+    public var pipelineTag: String?
+    /// Private repositories of this namespace are included (the caller's own).
+    public var visibleNamespace: String?
+    public var includeAllPrivate = false
+    public var order: Order = .lastModified
+    public var ascending = false
+    public var offset = 0
+    public var limit = 100
+
+    public init(kind: RepoKind) {
+        self.kind = kind
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HubCore
+import HubServices
+
+/// `GET /api/models`, `/api/datasets`, `/api/spaces`: listing and search (hub-protocol.md §5),
+/// with absolute `Link` pagination.
+struct ListingController {
+    let repos: RepoService
+    let baseURL: BaseURL
+
+    static let pageSize = 1000
+
+    func register(on router: Router<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            router.get(RouterPath("/api/\(kind.plural)")) { request, context in
+                try await list(request, context: context, kind: kind)
+            }
+        }
+    }
+
+    func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = RepoQuery(kind: kind)
+        query.text = parameters.getAll("search").joined(separator: " ")
+        if query.text?.isEmpty == true { query.text = nil }
+        query.author = parameters.get("author")
+        query.pipelineTag = parameters.get("pipeline_tag")
+        // library, language and tags are tags too (older clients send them as separate parameters).
+        query.tags = parameters.getAll("filter") + parameters.getAll("library") + parameters.getAll("language")
+            + parameters.getAll("tags")
+        switch parameters.get("sort") {
+        case nil: query.order = query.text == nil ? .lastModified : .relevance
+        case "lastModified", "last_modified": query.order = .lastModified
+        case "createdAt", "created_at": query.order = .createdAt
+        case let other?:
+            throw HubError.badRequest("Sorting by '\(HubName.printable(other))' is not supported yet: use lastModified or createdAt")
+        }
+        query.ascending = parameters.get("direction") == "1"
+        let limit = parameters.get("limit").flatMap { Int($0) }.map { min(max($0, 1), Self.pageSize) } ?? Self.pageSize
+        let pagination = try Pagination(request: request, limit: limit)
+        query.offset = pagination.offset
+        query.limit = pagination.limit
+        let (page, hasMore) = try await repos.search(query, caller: try context.caller())
+
+        let full = parameters.get("full") == "true"
+        let withCard = full || parameters.get("cardData") == "true"
+        let expand = parameters.getAll("expand")
+        let items = page.map { repo -> [String: JSONValue] in
+            var fields = Self.summary(of: repo)
+            if withCard, let card = repo.card.dataJSON { fields["cardData"] = .rawJSON(card) }
+            if full, let sha = repo.headCommit { fields["sha"] = .string(sha) }
+            if !expand.isEmpty {
+                if expand.contains("cardData"), let card = repo.card.dataJSON { fields["cardData"] = .rawJSON(card) }
+                if expand.contains("sha"), let sha = repo.headCommit { fields["sha"] = .string(sha) }
+                fields = fields.filter { ["_id", "id"].contains($0.key) || expand.contains($0.key) }
+            }
+            return fields
+        }
+        var response = JSONBody.response(object: items)
+        if hasMore, let next = pagination.nextLink(total: Int.max, request: request, baseURL: baseURL) {
+            response.headers[.link] = next
+        }
+        return response
+    }
+
+    /// The fields the public hub lists by default.
+    static func summary(of repo: RepoInfo) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "_id": .string(String(repo.rowID)),
+            "id": .string(repo.id.path),
+            "author": .string(repo.id.namespace.value),
+            "private": .bool(repo.isPrivate),
+            "gated": .bool(false),
+            "disabled": .bool(false),
+            "tags": .encodable(repo.card.tags),
+            "createdAt": .string(HubDate.format(repo.createdAt)),
+            "lastModified": .string(HubDate.format(repo.lastModified)),
+        ]
+        if repo.id.kind == .model { fields["modelId"] = .string(repo.id.path) }
+        if let pipeline = repo.card.pipelineTag { fields["pipeline_tag"] = .string(pipeline) }
+        if let library = repo.card.libraryName { fields["library_name"] = .string(library) }
+        if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }
+        return fields
+    }
+}

@@ -1,0 +1,102 @@
+"""Cards become metadata, tags and search: list_models / list_datasets with huggingface_hub."""
+
+import subprocess
+
+import pytest
+from huggingface_hub import HfApi
+
+
+@pytest.fixture
+def api(hub, alice):
+    return HfApi(endpoint=hub.url, token=alice)
+
+
+def card(**metadata):
+    lines = ["---"]
+    for key, value in metadata.items():
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines += [f"- {item}" for item in value]
+        else:
+            lines.append(f"{key}: {value}")
+    return ("\n".join(lines) + "\n---\n").encode()
+
+
+def test_find_a_german_spam_classifier(api, hub):
+    repos = {
+        "alice/german-spam-bert": card(language="de", license="mit", library_name="transformers",
+                                       pipeline_tag="text-classification", tags=["spam"]) + b"Detects spam in German e-mails.",
+        "alice/english-spam": card(language="en", license="apache-2.0", library_name="transformers",
+                                   pipeline_tag="text-classification") + b"Detects spam in English.",
+        "alice/german-translator": card(language="de", library_name="pytorch", pipeline_tag="translation") + b"Translates.",
+    }
+    for repo, readme in repos.items():
+        api.create_repo(repo)
+        api.upload_file(path_or_fileobj=readme, path_in_repo="README.md", repo_id=repo)
+
+    def ids(**kwargs):
+        return sorted(m.id for m in api.list_models(**kwargs))
+
+    assert ids(search="german spam") == ["alice/german-spam-bert"]
+    assert ids(search="spam") == ["alice/english-spam", "alice/german-spam-bert"]
+    assert ids(search="detects", filter="de") == ["alice/german-spam-bert"]
+    assert ids(filter=["text-classification", "license:mit"]) == ["alice/german-spam-bert"]
+    assert ids(pipeline_tag="translation") == ["alice/german-translator"]
+    assert ids(filter="pytorch") == ["alice/german-translator"]  # 2.4.0 sends libraries as filters
+    assert ids(author="alice", limit=2).__len__() == 2
+    assert ids(author="nobody") == []
+
+    info = api.model_info("alice/german-spam-bert")
+    assert info.pipeline_tag == "text-classification" and info.library_name == "transformers"
+    assert "license:mit" in info.tags and "de" in info.tags
+    assert info.card_data["license"] == "mit"
+    listed = next(iter(api.list_models(search="german spam", cardData=True)))
+    assert listed.card_data["language"] == "de"
+    newest = [m.id for m in api.list_models(sort="lastModified")]
+    assert newest[0] == "alice/german-translator"
+
+
+def test_private_repos_are_listed_only_for_their_owner(api, hub):
+    api.create_repo("alice/secret-model", private=True)
+    api.create_repo("alice/public-model")
+    anonymous = HfApi(endpoint=hub.url, token=False)
+    assert [m.id for m in anonymous.list_models(search="model")] == ["alice/public-model"]
+    assert sorted(m.id for m in api.list_models(search="model")) == ["alice/public-model", "alice/secret-model"]
+
+
+def test_listing_pages_with_absolute_links(api, hub):
+    for number in range(5):
+        api.create_repo(f"alice/page-{number}")
+    status, headers, page = hub.api("GET", "/api/models?author=alice&limit=2")
+    assert status == 200 and len(page) == 2
+    assert headers["Link"].startswith(f"<{hub.url}/api/models?") and 'rel="next"' in headers["Link"]
+    assert len(list(api.list_models(author="alice"))) == 5
+
+
+def test_datasets_are_listed_separately_with_their_tags(api):
+    api.create_repo("alice/corpus", repo_type="dataset")
+    api.upload_file(path_or_fileobj=card(language="de", license="cc-by-4.0", task_categories=["text-classification"]),
+                    path_in_repo="README.md", repo_id="alice/corpus", repo_type="dataset")
+    found = list(api.list_datasets(language="de"))
+    assert [d.id for d in found] == ["alice/corpus"]
+    assert list(api.list_models(search="corpus")) == []
+
+
+def test_git_push_updates_the_index_and_reindex_rebuilds_it(hub, git, alice, tmp_path):
+    api = HfApi(endpoint=hub.url, token=alice)
+    api.create_repo("alice/pushed")
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote("alice/pushed", "alice", alice), str(work))
+    (work / "README.md").write_bytes(card(license="mit", tags=["pushed-by-git"]) + b"A model pushed with git.")
+    git("add", "README.md", cwd=work)
+    git("commit", "-q", "-m", "card", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    assert [m.id for m in api.list_models(filter="pushed-by-git")] == ["alice/pushed"]
+    result = hub.admin("reindex")
+    assert "reindexed 1 repositories" in result.stdout
+    assert [m.id for m in api.list_models(search="pushed with git")] == ["alice/pushed"]
+
+
+def test_unsupported_sort_is_a_clear_error(hub):
+    status, headers, body = hub.api("GET", "/api/models?sort=downloads")
+    assert status == 400 and "not supported" in body["error"]

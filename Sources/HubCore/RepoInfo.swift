@@ -11,10 +11,11 @@ public struct RepoInfo: Sendable, Equatable {
     public let lastModified: Date
     /// From the card (README.md front matter) at the head of the default branch.
     public let card: RepoCard
+    public let counters: RepoCounters
 
     public init(
         rowID: Int64, id: RepoID, isPrivate: Bool, sdk: String?, headCommit: String?,
-        createdAt: Date, lastModified: Date, card: RepoCard = RepoCard()
+        createdAt: Date, lastModified: Date, card: RepoCard = RepoCard(), counters: RepoCounters = RepoCounters()
     ) {
         self.rowID = rowID
         self.id = id
@@ -24,6 +25,7 @@ public struct RepoInfo: Sendable, Equatable {
         self.createdAt = createdAt
         self.lastModified = lastModified
         self.card = card
+        self.counters = counters
     }
 }
 
@@ -43,5 +45,22 @@ public struct RepoCard: Sendable, Equatable {
         self.pipelineTag = pipelineTag
         self.libraryName = libraryName
         self.text = text
+    }
+}
+
+/// Popularity counters of a repository.
+public struct RepoCounters: Sendable, Equatable {
+    /// Downloads in the last 30 days (what the public hub calls `downloads`).
+    public let downloads: Int64
+    public let downloadsAllTime: Int64
+    public let likes: Int64
+    /// Downloads in the last 7 days plus 10 per like given in the last 7 days.
+    public let trendingScore: Int64
+
+    public init(downloads: Int64 = 0, downloadsAllTime: Int64 = 0, likes: Int64 = 0, trendingScore: Int64 = 0) {
+        self.downloads = downloads
+        self.downloadsAllTime = downloadsAllTime
+        self.likes = likes
+        self.trendingScore = trendingScore
     }
 }

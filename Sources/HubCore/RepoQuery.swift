@@ -1,7 +1,7 @@
 /// A listing or search of repositories (`list_models` and friends).
 public struct RepoQuery: Sendable {
     public enum Order: Sendable {
-        case lastModified, createdAt, relevance
+        case lastModified, createdAt, relevance, downloads, likes, trendingScore
     }
 
     public var kind: RepoKind

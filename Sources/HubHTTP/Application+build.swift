@@ -15,12 +15,13 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
     GitHTTPController(git: hub.git).register(on: router)
     LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
-    FileController(files: hub.files, lfs: hub.lfs).register(on: router)
+    FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters).register(on: router)
     XetController().register(on: router)
     RepoInfoController(files: hub.files, baseURL: baseURL).register(on: router)
     CommitController(commits: hub.commits, baseURL: baseURL).register(on: router)
     RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
     ListingController(repos: hub.repos, baseURL: baseURL).register(on: router)
+    LikesController(counters: hub.counters, accounts: hub.accounts, baseURL: baseURL).register(on: router)
     return router
 }
 

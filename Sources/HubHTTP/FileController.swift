@@ -10,6 +10,7 @@ import HubServices
 struct FileController {
     let files: FileService
     let lfs: LFSService
+    let counters: CounterService
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
@@ -35,6 +36,9 @@ struct FileController {
             return response
         }
 
+        if followLFS {
+            try await counters.recordDownload(of: file.repo, path: path)
+        }
         var headers: HTTPFields = [
             .xRepoCommit: file.commit,
             .acceptRanges: "bytes",

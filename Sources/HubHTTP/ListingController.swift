@@ -34,8 +34,12 @@ struct ListingController {
         case nil: query.order = query.text == nil ? .lastModified : .relevance
         case "lastModified", "last_modified": query.order = .lastModified
         case "createdAt", "created_at": query.order = .createdAt
+        case "downloads": query.order = .downloads
+        case "likes": query.order = .likes
+        case "trendingScore", "trending_score", "trending": query.order = .trendingScore
         case let other?:
-            throw HubError.badRequest("Sorting by '\(HubName.printable(other))' is not supported yet: use lastModified or createdAt")
+            throw HubError.badRequest(
+                "Unknown sort '\(HubName.printable(other))': use lastModified, createdAt, downloads, likes or trendingScore")
         }
         query.ascending = parameters.get("direction") == "1"
         let limit = parameters.get("limit").flatMap { Int($0) }.map { min(max($0, 1), Self.pageSize) } ?? Self.pageSize
@@ -75,6 +79,9 @@ struct ListingController {
             "gated": .bool(false),
             "disabled": .bool(false),
             "tags": .encodable(repo.card.tags),
+            "downloads": .encodable(repo.counters.downloads),
+            "likes": .encodable(repo.counters.likes),
+            "trendingScore": .encodable(repo.counters.trendingScore),
             "createdAt": .string(HubDate.format(repo.createdAt)),
             "lastModified": .string(HubDate.format(repo.lastModified)),
         ]

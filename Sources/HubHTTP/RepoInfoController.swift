@@ -74,6 +74,10 @@ struct RepoInfoController {
             "gated": .bool(false),
             "disabled": .bool(false),
             "siblings": .encodable(siblings),
+            "downloads": .encodable(repo.counters.downloads),
+            "downloadsAllTime": .encodable(repo.counters.downloadsAllTime),
+            "likes": .encodable(repo.counters.likes),
+            "trendingScore": .encodable(repo.counters.trendingScore),
         ]
         if kind == .model { fields["modelId"] = .string(repo.id.path) }
         if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }

@@ -90,7 +90,7 @@ public struct SQLiteAccountStore: AccountStore {
         return AccessToken(id: db.lastInsertedRowID, userID: userID, name: token.name, role: token.role, createdAt: now)
     }
 
-    private static func user(_ row: Row) throws -> User {
+    static func user(_ row: Row) throws -> User {
         User(
             id: row["id"], name: try HubName(row["name"]), fullname: row["fullname"], email: row["email"],
             isAdmin: row["is_admin"], createdAt: RowDate.decode(row["created_at"]))

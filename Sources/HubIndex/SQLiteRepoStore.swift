@@ -126,6 +126,9 @@ public struct SQLiteRepoStore: RepoStore {
         case .lastModified: order = "repos.last_modified"
         case .createdAt: order = "repos.created_at"
         case .relevance: order = "repo_search.rank"
+        case .downloads: order = "downloads_30d"
+        case .likes: order = "repos.likes"
+        case .trendingScore: order = "trending"
         }
         if let match = Self.ftsQuery(query.text) {
             from = "repos JOIN repo_search ON repo_search.rowid = repos.id"
@@ -136,7 +139,7 @@ public struct SQLiteRepoStore: RepoStore {
         }
         let direction = query.ascending || query.order == .relevance ? "ASC" : "DESC"
         let sql = """
-            SELECT repos.* FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+            SELECT repos.*, \(Self.countersSelect) FROM \(from) WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order) \(direction), repos.id \(direction) LIMIT ? OFFSET ?
             """
         arguments += [query.limit + 1, query.offset]
@@ -162,8 +165,23 @@ public struct SQLiteRepoStore: RepoStore {
 
     private static func row(for id: RepoID, in db: Database) throws -> Row? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
+            db, sql: "SELECT repos.*, \(countersSelect) FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
             arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
+    }
+
+    /// Today, in days since 1970 (UTC): downloads are counted per day.
+    static func today() -> Int64 {
+        Int64(Date().timeIntervalSince1970 / 86_400)
+    }
+
+    /// The derived counters, as extra columns of a `repos` query.
+    static var countersSelect: String {
+        let day = today()
+        return """
+            (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d WHERE d.repo_id = repos.id AND d.day > \(day - 30)) AS downloads_30d,
+            (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d WHERE d.repo_id = repos.id AND d.day > \(day - 7))
+              + 10 * (SELECT COUNT(*) FROM repo_likes l WHERE l.repo_id = repos.id AND l.created_at > \((day - 7) * 86_400_000)) AS trending
+            """
     }
 
     static func info(_ row: Row) throws -> RepoInfo {
@@ -179,6 +197,9 @@ public struct SQLiteRepoStore: RepoStore {
             isPrivate: row["private"], sdk: row["sdk"], headCommit: row["head_commit"],
             createdAt: RowDate.decode(row["created_at"]), lastModified: RowDate.decode(row["last_modified"]),
             card: RepoCard(
-                dataJSON: row["card_data"], tags: tags, pipelineTag: row["pipeline_tag"], libraryName: row["library_name"]))
+                dataJSON: row["card_data"], tags: tags, pipelineTag: row["pipeline_tag"], libraryName: row["library_name"]),
+            counters: RepoCounters(
+                downloads: row["downloads_30d"] ?? 0, downloadsAllTime: row["downloads_all_time"] ?? 0,
+                likes: row["likes"] ?? 0, trendingScore: row["trending"] ?? 0))
     }
 }

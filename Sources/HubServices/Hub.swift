@@ -23,6 +23,7 @@ public final class Hub: Sendable {
     public let files: FileService
     public let commits: CommitService
     public let refs: RefService
+    public let counters: CounterService
     let database: HubDatabase
 
     /// The largest LFS object accepted, by default the public hub's 500 GB.
@@ -81,6 +82,7 @@ public final class Hub: Sendable {
         files = FileService(repos: repos, lfs: lfs)
         commits = CommitService(repos: repos, lfs: lfs, maxGitFileSize: maxGitFileSize)
         refs = RefService(repos: repos)
+        counters = CounterService(repos: repos, store: SQLiteCounterStore(database: database))
     }
 
     /// `PRAGMA integrity_check` of the database ("ok" when sound).

@@ -98,5 +98,35 @@ def test_git_push_updates_the_index_and_reindex_rebuilds_it(hub, git, alice, tmp
 
 
 def test_unsupported_sort_is_a_clear_error(hub):
-    status, headers, body = hub.api("GET", "/api/models?sort=downloads")
-    assert status == 400 and "not supported" in body["error"]
+    status, headers, body = hub.api("GET", "/api/models?sort=stars")
+    assert status == 400 and "Unknown sort" in body["error"]
+
+
+def test_downloads_and_likes_are_counted_and_sortable(api, hub, alice, tmp_path):
+    from huggingface_hub import hf_hub_download
+    for name in ("popular", "liked", "quiet"):
+        api.create_repo(f"alice/{name}")
+        api.upload_file(path_or_fileobj=b"{}", path_in_repo="config.json", repo_id=f"alice/{name}")
+        api.upload_file(path_or_fileobj=b"w", path_in_repo="weights.txt", repo_id=f"alice/{name}")
+    for number in range(3):
+        hf_hub_download("alice/popular", "config.json", endpoint=hub.url, cache_dir=tmp_path / f"c{number}")
+    # Other files of the repository are not downloads of it.
+    hf_hub_download("alice/quiet", "weights.txt", endpoint=hub.url, cache_dir=tmp_path / "w")
+    info = api.model_info("alice/popular")
+    assert info.downloads >= 3 and info.downloads == info.downloads_all_time
+    assert api.model_info("alice/quiet").downloads == 0
+
+    bob = hub.create_user("bob")
+    for token in (alice, bob):
+        status, _, _ = hub.api("POST", "/api/models/alice/liked/like", token)
+        assert status == 200
+    hub.api("POST", "/api/models/alice/liked/like", bob)  # liking twice counts once
+    assert api.model_info("alice/liked").likes == 2
+    assert sorted(u.username for u in api.list_repo_likers("alice/liked")) == ["alice", "bob"]
+    assert api.list_liked_repos("bob").models == ["alice/liked"]
+    HfApi(endpoint=hub.url, token=bob).unlike("alice/liked")
+    assert api.model_info("alice/liked").likes == 1
+
+    assert [m.id for m in api.list_models(author="alice", sort="downloads")][0] == "alice/popular"
+    assert [m.id for m in api.list_models(author="alice", sort="likes")][0] == "alice/liked"
+    assert [m.id for m in api.list_models(author="alice", sort="trending_score")][0] == "alice/liked"

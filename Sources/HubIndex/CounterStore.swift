@@ -1,0 +1,15 @@
+import Foundation
+import HubCore
+
+/// Likes and downloads.
+public protocol CounterStore: Sendable {
+    func recordDownload(repoRowID: Int64) async throws
+    /// Adds the like; false when the user already liked the repository.
+    func like(repoRowID: Int64, userID: Int64) async throws -> Bool
+    /// Removes the like; false when there was none.
+    func unlike(repoRowID: Int64, userID: Int64) async throws -> Bool
+    /// Users who liked the repository, oldest like first.
+    func likers(repoRowID: Int64, offset: Int, limit: Int) async throws -> [User]
+    /// Repositories a user liked, newest first, with when.
+    func likedRepos(userID: Int64, offset: Int, limit: Int) async throws -> [(repo: RepoInfo, likedAt: Date)]
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import HubCore
+
+public struct SQLiteCounterStore: CounterStore {
+    let database: HubDatabase
+
+    public init(database: HubDatabase) {
+        self.database = database
+    }
+
+    public func recordDownload(repoRowID: Int64) async throws {
+        let day = SQLiteRepoStore.today()
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO repo_downloads (repo_id, day, count) VALUES (?, ?, 1)
+                    ON CONFLICT (repo_id, day) DO UPDATE SET count = count + 1
+                    """,
+                arguments: [repoRowID, day])
+            try db.execute(
+                sql: "UPDATE repos SET downloads_all_time = downloads_all_time + 1 WHERE id = ?", arguments: [repoRowID])
+        }
+    }
+
+    public func like(repoRowID: Int64, userID: Int64) async throws -> Bool {
+        let now = RowDate.encode(HubDate.now())
+        return try await database.pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO repo_likes (repo_id, user_id, created_at) VALUES (?, ?, ?)",
+                arguments: [repoRowID, userID, now])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "UPDATE repos SET likes = likes + 1 WHERE id = ?", arguments: [repoRowID])
+            return true
+        }
+    }
+
+    public func unlike(repoRowID: Int64, userID: Int64) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM repo_likes WHERE repo_id = ? AND user_id = ?", arguments: [repoRowID, userID])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "UPDATE repos SET likes = likes - 1 WHERE id = ?", arguments: [repoRowID])
+            return true
+        }
+    }
+
+    public func likers(repoRowID: Int64, offset: Int, limit: Int) async throws -> [User] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT users.* FROM repo_likes l JOIN users ON users.id = l.user_id WHERE l.repo_id = ?
+                    ORDER BY l.created_at, l.user_id LIMIT ? OFFSET ?
+                    """,
+                arguments: [repoRowID, limit, offset]
+            ).map(SQLiteAccountStore.user)
+        }
+    }
+
+    public func likedRepos(userID: Int64, offset: Int, limit: Int) async throws -> [(repo: RepoInfo, likedAt: Date)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT repos.*, l.created_at AS liked_at FROM repo_likes l JOIN repos ON repos.id = l.repo_id
+                    WHERE l.user_id = ? ORDER BY l.created_at DESC, repos.id LIMIT ? OFFSET ?
+                    """,
+                arguments: [userID, limit, offset]
+            ).map { (try SQLiteRepoStore.info($0), RowDate.decode($0["liked_at"])) }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import HubCore
+import HubIndex
+
+/// Likes and download counts.
+///
+/// A download is counted the public hub's way: one per GET or HEAD of `/resolve/` on a file
+/// that stands for "using the repository" — for models `config.json` (or `model_index.json`,
+/// `params.json`, `config.yaml`, a `*.gguf` file), for datasets any data file (not the card or
+/// `.gitattributes`). So a `snapshot_download` of a model counts once, not once per file.
+public struct CounterService: Sendable {
+    let repos: RepoService
+    let store: any CounterStore
+
+    static let modelQueryFiles: Set<String> = ["config.json", "model_index.json", "params.json", "config.yaml"]
+
+    public static func countsAsDownload(path: String, kind: RepoKind) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        switch kind {
+        case .model: return modelQueryFiles.contains(path) || name.hasSuffix(".gguf")
+        case .dataset: return !["README.md", ".gitattributes", ".gitignore"].contains(path)
+        case .space: return false
+        }
+    }
+
+    /// Records a download of `path` when it counts as one.
+    public func recordDownload(of repo: RepoInfo, path: String) async throws {
+        guard Self.countsAsDownload(path: path, kind: repo.id.kind) else { return }
+        try await store.recordDownload(repoRowID: repo.rowID)
+    }
+
+    public func like(_ id: RepoID, caller: Caller?) async throws {
+        guard let caller else { throw HubError.authenticationRequired }
+        let repo = try await repos.readable(id, caller: caller)
+        _ = try await store.like(repoRowID: repo.rowID, userID: caller.user.id)
+    }
+
+    public func unlike(_ id: RepoID, caller: Caller?) async throws {
+        guard let caller else { throw HubError.authenticationRequired }
+        let repo = try await repos.readable(id, caller: caller)
+        _ = try await store.unlike(repoRowID: repo.rowID, userID: caller.user.id)
+    }
+
+    public func likers(_ id: RepoID, offset: Int, limit: Int, caller: Caller?) async throws -> [User] {
+        let repo = try await repos.readable(id, caller: caller)
+        return try await store.likers(repoRowID: repo.rowID, offset: offset, limit: limit)
+    }
+
+    /// The repositories `userName` liked that `caller` may see, newest like first.
+    public func likedRepos(of userName: String, offset: Int, limit: Int, caller: Caller?, accounts: AccountService) async throws
+        -> [(repo: RepoInfo, likedAt: Date)]
+    {
+        guard let user = try await accounts.user(named: userName) else { throw HubError.userNotFound(userName) }
+        return try await store.likedRepos(userID: user.id, offset: offset, limit: limit)
+            .filter { RepoService.canRead($0.repo, caller: caller) }
+    }
+}

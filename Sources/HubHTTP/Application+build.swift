@@ -8,6 +8,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     let baseURL = BaseURL(publicURL: configuration.publicURL)
     let router = Router(context: HubRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
     router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
     PublicFiles().register(on: router, baseURL: baseURL)

@@ -15,6 +15,17 @@ struct RepoAPIController {
             router.put(RouterPath("/api/\(kind.plural)/:namespace/:name/settings")) { request, context in
                 try await settings(request, context: context, kind: kind)
             }
+            // huggingface_hub's auth_check: 200 when the caller may read (or, with /write, write).
+            router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/auth-check")) { _, context in
+                guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+                _ = try await repos.readable(id, caller: try context.caller())
+                return JSONBody.response(object: [String: String]())
+            }
+            router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/auth-check/write")) { _, context in
+                guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+                _ = try await repos.writable(id, caller: try context.caller())
+                return JSONBody.response(object: [String: String]())
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 """huggingface_hub's repo calls, unmodified, against modelhub."""
 
+import subprocess
+
 import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
@@ -38,3 +40,19 @@ def test_creating_in_another_namespace_is_forbidden(api, hub):
         api.create_repo("bob/not-yours")
     assert forbidden.value.response.status_code == 403
     assert not (hub.data_dir / "repos" / "models" / "bob").exists()
+
+
+def test_request_id_echoes_the_clients_trace_id(hub):
+    out = subprocess.run(["curl", "-s", "-i", "-H", "X-Amzn-Trace-Id: trace-123", f"{hub.url}/api/models/alice/nothing"],
+                         capture_output=True, text=True).stdout.lower()
+    assert out.startswith("http/1.1 404")
+    assert "x-request-id: trace-123" in out and "x-error-code: reponotfound" in out
+
+
+def test_auth_check(api, hub):
+    from huggingface_hub.errors import RepositoryNotFoundError
+    api.create_repo("alice/checked", private=True)
+    api.auth_check("alice/checked")
+    stranger = HfApi(endpoint=hub.url, token=hub.create_user("stranger"))
+    with pytest.raises(RepositoryNotFoundError):
+        stranger.auth_check("alice/checked")

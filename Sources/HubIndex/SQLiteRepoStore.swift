@@ -138,16 +138,29 @@ public struct SQLiteRepoStore: RepoStore {
             order = "repos.last_modified"
         }
         let direction = query.ascending || query.order == .relevance ? "ASC" : "DESC"
-        let sql = """
-            SELECT repos.*, \(Self.countersSelect) FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+        // Two steps: the page's ids first (ordering only what it must), then the rows with their
+        // counters, so the per-row counter subqueries run for the page, not for every match.
+        let needsCounters = [.downloads, .trendingScore].contains(query.order)
+        let idsSQL = """
+            SELECT repos.id\(needsCounters ? ", " + Self.countersSelect : "") FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order) \(direction), repos.id \(direction) LIMIT ? OFFSET ?
             """
         arguments += [query.limit + 1, query.offset]
         let statementArguments = StatementArguments(arguments.map(\.databaseValue))
         return try await database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: statementArguments)
-            let repos = try rows.prefix(query.limit).map { try Self.info($0, tags: try Self.tags(of: $0["id"], in: db)) }
-            return (repos, rows.count > query.limit)
+            let ids = try Int64.fetchAll(db, sql: idsSQL, arguments: statementArguments)
+            let page = Array(ids.prefix(query.limit))
+            guard !page.isEmpty else { return ([], false) }
+            let marks = Array(repeating: "?", count: page.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT repos.*, \(Self.countersSelect) FROM repos WHERE id IN (\(marks))",
+                arguments: StatementArguments(page))
+            var byID: [Int64: RepoInfo] = [:]
+            for row in rows {
+                byID[row["id"]] = try Self.info(row, tags: try Self.tags(of: row["id"], in: db))
+            }
+            return (page.compactMap { byID[$0] }, ids.count > query.limit)
         }
     }
 

@@ -57,6 +57,25 @@ public struct ResolvedRevision: Sendable {
 public struct FileService: Sendable {
     let repos: RepoService
     let lfs: LFSService
+    /// Listings, cards, commit dates and small files by commit id: immutable, so never stale.
+    let listings = BoundedCache<[GitListedEntry]>(capacity: 200_000)
+    let cards = BoundedCache<RepoCard>(capacity: 4096)
+    let commitDates = BoundedCache<Date>(capacity: 65_536)
+    let smallFiles = BoundedCache<(blobID: String, bytes: [UInt8])?>(capacity: 64 << 20)
+    static let smallFileLimit = 256 * 1024
+
+    init(repos: RepoService, lfs: LFSService) {
+        self.repos = repos
+        self.lfs = lfs
+    }
+
+    /// The commit `revision` names. The default branch's head comes from the index, which
+    /// follows every push and commit; anything else is resolved by git.
+    func commit(for revision: String, repo: RepoInfo, git: () throws -> GitRepository) throws -> String {
+        if revision == RepoService.defaultBranch, let head = repo.headCommit { return head }
+        guard let commit = try git().commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
+        return commit
+    }
 
     /// The file at `path` of `revision`. With `followLFS`, an LFS pointer whose object is stored
     /// for the repository resolves to the object; otherwise (and for `/raw/`) the pointer is the file.
@@ -64,14 +83,31 @@ public struct FileService: Sendable {
         _ id: RepoID, revision: String, path: String, caller: Caller?, followLFS: Bool
     ) async throws -> ResolvedFile {
         let repo = try await repos.readable(id, caller: caller)
-        let git = try GitRepository.open(at: repos.location(of: repo))
-        guard let commit = try git.commitID(forRevision: revision) else {
-            throw HubError.revisionNotFound(revision)
+        let location = repos.location(of: repo)
+        var opened: GitRepository?
+        func git() throws -> GitRepository {
+            if let opened { return opened }
+            let repository = try GitRepository.open(at: location)
+            opened = repository
+            return repository
         }
-        guard let entry = try git.entry(at: path, inCommit: commit), entry.kind == .blob else {
+        let commit = try self.commit(for: revision, repo: repo, git: git)
+        let key = "\(repo.rowID)|\(commit)|\(path)"
+        let cached: (blobID: String, bytes: [UInt8])?
+        if let hit = smallFiles.value(for: key) {
+            cached = hit
+        } else {
+            if let entry = try git().entry(at: path, inCommit: commit), entry.kind == .blob {
+                cached = (entry.id, try git().blobContents(entry.id))
+            } else {
+                cached = nil
+            }
+            smallFiles.store(cached, for: key, cost: 64 + (cached?.bytes.count ?? 0))
+        }
+        guard let (blobID, bytes) = cached else {
             throw EntryNotFoundAtCommit(commit: commit, path: path)
         }
-        let bytes = try git.blobContents(entry.id)
+        let entry = (id: blobID, kind: GitTreeEntry.Kind.blob)
         if followLFS, let pointer = LFSPointer(parsing: bytes),
             try await lfs.missingObjects([pointer], repoRowID: repo.rowID).isEmpty
         {
@@ -82,11 +118,14 @@ public struct FileService: Sendable {
 
     public func revision(_ id: RepoID, revision: String, caller: Caller?) async throws -> ResolvedRevision {
         let repo = try await repos.readable(id, caller: caller)
-        let git = try GitRepository.open(at: repos.location(of: repo))
-        guard let commit = try git.commitID(forRevision: revision) else {
-            throw HubError.revisionNotFound(revision)
+        let location = repos.location(of: repo)
+        let commit = try self.commit(for: revision, repo: repo) { try GitRepository.open(at: location) }
+        if let date = commitDates.value(for: commit) {
+            return ResolvedRevision(repo: repo, commit: commit, date: date)
         }
-        return ResolvedRevision(repo: repo, commit: commit, date: try git.commitSummary(commit).date)
+        let date = try GitRepository.open(at: location).commitSummary(commit).date
+        commitDates.store(date, for: commit)
+        return ResolvedRevision(repo: repo, commit: commit, date: date)
     }
 
     /// The entries under `path` at `revision`; LFS files whose object is not stored for the
@@ -95,9 +134,17 @@ public struct FileService: Sendable {
         _ id: RepoID, revision: String, path: String, recursive: Bool, caller: Caller?
     ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
         let resolved = try await self.revision(id, revision: revision, caller: caller)
-        let git = try GitRepository.open(at: repos.location(of: resolved.repo))
-        guard let listed = try git.listTree(commit: resolved.commit, path: path, recursive: recursive) else {
-            throw EntryNotFoundAtCommit(commit: resolved.commit, path: path)
+        let key = "\(resolved.repo.rowID)|\(resolved.commit)|\(path)|\(recursive)"
+        let listed: [GitListedEntry]
+        if let hit = listings.value(for: key) {
+            listed = hit
+        } else {
+            let git = try GitRepository.open(at: repos.location(of: resolved.repo))
+            guard let found = try git.listTree(commit: resolved.commit, path: path, recursive: recursive) else {
+                throw EntryNotFoundAtCommit(commit: resolved.commit, path: path)
+            }
+            listed = found
+            listings.store(found, for: key, cost: max(found.count, 1))
         }
         return (resolved, try await entries(listed, repo: resolved.repo))
     }
@@ -129,6 +176,14 @@ public struct FileService: Sendable {
 
     /// What README.md at `commit` says (an empty card when there is none).
     public func card(_ id: RepoID, commit: String, caller: Caller?) async throws -> RepoCard {
+        let repo = try await repos.readable(id, caller: caller)
+        if let hit = cards.value(for: "\(repo.rowID)|\(commit)") { return hit }
+        let card = try await readCard(id, commit: commit, caller: caller)
+        cards.store(card, for: "\(repo.rowID)|\(commit)")
+        return card
+    }
+
+    private func readCard(_ id: RepoID, commit: String, caller: Caller?) async throws -> RepoCard {
         do {
             let file = try await resolve(id, revision: commit, path: "README.md", caller: caller, followLFS: false)
             guard case .inline(let bytes) = file.content else { return RepoCard() }

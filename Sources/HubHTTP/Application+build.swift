@@ -7,7 +7,9 @@ import NIOCore
 public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<HubRequestContext> {
     let baseURL = BaseURL(publicURL: configuration.publicURL)
     let router = Router(context: HubRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // One line per request only at debug level: at thousands of requests a second the log
+    // itself becomes the bottleneck. Failures are logged at error level with their request id.
+    router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
     router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
@@ -18,7 +20,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
     FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters).register(on: router)
     XetController().register(on: router)
-    RepoInfoController(files: hub.files, baseURL: baseURL).register(on: router)
+    RepoInfoController(files: hub.files, repos: hub.repos, baseURL: baseURL).register(on: router)
     CommitController(commits: hub.commits, baseURL: baseURL).register(on: router)
     RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
     ListingController(repos: hub.repos, baseURL: baseURL).register(on: router)

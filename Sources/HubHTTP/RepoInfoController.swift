@@ -9,6 +9,7 @@ import HubServices
 /// `list_repo_tree` call).
 struct RepoInfoController {
     let files: FileService
+    let repos: RepoService
     let baseURL: BaseURL
 
     static let treePageSize = 1000
@@ -57,6 +58,7 @@ struct RepoInfoController {
         let (resolved, entries) = try await files.tree(
             id, revision: revision, path: "", recursive: true, caller: try context.caller())
         let repo = resolved.repo
+        let counters = try await repos.counters(of: repo)
         let withBlobs = request.uri.queryParameters.get("blobs") == "true"
         let siblings = entries.filter { !$0.isDirectory }.map { entry in
             Sibling(
@@ -74,10 +76,10 @@ struct RepoInfoController {
             "gated": .bool(false),
             "disabled": .bool(false),
             "siblings": .encodable(siblings),
-            "downloads": .encodable(repo.counters.downloads),
-            "downloadsAllTime": .encodable(repo.counters.downloadsAllTime),
-            "likes": .encodable(repo.counters.likes),
-            "trendingScore": .encodable(repo.counters.trendingScore),
+            "downloads": .encodable(counters.downloads),
+            "downloadsAllTime": .encodable(counters.downloadsAllTime),
+            "likes": .encodable(counters.likes),
+            "trendingScore": .encodable(counters.trendingScore),
         ]
         if kind == .model { fields["modelId"] = .string(repo.id.path) }
         if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }

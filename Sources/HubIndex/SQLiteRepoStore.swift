@@ -34,8 +34,17 @@ public struct SQLiteRepoStore: RepoStore {
 
     public func find(_ id: RepoID) async throws -> RepoInfo? {
         try await database.pool.read { db in
-            guard let row = try Self.row(for: id, in: db) else { return nil }
-            return try Self.info(row, tags: try Self.tags(of: row["id"], in: db))
+            try Self.row(for: id, in: db).map(Self.info)
+        }
+    }
+
+    public func counters(of id: RepoID) async throws -> RepoCounters {
+        try await database.pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT repos.*, \(Self.countersSelect) FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
+                arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
+            else { return RepoCounters() }
+            return try Self.info(row).counters
         }
     }
 
@@ -178,7 +187,7 @@ public struct SQLiteRepoStore: RepoStore {
 
     private static func row(for id: RepoID, in db: Database) throws -> Row? {
         try Row.fetchOne(
-            db, sql: "SELECT repos.*, \(countersSelect) FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
+            db, sql: "SELECT * FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
             arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
     }
 

@@ -144,6 +144,11 @@ public struct RepoService: Sendable {
         return count
     }
 
+    /// Downloads, likes and trending score of a repository the caller has already been allowed to read.
+    public func counters(of repo: RepoInfo) async throws -> RepoCounters {
+        try await store.counters(of: repo.id)
+    }
+
     /// Repositories matching `query` that `caller` may see.
     public func search(_ query: RepoQuery, caller: Caller?) async throws -> (repos: [RepoInfo], hasMore: Bool) {
         var query = query

@@ -104,9 +104,7 @@ struct CommitController {
     func commit(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
-        if let createPR = request.uri.queryParameters.get("create_pr"), createPR == "1" || createPR == "true" {
-            throw HubError.badRequest("modelhub does not accept pull requests through the API yet: commit to a branch")
-        }
+        let createPR = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
         let session = try await commits.begin(id, revision: revision, caller: try context.caller())
         var header: [String: Any]?
         for try await line in NDJSONLines(body: request.body, maxLineLength: Self.maxLineLength) {
@@ -123,13 +121,29 @@ struct CommitController {
             try await apply(key: key, value: value, to: session)
         }
         guard let header else { throw HubError.badRequest("The commit is empty: a header line is expected") }
-        let commit = try await session.finish(
-            summary: header["summary"] as? String ?? "", description: header["description"] as? String ?? "",
-            parentCommit: header["parentCommit"] as? String)
+        let summary = header["summary"] as? String ?? ""
+        let description = header["description"] as? String ?? ""
+        let parent = header["parentCommit"] as? String
+        let repoURL = baseURL.url(for: request) + "/" + id.webPath
+        if createPR {
+            let (commit, discussion) = try await session.finishAsPullRequest(
+                summary: summary, description: description, parentCommit: parent)
+            return JSONBody.response(
+                object: PullRequestCommitResponse(
+                    success: true, commitOid: commit, commitUrl: repoURL + "/commit/" + commit, hookOutput: "",
+                    pullRequestUrl: repoURL + "/discussions/\(discussion.num)"))
+        }
+        let commit = try await session.finish(summary: summary, description: description, parentCommit: parent)
         return JSONBody.response(
-            object: CommitResponse(
-                success: true, commitOid: commit, commitUrl: baseURL.url(for: request) + "/" + id.webPath + "/commit/" + commit,
-                hookOutput: ""))
+            object: CommitResponse(success: true, commitOid: commit, commitUrl: repoURL + "/commit/" + commit, hookOutput: ""))
+    }
+
+    struct PullRequestCommitResponse: Encodable {
+        let success: Bool
+        let commitOid: String
+        let commitUrl: String
+        let hookOutput: String
+        let pullRequestUrl: String
     }
 
     func apply(key: String, value: [String: Any], to session: CommitSession) async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import HubGit
+import HubIndex
 
 /// What preupload answers for one file.
 public struct UploadDecision: Sendable {
@@ -31,6 +32,7 @@ public struct UploadCandidate: Sendable {
 public struct CommitService: Sendable {
     let repos: RepoService
     let lfs: LFSService
+    let discussionStore: any DiscussionStore
     /// Regular files above this size must go through LFS (the push policy's limit).
     let maxGitFileSize: Int
 
@@ -81,6 +83,20 @@ public struct CommitService: Sendable {
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard try git.commit(atRef: ref) != nil else { throw HubError.revisionNotFound(revision) }
         return CommitSession(service: self, repo: repo, ref: ref, revision: revision, caller: caller, git: git)
+    }
+
+    /// Discussions and pull requests of a repository, newest first.
+    public func discussions(_ id: RepoID, caller: Caller?) async throws -> (RepoInfo, [Discussion]) {
+        let repo = try await repos.readable(id, caller: caller)
+        return (repo, try await discussionStore.discussions(repoRowID: repo.rowID))
+    }
+
+    public func discussion(_ id: RepoID, num: Int, caller: Caller?) async throws -> (RepoInfo, Discussion) {
+        let repo = try await repos.readable(id, caller: caller)
+        guard let found = try await discussionStore.discussion(repoRowID: repo.rowID, num: num) else {
+            throw HubError.entryNotFound("discussion \(num)")
+        }
+        return (repo, found)
     }
 
     static func text(of path: String, in git: GitRepository, commit: String) throws -> String? {

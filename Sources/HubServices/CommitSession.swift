@@ -102,6 +102,45 @@ public final class CommitSession {
         throw HubError.conflict("\(revision) keeps moving: try again")
     }
 
+    /// Lands the operations as a new pull request against the session's branch: a commit on the
+    /// branch head (or on `parentCommit`, any revision), recorded as discussion N, on `refs/pr/N`.
+    public func finishAsPullRequest(summary: String, description: String, parentCommit: String?) async throws -> (String, Discussion) {
+        guard ref.hasPrefix("refs/heads/") else { throw HubError.badRequest("A pull request targets a branch") }
+        guard !summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw HubError.badRequest("A commit needs a summary")
+        }
+        let base: String
+        if let parentCommit {
+            guard let found = try git.commitID(forRevision: parentCommit.lowercased()) else {
+                throw HubError.revisionNotFound(parentCommit)
+            }
+            base = found
+        } else {
+            guard let head = try git.commit(atRef: ref)?.id else { throw HubError.revisionNotFound(revision) }
+            base = head
+        }
+        let author = GitSignature(
+            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
+            date: HubDate.now())
+        let message = description.isEmpty ? summary : summary + "\n\n" + description
+        guard let built = try git.createCommit(parent: base, changes: try changes(on: base), message: message, author: author) else {
+            throw HubError.conflict("A file of this commit is where a folder is, or the reverse")
+        }
+        // The discussion row is the commit point; the ref is created inside its transaction.
+        let location = service.repos.location(of: repo)
+        let commit = built.commit
+        let discussion = try await service.discussionStore.create(
+            repoRowID: repo.rowID, title: summary, description: description, authorID: caller.user.id, isPullRequest: true,
+            targetBranch: String(ref.dropFirst("refs/heads/".count))
+        ) { num in
+            let repository = try GitRepository.open(at: location)
+            guard try repository.moveRef("refs/pr/\(num)", to: commit, expecting: nil, message: "pull request \(num)") else {
+                throw HubError.conflict("refs/pr/\(num) already exists")
+            }
+        }
+        return (commit, discussion)
+    }
+
     /// The tree changes of the collected operations on `head`, with the `.gitattributes` lines
     /// that make git route every committed LFS path to LFS.
     func changes(on head: String) throws -> [GitTreeChange] {

@@ -80,7 +80,8 @@ public final class Hub: Sendable {
             signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
         files = FileService(repos: repos, lfs: lfs)
-        commits = CommitService(repos: repos, lfs: lfs, maxGitFileSize: maxGitFileSize)
+        commits = CommitService(
+            repos: repos, lfs: lfs, discussionStore: SQLiteDiscussionStore(database: database), maxGitFileSize: maxGitFileSize)
         refs = RefService(repos: repos)
         counters = CounterService(repos: repos, store: SQLiteCounterStore(database: database))
     }

@@ -147,3 +147,28 @@ def test_hf_cli_upload_and_download(hub, alice, tmp_path):
     assert (tmp_path / "out" / "config.json").read_text() == '{"hidden": 4}\n'
     whoami = subprocess.run([hf, "auth", "whoami"], env=env, capture_output=True, text=True, timeout=60)
     assert "alice" in whoami.stdout
+
+
+def test_create_pr_commits_to_refs_pr_and_lists_the_pull_request(api, hub, tmp_path):
+    api.create_repo("alice/proposals")
+    api.upload_file(path_or_fileobj=b"v1", path_in_repo="file.txt", repo_id="alice/proposals")
+    main = api.model_info("alice/proposals").sha
+    info = api.upload_file(path_or_fileobj=b"v2", path_in_repo="file.txt", repo_id="alice/proposals",
+                           create_pr=True, commit_message="Propose v2", commit_description="Better.")
+    assert info.pr_num == 1 and info.pr_revision == "refs/pr/1"
+    assert info.pr_url == f"{hub.url}/alice/proposals/discussions/1"
+    assert api.model_info("alice/proposals").sha == main  # main did not move
+    path = hf_hub_download("alice/proposals", "file.txt", revision="refs/pr/1", endpoint=hub.url, cache_dir=tmp_path / "c")
+    assert open(path).read() == "v2"
+    details = api.get_discussion_details("alice/proposals", 1)
+    assert details.is_pull_request and details.title == "Propose v2" and details.target_branch == "refs/heads/main"
+    assert details.author == "alice" and details.status == "open"
+    assert [d.num for d in api.get_repo_discussions("alice/proposals")] == [1]
+    refs = api.list_repo_refs("alice/proposals", include_pull_requests=True)
+    assert [(r.ref, r.target_commit) for r in refs.pull_requests] == [("refs/pr/1", info.oid)]
+    # A second proposal gets the next number; committing onto the PR moves refs/pr/1.
+    second = api.upload_file(path_or_fileobj=b"v3", path_in_repo="file.txt", repo_id="alice/proposals", create_pr=True)
+    assert second.pr_num == 2
+    api.upload_file(path_or_fileobj=b"v2.1", path_in_repo="file.txt", repo_id="alice/proposals", revision="refs/pr/1")
+    path = hf_hub_download("alice/proposals", "file.txt", revision="refs/pr/1", endpoint=hub.url, cache_dir=tmp_path / "d")
+    assert open(path).read() == "v2.1"

@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func appliesEveryBundledMigrationOnce() async throws {
-        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads"])
+        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions"])
         let reopened = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
-        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads"])
+        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions"])
         #expect(try await reopened.integrityCheck() == "ok")
     }
 

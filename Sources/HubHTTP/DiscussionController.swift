@@ -1,0 +1,96 @@
+import Hummingbird
+import HubCore
+import HubServices
+
+/// `GET …/discussions` and `GET …/discussions/{num}`: the pull requests made with
+/// `create_commit(create_pr=True)` (merging and comments come later).
+struct DiscussionController {
+    let commits: CommitService
+
+    func register(on router: Router<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            let base = "/api/\(kind.plural)/:namespace/:name/discussions"
+            router.get(RouterPath(base)) { _, context in
+                let (repo, all) = try await commits.discussions(
+                    try LFSController.repoID(context: context, kind: kind), caller: try context.caller())
+                return JSONBody.response(
+                    object: DiscussionPage(
+                        discussions: all.map { DiscussionJSON($0, repo: repo) }, count: all.count, start: 0,
+                        numClosedDiscussions: all.filter { $0.status != "open" }.count))
+            }
+            router.get(RouterPath(base + "/:num")) { _, context in
+                guard let num = context.parameters.get("num").flatMap({ Int($0) }) else {
+                    throw HubError.entryNotFound("discussion")
+                }
+                let (repo, discussion) = try await commits.discussion(
+                    try LFSController.repoID(context: context, kind: kind), num: num, caller: try context.caller())
+                return JSONBody.response(object: DiscussionDetails(discussion, repo: repo))
+            }
+        }
+    }
+
+    struct RepoJSON: Encodable {
+        let name: String
+        let type: String
+    }
+
+    struct Author: Encodable {
+        let name: String
+    }
+
+    struct DiscussionJSON: Encodable {
+        let num: Int
+        let title: String
+        let status: String
+        let isPullRequest: Bool
+        let createdAt: String
+        let author: Author?
+        let repo: RepoJSON
+
+        init(_ discussion: Discussion, repo: RepoInfo) {
+            num = discussion.num
+            title = discussion.title
+            status = discussion.status
+            isPullRequest = discussion.isPullRequest
+            createdAt = HubDate.format(discussion.createdAt)
+            author = discussion.authorName.map(Author.init)
+            self.repo = RepoJSON(name: repo.id.path, type: repo.id.kind.rawValue)
+        }
+    }
+
+    struct DiscussionPage: Encodable {
+        let discussions: [DiscussionJSON]
+        let count: Int
+        let start: Int
+        let numClosedDiscussions: Int
+    }
+
+    struct DiscussionDetails: Encodable {
+        struct Changes: Encodable {
+            let base: String
+        }
+        let num: Int
+        let title: String
+        let status: String
+        let isPullRequest: Bool
+        let createdAt: String
+        let author: Author?
+        let repo: RepoJSON
+        let events: [String]
+        let changes: Changes?
+        let filesWithConflicts: [String]?
+
+        init(_ discussion: Discussion, repo: RepoInfo) {
+            num = discussion.num
+            title = discussion.title
+            status = discussion.status
+            isPullRequest = discussion.isPullRequest
+            createdAt = HubDate.format(discussion.createdAt)
+            author = discussion.authorName.map(Author.init)
+            self.repo = RepoJSON(name: repo.id.path, type: repo.id.kind.rawValue)
+            events = []
+            changes = discussion.targetBranch.map { Changes(base: "refs/heads/\($0)") }
+            filesWithConflicts = discussion.isPullRequest ? [] : nil
+        }
+    }
+}

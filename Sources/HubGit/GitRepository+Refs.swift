@@ -108,3 +108,50 @@ extension GitRepository {
         return (entries, false)
     }
 }
+
+extension GitRepository {
+    /// For each path, the newest commit (walking back from `commit`) that changed it: the first
+    /// commit whose entry at the path differs from its first parent's. Paths not resolved within
+    /// `maxCommits` are left out.
+    public func lastCommits(for paths: [String], from commit: String, maxCommits: Int = 10_000) throws(GitError)
+        -> [String: GitLogEntry]
+    {
+        var walk: OpaquePointer?
+        try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
+        defer { git_revwalk_free(walk) }
+        try LibGit2.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort history")
+        var start = git_oid()
+        try LibGit2.check(git_oid_fromstr(&start, commit), "parse commit id")
+        try LibGit2.check(git_revwalk_push(walk, &start), "walk from commit")
+        try LibGit2.check(git_revwalk_simplify_first_parent(walk), "follow first parents")
+
+        var pending = Set(paths)
+        var found: [String: GitLogEntry] = [:]
+        var id = git_oid()
+        var walked = 0
+        while !pending.isEmpty, walked < maxCommits, git_revwalk_next(&id, walk) == 0 {
+            walked += 1
+            let current = id.hex
+            let parent = try firstParent(of: current)
+            for path in pending {
+                let here = try entry(at: path, inCommit: current)?.id
+                let before = try parent.flatMap { parent throws(GitError) in try entry(at: path, inCommit: parent)?.id }
+                if here != before {
+                    found[path] = try log(from: current, offset: 0, limit: 1).entries.first
+                    pending.remove(path)
+                }
+            }
+        }
+        return found
+    }
+
+    private func firstParent(of commit: String) throws(GitError) -> String? {
+        var commitID = git_oid()
+        try LibGit2.check(git_oid_fromstr(&commitID, commit), "parse commit id")
+        var object: OpaquePointer?
+        try LibGit2.check(git_commit_lookup(&object, handle, &commitID), "read commit")
+        defer { git_commit_free(object) }
+        guard git_commit_parentcount(object) > 0, let parent = git_commit_parent_id(object, 0) else { return nil }
+        return parent.pointee.hex
+    }
+}

@@ -13,6 +13,8 @@ struct RepoInfoController {
     let baseURL: BaseURL
 
     static let treePageSize = 1000
+    /// With `expand=true` every entry carries its last commit, which costs a history walk.
+    static let expandedTreePageSize = 50
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
@@ -110,6 +112,13 @@ struct RepoInfoController {
         let size: Int64
         let path: String
         let lfs: LFS?
+        var lastCommit: LastCommit?
+
+        struct LastCommit: Encodable {
+            let id: String
+            let title: String
+            let date: String
+        }
 
         init(_ entry: RepoTreeEntry) {
             type = entry.isDirectory ? "directory" : "file"
@@ -138,14 +147,26 @@ struct RepoInfoController {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, path) = try FileController.revisionAndPath(context: context)
         let recursive = request.uri.queryParameters.get("recursive") == "true"
-        let pagination = try Pagination(request: request, limit: Self.treePageSize)
+        let expand = request.uri.queryParameters.get("expand") == "true"
+        let pagination = try Pagination(request: request, limit: expand ? Self.expandedTreePageSize : Self.treePageSize)
+        let resolved: ResolvedRevision
         let entries: [RepoTreeEntry]
         do {
-            (_, entries) = try await files.tree(id, revision: revision, path: path, recursive: recursive, caller: try context.caller())
+            (resolved, entries) = try await files.tree(
+                id, revision: revision, path: path, recursive: recursive, caller: try context.caller())
         } catch let missing as EntryNotFoundAtCommit {
             throw HubError.entryNotFound(missing.path)
         }
-        var response = JSONBody.response(object: pagination.page(entries).map(TreeEntryJSON.init))
+        var page = pagination.page(entries).map(TreeEntryJSON.init)
+        if expand {
+            let last = try await files.lastCommits(resolved.repo, paths: page.map(\.path), commit: resolved.commit)
+            for index in page.indices {
+                if let commit = last[page[index].path] {
+                    page[index].lastCommit = .init(id: commit.id, title: commit.title, date: HubDate.format(commit.date))
+                }
+            }
+        }
+        var response = JSONBody.response(object: page)
         if let next = pagination.nextLink(total: entries.count, request: request, baseURL: baseURL) {
             response.headers[.link] = next
         }

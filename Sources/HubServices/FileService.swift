@@ -192,4 +192,9 @@ public struct FileService: Sendable {
             return RepoCard()
         }
     }
+
+    /// The newest commit that changed each path, walking back from `commit`.
+    public func lastCommits(_ repo: RepoInfo, paths: [String], commit: String) async throws -> [String: GitLogEntry] {
+        try GitRepository.open(at: repos.location(of: repo)).lastCommits(for: paths, from: commit)
+    }
 }

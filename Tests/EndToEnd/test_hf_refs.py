@@ -108,3 +108,18 @@ def test_visibility_change_and_move_repo(api, hub, git, tmp_path, alice):
     with pytest.raises(HfHubHTTPError) as forbidden:
         api.move_repo("alice/new-name", "bob/stolen")
     assert forbidden.value.response.status_code == 403
+
+
+def test_list_repo_tree_with_last_commits(api):
+    api.create_repo("alice/tree")
+    first = api.upload_file(path_or_fileobj=b"a", path_in_repo="docs/a.txt", repo_id="alice/tree", commit_message="add a").oid
+    second = api.upload_file(path_or_fileobj=b"b", path_in_repo="b.txt", repo_id="alice/tree", commit_message="add b").oid
+    top = {entry.path: entry for entry in api.list_repo_tree("alice/tree", expand=True)}
+    assert set(top) == {".gitattributes", "b.txt", "docs"}
+    assert top["b.txt"].last_commit.oid == second and top["b.txt"].last_commit.title == "add b"
+    assert top["docs"].last_commit.oid == first
+    assert top[".gitattributes"].last_commit.title == "initial commit"
+    everything = sorted(entry.path for entry in api.list_repo_tree("alice/tree", recursive=True))
+    assert everything == [".gitattributes", "b.txt", "docs", "docs/a.txt"]
+    nested = [entry.path for entry in api.list_repo_tree("alice/tree", path_in_repo="docs")]
+    assert nested == ["docs/a.txt"]

@@ -38,9 +38,16 @@ public struct RepositoryStorage: Sendable {
         }
     }
 
+    /// The file inside each bare repository naming its index row, so that `reconcile` can put a
+    /// repository back where its row says after a crash in the middle of a move.
+    static let rowMarker = "modelhub-row-id"
+
     /// Moves a prepared repository into its place. A directory already there belongs to no index
     /// row (a crash between the two steps of an earlier create or delete) and is cleared first.
-    public func install(_ prepared: PreparedRepository, as id: RepoID) throws {
+    public func install(_ prepared: PreparedRepository, as id: RepoID, rowID: Int64) throws {
+        try DurableFiles.write(
+            Array(String(rowID).utf8), to: prepared.location.appendingPathComponent(Self.rowMarker),
+            temporaryDirectory: temporaryDirectory)
         let destination = location(of: id)
         if FileManager.default.fileExists(atPath: destination.path) {
             try remove(at: destination)
@@ -57,6 +64,35 @@ public struct RepositoryStorage: Sendable {
             try remove(at: destination)  // an orphan: no index row points at it (see install)
         }
         try DurableFiles.rename(source, to: destination)
+    }
+
+    /// Every repository on disk with the index row its marker names.
+    public func markedRepositories() throws -> [(location: URL, rowID: Int64)] {
+        var found: [(URL, Int64)] = []
+        let manager = FileManager.default
+        for kind in RepoKind.allCases {
+            let kindFolder = repositoriesDirectory.appendingPathComponent(kind.plural)
+            for namespace in (try? manager.contentsOfDirectory(atPath: kindFolder.path)) ?? [] {
+                let namespaceFolder = kindFolder.appendingPathComponent(namespace)
+                for name in (try? manager.contentsOfDirectory(atPath: namespaceFolder.path)) ?? [] where name.hasSuffix(".git") {
+                    let repository = namespaceFolder.appendingPathComponent(name)
+                    let marker = repository.appendingPathComponent(Self.rowMarker)
+                    if let text = try? String(contentsOf: marker, encoding: .utf8), let rowID = Int64(text) {
+                        found.append((repository, rowID))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Moves the repository at `current` to where `id` lives, unless something is there already.
+    public func relocate(_ current: URL, to id: RepoID) throws {
+        let expected = location(of: id)
+        guard current.standardizedFileURL != expected.standardizedFileURL,
+            !FileManager.default.fileExists(atPath: expected.path)
+        else { return }
+        try DurableFiles.rename(current, to: expected)
     }
 
     public func discard(_ prepared: PreparedRepository) {

@@ -20,9 +20,10 @@ public struct NewRepo: Sendable {
 public protocol RepoStore: Sendable {
     /// Inserts the row, then runs `commitPoint` inside the same transaction (to move the git
     /// repository into place); if either fails, nothing is stored. Throws `repoExists` on a clash.
-    func create(_ repo: NewRepo, commitPoint: @Sendable () throws -> Void) async throws -> RepoInfo
+    func create(_ repo: NewRepo, commitPoint: @Sendable (_ rowID: Int64) throws -> Void) async throws -> RepoInfo
     /// The row (without its counters: see `counters(of:)`).
     func find(_ id: RepoID) async throws -> RepoInfo?
+    func find(rowID: Int64) async throws -> RepoInfo?
     func counters(of id: RepoID) async throws -> RepoCounters
     /// Deletes the row; false when there was none.
     func delete(_ id: RepoID) async throws -> Bool

@@ -9,7 +9,7 @@ public struct SQLiteRepoStore: RepoStore {
         self.database = database
     }
 
-    public func create(_ repo: NewRepo, commitPoint: @Sendable () throws -> Void) async throws -> RepoInfo {
+    public func create(_ repo: NewRepo, commitPoint: @Sendable (_ rowID: Int64) throws -> Void) async throws -> RepoInfo {
         let now = HubDate.now()
         return try await database.pool.write { db in
             if let existing = try Self.row(for: repo.id, in: db) {
@@ -27,7 +27,7 @@ public struct SQLiteRepoStore: RepoStore {
             let info = RepoInfo(
                 rowID: db.lastInsertedRowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk,
                 headCommit: repo.headCommit, createdAt: now, lastModified: now)
-            try commitPoint()
+            try commitPoint(info.rowID)
             return info
         }
     }
@@ -35,6 +35,12 @@ public struct SQLiteRepoStore: RepoStore {
     public func find(_ id: RepoID) async throws -> RepoInfo? {
         try await database.pool.read { db in
             try Self.row(for: id, in: db).map(Self.info)
+        }
+    }
+
+    public func find(rowID: Int64) async throws -> RepoInfo? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM repos WHERE id = ?", arguments: [rowID]).map(Self.info)
         }
     }
 

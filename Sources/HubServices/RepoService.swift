@@ -37,8 +37,8 @@ public struct RepoService: Sendable {
             let storage = self.storage
             return try await store.create(
                 NewRepo(id: id, isPrivate: isPrivate, sdk: sdk, headCommit: prepared.commit)
-            ) {
-                try storage.install(prepared, as: id)
+            ) { rowID in
+                try storage.install(prepared, as: id, rowID: rowID)
             }
         } catch {
             storage.discard(prepared)
@@ -54,6 +54,21 @@ public struct RepoService: Sendable {
         }
         guard try await store.delete(repo.id) else { throw HubError.repoNotFound }
         try storage.remove(repo.id)
+    }
+
+    /// Puts every repository where its index row says. A move renames the row and the folder in
+    /// one transaction; a crash between the folder's rename and the commit leaves the folder at the
+    /// new place and the row at the old one, and this (run at start) moves the folder back.
+    public func reconcileStorage() async throws -> Int {
+        var moved = 0
+        for (location, rowID) in try storage.markedRepositories() {
+            guard let repo = try await store.find(rowID: rowID) else { continue }
+            if location.standardizedFileURL != storage.location(of: repo.id).standardizedFileURL {
+                try storage.relocate(location, to: repo.id)
+                moved += 1
+            }
+        }
+        return moved
     }
 
     /// Changes visibility. Only the owner (or an administrator) may.

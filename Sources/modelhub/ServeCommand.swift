@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw fail(error)
         }
         try await hub.lfs.sweepAbandonedUploads()
+        let relocated = try await hub.repos.reconcileStorage()
+        if relocated > 0 { logger.warning("moved \(relocated) repositories back to where the index has them") }
         let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
             // Unbuffered: scripts and tests wait for this line to know the port.
             FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))

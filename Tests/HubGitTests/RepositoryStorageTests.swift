@@ -19,7 +19,7 @@ import Testing
             files: [(".gitattributes", Array("*.bin filter=lfs\n".utf8))], message: "initial commit", author: author,
             branch: "main")
         let id = try RepoID(kind: .model, namespace: "Alice", name: "Demo")
-        try storage.install(prepared, as: id)
+        try storage.install(prepared, as: id, rowID: 1)
 
         let location = storage.location(of: id)
         #expect(location.path.hasSuffix("repos/models/alice/demo.git"))
@@ -43,9 +43,29 @@ import Testing
         let prepared = try storage.prepare(
             files: [], message: "m", author: GitSignature(name: "a", email: "a@b", date: Date()), branch: "main")
         let id = try RepoID(kind: .dataset, namespace: "alice", name: "ds")
-        try storage.install(prepared, as: id)
+        try storage.install(prepared, as: id, rowID: 1)
         try storage.remove(id)
         #expect(!FileManager.default.fileExists(atPath: storage.location(of: id).path))
         #expect(directory.listing("tmp").isEmpty)
+    }
+}
+
+@Suite struct RepositoryRelocationTests {
+    @Test func aRepositoryLeftAtTheWrongPlaceIsFoundByItsMarkerAndMovedBack() throws {
+        let directory = try TemporaryDirectory()
+        let storage = RepositoryStorage(dataDirectory: directory.url)
+        let prepared = try storage.prepare(
+            files: [], message: "m", author: GitSignature(name: "a", email: "a@b", date: Date()), branch: "main")
+        let old = try RepoID(kind: .model, namespace: "alice", name: "old")
+        let new = try RepoID(kind: .model, namespace: "alice", name: "new")
+        try storage.install(prepared, as: old, rowID: 42)
+        // A crash after the folder moved and before the index row did.
+        try storage.move(old, to: new)
+        let marked = try storage.markedRepositories()
+        #expect(marked.map(\.rowID) == [42])
+        try storage.relocate(try #require(marked.first).location, to: old)
+        #expect(FileManager.default.fileExists(atPath: storage.location(of: old).path))
+        #expect(!FileManager.default.fileExists(atPath: storage.location(of: new).path))
+        #expect(try GitRepository.open(at: storage.location(of: old)).commit(atRef: "refs/heads/main") != nil)
     }
 }

@@ -59,7 +59,7 @@ import Testing
         let id = try RepoID(kind: .model, namespace: "alice", name: "demo")
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
-            _ = try await store.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) { throw Boom() }
+            _ = try await store.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) { _ in throw Boom() }
         }
         #expect(try await store.find(id) == nil)
     }
@@ -67,14 +67,14 @@ import Testing
     @Test func repoIDsAreUniqueRegardlessOfCase() async throws {
         let store = SQLiteRepoStore(database: database)
         let id = try RepoID(kind: .model, namespace: "alice", name: "Demo")
-        _ = try await store.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) {}
+        _ = try await store.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) { _ in }
         let other = try RepoID(kind: .model, namespace: "ALICE", name: "demo")
         await #expect(throws: HubError.repoExists(id)) {
-            _ = try await store.create(NewRepo(id: other, isPrivate: false, sdk: nil, headCommit: "abc")) {}
+            _ = try await store.create(NewRepo(id: other, isPrivate: false, sdk: nil, headCommit: "abc")) { _ in }
         }
         // The same name as a dataset is a different repository.
         let dataset = try RepoID(kind: .dataset, namespace: "alice", name: "demo")
-        _ = try await store.create(NewRepo(id: dataset, isPrivate: true, sdk: nil, headCommit: "abc")) {}
+        _ = try await store.create(NewRepo(id: dataset, isPrivate: true, sdk: nil, headCommit: "abc")) { _ in }
         #expect(try await store.find(dataset)?.isPrivate == true)
     }
 }

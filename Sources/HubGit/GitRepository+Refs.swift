@@ -80,13 +80,8 @@ extension GitRepository {
     /// The history from `commit`, newest first: `limit` entries after skipping `offset`.
     /// Returns the page and whether more commits follow.
     public func log(from commit: String, offset: Int, limit: Int) throws(GitError) -> (entries: [GitLogEntry], hasMore: Bool) {
-        var walk: OpaquePointer?
-        try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
+        let walk = try historyWalk(from: commit)
         defer { git_revwalk_free(walk) }
-        try LibGit2.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort history")
-        var start = git_oid()
-        try LibGit2.check(git_oid_fromstr(&start, commit), "parse commit id")
-        try LibGit2.check(git_revwalk_push(walk, &start), "walk from commit")
         var entries: [GitLogEntry] = []
         var index = 0
         var id = git_oid()
@@ -116,13 +111,8 @@ extension GitRepository {
     public func lastCommits(for paths: [String], from commit: String, maxCommits: Int = 10_000) throws(GitError)
         -> [String: GitLogEntry]
     {
-        var walk: OpaquePointer?
-        try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
+        let walk = try historyWalk(from: commit)
         defer { git_revwalk_free(walk) }
-        try LibGit2.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort history")
-        var start = git_oid()
-        try LibGit2.check(git_oid_fromstr(&start, commit), "parse commit id")
-        try LibGit2.check(git_revwalk_push(walk, &start), "walk from commit")
         try LibGit2.check(git_revwalk_simplify_first_parent(walk), "follow first parents")
 
         var pending = Set(paths)
@@ -143,6 +133,22 @@ extension GitRepository {
             }
         }
         return found
+    }
+
+    /// A walk over the history of `commit`, newest first (the caller frees it).
+    private func historyWalk(from commit: String) throws(GitError) -> OpaquePointer? {
+        var walk: OpaquePointer?
+        try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
+        do {
+            try LibGit2.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort history")
+            var start = git_oid()
+            try LibGit2.check(git_oid_fromstr(&start, commit), "parse commit id")
+            try LibGit2.check(git_revwalk_push(walk, &start), "walk from commit")
+        } catch {
+            git_revwalk_free(walk)
+            throw error
+        }
+        return walk
     }
 
     private func firstParent(of commit: String) throws(GitError) -> String? {

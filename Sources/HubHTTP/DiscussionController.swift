@@ -24,7 +24,7 @@ struct DiscussionController {
                 }
                 let (repo, discussion) = try await commits.discussion(
                     try LFSController.repoID(context: context, kind: kind), num: num, caller: try context.caller())
-                return JSONBody.response(object: DiscussionDetails(discussion, repo: repo))
+                return JSONBody.response(object: DiscussionJSON(discussion, repo: repo, details: true))
             }
         }
     }
@@ -38,34 +38,9 @@ struct DiscussionController {
         let name: String
     }
 
+    /// A discussion as listed; with `details`, also its events and (for a pull request) its
+    /// base branch and conflicting files, as `get_discussion_details` reads them.
     struct DiscussionJSON: Encodable {
-        let num: Int
-        let title: String
-        let status: String
-        let isPullRequest: Bool
-        let createdAt: String
-        let author: Author?
-        let repo: RepoJSON
-
-        init(_ discussion: Discussion, repo: RepoInfo) {
-            num = discussion.num
-            title = discussion.title
-            status = discussion.status
-            isPullRequest = discussion.isPullRequest
-            createdAt = HubDate.format(discussion.createdAt)
-            author = discussion.authorName.map(Author.init)
-            self.repo = RepoJSON(name: repo.id.path, type: repo.id.kind.rawValue)
-        }
-    }
-
-    struct DiscussionPage: Encodable {
-        let discussions: [DiscussionJSON]
-        let count: Int
-        let start: Int
-        let numClosedDiscussions: Int
-    }
-
-    struct DiscussionDetails: Encodable {
         struct Changes: Encodable {
             let base: String
         }
@@ -76,11 +51,11 @@ struct DiscussionController {
         let createdAt: String
         let author: Author?
         let repo: RepoJSON
-        let events: [String]
+        let events: [String]?
         let changes: Changes?
         let filesWithConflicts: [String]?
 
-        init(_ discussion: Discussion, repo: RepoInfo) {
+        init(_ discussion: Discussion, repo: RepoInfo, details: Bool = false) {
             num = discussion.num
             title = discussion.title
             status = discussion.status
@@ -88,9 +63,16 @@ struct DiscussionController {
             createdAt = HubDate.format(discussion.createdAt)
             author = discussion.authorName.map(Author.init)
             self.repo = RepoJSON(name: repo.id.path, type: repo.id.kind.rawValue)
-            events = []
-            changes = discussion.targetBranch.map { Changes(base: "refs/heads/\($0)") }
-            filesWithConflicts = discussion.isPullRequest ? [] : nil
+            events = details ? [] : nil
+            changes = details ? discussion.targetBranch.map { Changes(base: "refs/heads/\($0)") } : nil
+            filesWithConflicts = details && discussion.isPullRequest ? [] : nil
         }
+    }
+
+    struct DiscussionPage: Encodable {
+        let discussions: [DiscussionJSON]
+        let count: Int
+        let start: Int
+        let numClosedDiscussions: Int
     }
 }

@@ -102,18 +102,19 @@ public struct FileService: Sendable {
             } else {
                 cached = nil
             }
-            smallFiles.store(cached, for: key, cost: 64 + (cached?.bytes.count ?? 0))
+            if (cached?.bytes.count ?? 0) <= Self.smallFileLimit {
+                smallFiles.store(cached, for: key, cost: 64 + (cached?.bytes.count ?? 0))
+            }
         }
         guard let (blobID, bytes) = cached else {
             throw EntryNotFoundAtCommit(commit: commit, path: path)
         }
-        let entry = (id: blobID, kind: GitTreeEntry.Kind.blob)
         if followLFS, let pointer = LFSPointer(parsing: bytes),
             try await lfs.missingObjects([pointer], repoRowID: repo.rowID).isEmpty
         {
-            return ResolvedFile(repo: repo, commit: commit, path: path, blobID: entry.id, content: .lfs(pointer))
+            return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
         }
-        return ResolvedFile(repo: repo, commit: commit, path: path, blobID: entry.id, content: .inline(bytes))
+        return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .inline(bytes))
     }
 
     public func revision(_ id: RepoID, revision: String, caller: Caller?) async throws -> ResolvedRevision {

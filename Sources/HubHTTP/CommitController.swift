@@ -45,7 +45,7 @@ struct CommitController {
     }
 
     func validateYAML(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let body = try await Self.decode(ValidateRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(ValidateRequest.self, context: context)
         let problems = CardMetadata.problems(in: body.content)
         return JSONBody.response(
             status: problems.isEmpty ? .ok : .badRequest,
@@ -77,7 +77,7 @@ struct CommitController {
     func preupload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
-        let body = try await Self.decode(PreuploadRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(PreuploadRequest.self, context: context)
         let candidates = body.files.map { file in
             UploadCandidate(
                 path: file.path, size: file.size,
@@ -179,13 +179,6 @@ struct CommitController {
         }
     }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from request: Request, context: HubRequestContext) async throws -> Value {
-        do {
-            return try await request.decode(as: type, context: context)
-        } catch let error as HTTPError where error.status == .badRequest {
-            throw HubError.badRequest("The request body is not the JSON this endpoint expects")
-        }
-    }
 }
 
 /// The lines of a streamed body, without their line breaks, each at most `maxLineLength` bytes.

@@ -94,7 +94,7 @@ struct RefController {
 
     func createTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
-        let body = try await CommitController.decode(TagRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(TagRequest.self, context: context)
         try await refs.createTag(
             id, revision: try Self.name(context: context), tag: body.tag, message: body.message, caller: try context.caller())
         return JSONBody.response(object: [String: String]())

@@ -36,7 +36,7 @@ struct RepoAPIController {
     }
 
     func move(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let body = try await decode(MoveRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(MoveRequest.self, context: context)
         let kind = try RepoKind(apiType: body.type)
         func id(_ text: String) throws -> RepoID {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
@@ -72,7 +72,7 @@ struct RepoAPIController {
 
     func settings(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
-        let body = try await decode(SettingsRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(SettingsRequest.self, context: context)
         if case .mode(let mode)? = body.gated {
             throw HubError.badRequest("Gated repositories ('\(HubName.printable(mode))') are not supported by modelhub yet")
         }
@@ -108,7 +108,7 @@ struct RepoAPIController {
 
     func create(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard let caller = try context.caller() else { throw HubError.invalidCredentials }
-        let body = try await decode(CreateRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(CreateRequest.self, context: context)
         let kind = try RepoKind(apiType: body.type)
         let (namespace, name) = try Self.split(name: body.name, organization: body.organization, caller: caller)
         let id = try RepoID(kind: kind, namespace: namespace, name: name)
@@ -132,7 +132,7 @@ struct RepoAPIController {
 
     func delete(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard let caller = try context.caller() else { throw HubError.invalidCredentials }
-        let body = try await decode(DeleteRequest.self, from: request, context: context)
+        let body = try await request.decodeJSON(DeleteRequest.self, context: context)
         let kind = try RepoKind(apiType: body.type)
         let (namespace, name) = try Self.split(name: body.name, organization: body.organization, caller: caller)
         let id: RepoID
@@ -165,11 +165,4 @@ struct RepoAPIController {
         }
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, from request: Request, context: HubRequestContext) async throws -> Value {
-        do {
-            return try await request.decode(as: type, context: context)
-        } catch let error as HTTPError where error.status == .badRequest {
-            throw HubError.badRequest("The request body is not the JSON this endpoint expects")
-        }
-    }
 }

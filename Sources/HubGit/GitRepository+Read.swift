@@ -87,12 +87,6 @@ extension GitRepository {
             kind: kind, id: git_tree_entry_id(entry).pointee.hex, isExecutable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)
     }
 
-    /// The size of a blob, read from the object header (no content is inflated for packed deltas
-    /// beyond what libgit2 needs).
-    public func blobSize(_ id: String) throws(GitError) -> Int64 {
-        try withBlob(id) { Int64(git_blob_rawsize($0)) }
-    }
-
     /// The bytes of a blob. Regular (non-LFS) files are at most `maxGitFileSize` by the push policy.
     public func blobContents(_ id: String) throws(GitError) -> [UInt8] {
         try withBlob(id) { blob in

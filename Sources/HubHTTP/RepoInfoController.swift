@@ -67,30 +67,21 @@ struct RepoInfoController {
                 rfilename: entry.path, size: withBlobs ? entry.size : nil, blobId: withBlobs ? entry.gitID : nil,
                 lfs: withBlobs ? entry.lfs.map { Sibling.LFS(sha256: $0.pointer.oid.hex, size: $0.pointer.size, pointerSize: $0.pointerSize) } : nil)
         }
-        var fields: [String: JSONValue] = [
-            "_id": .string(String(repo.rowID)),
-            "id": .string(repo.id.path),
-            "author": .string(repo.id.namespace.value),
-            "sha": .string(resolved.commit),
-            "lastModified": .string(HubDate.format(resolved.date)),
-            "createdAt": .string(HubDate.format(repo.createdAt)),
-            "private": .bool(repo.isPrivate),
-            "gated": .bool(false),
-            "disabled": .bool(false),
-            "siblings": .encodable(siblings),
-            "downloads": .encodable(counters.downloads),
-            "downloadsAllTime": .encodable(counters.downloadsAllTime),
-            "likes": .encodable(counters.likes),
-            "trendingScore": .encodable(counters.trendingScore),
-        ]
-        if kind == .model { fields["modelId"] = .string(repo.id.path) }
-        if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }
-        // The card of this revision (not necessarily the default branch's, which the index keeps).
-        let card = try await files.card(id, commit: resolved.commit, caller: try context.caller())
+        // What a listing shows, then what only the revision knows: its commit, files and card
+        // (not necessarily the default branch's, which the index keeps), and the counters.
+        var fields = ListingController.summary(of: repo)
+        let card = try files.card(of: repo, commit: resolved.commit)
+        fields["sha"] = .string(resolved.commit)
+        fields["lastModified"] = .string(HubDate.format(resolved.date))
+        fields["siblings"] = .encodable(siblings)
+        fields["downloads"] = .encodable(counters.downloads)
+        fields["downloadsAllTime"] = .encodable(counters.downloadsAllTime)
+        fields["likes"] = .encodable(counters.likes)
+        fields["trendingScore"] = .encodable(counters.trendingScore)
         fields["tags"] = .encodable(card.tags)
-        if let data = card.dataJSON { fields["cardData"] = .rawJSON(data) }
-        if let pipeline = card.pipelineTag { fields["pipeline_tag"] = .string(pipeline) }
-        if let library = card.libraryName { fields["library_name"] = .string(library) }
+        fields["cardData"] = card.dataJSON.map(JSONValue.rawJSON)
+        fields["pipeline_tag"] = card.pipelineTag.map(JSONValue.string)
+        fields["library_name"] = card.libraryName.map(JSONValue.string)
         // `expand` asks for exactly these properties (plus the id).
         let expand = request.uri.queryParameters.getAll("expand")
         if !expand.isEmpty {
@@ -171,70 +162,5 @@ struct RepoInfoController {
             response.headers[.link] = next
         }
         return response
-    }
-}
-
-/// A JSON value of mixed type, for responses whose set of keys depends on the request.
-enum JSONValue: Encodable {
-    case string(String)
-    case bool(Bool)
-    case encodable(any Encodable)
-    /// JSON text stored as is (card metadata), decoded so it nests as a value.
-    case rawJSON(String)
-
-    func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .string(let value):
-            var container = encoder.singleValueContainer()
-            try container.encode(value)
-        case .bool(let value):
-            var container = encoder.singleValueContainer()
-            try container.encode(value)
-        case .encodable(let value):
-            try value.encode(to: encoder)
-        case .rawJSON(let text):
-            let value = (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .null
-            try value.encode(to: encoder)
-        }
-    }
-}
-
-/// Any JSON value, decoded and encoded again unchanged.
-indirect enum AnyJSON: Codable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([AnyJSON])
-    case object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([AnyJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: AnyJSON].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
     }
 }

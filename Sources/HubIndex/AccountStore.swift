@@ -21,7 +21,6 @@ public protocol AccountStore: Sendable {
         name: HubName, fullname: String, email: String?, isAdmin: Bool, firstToken: NewToken
     ) async throws -> (User, AccessToken)
     func user(named name: String) async throws -> User?
-    func user(id: Int64) async throws -> User?
     func addToken(_ token: NewToken, userID: Int64) async throws -> AccessToken
     func tokens(userID: Int64) async throws -> [AccessToken]
     /// Deletes the named token; false when the user has no token of that name.

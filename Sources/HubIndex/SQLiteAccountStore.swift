@@ -34,12 +34,6 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func user(id: Int64) async throws -> User? {
-        try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(Self.user)
-        }
-    }
-
     public func addToken(_ token: NewToken, userID: Int64) async throws -> AccessToken {
         try await database.pool.write { db in
             try Self.insert(token, userID: userID, at: HubDate.now(), in: db)

@@ -1,5 +1,6 @@
 import Foundation
 import HubCore
+import HubGit
 import Yams
 
 /// The YAML front matter of a model, dataset or space card (`README.md`), between a first line
@@ -64,6 +65,12 @@ public enum CardMetadata {
         strings("datasets").forEach { add("dataset:\($0)") }
         strings("base_model").forEach { add("base_model:\($0)") }
         return RepoCard(dataJSON: dataJSON, tags: tags, pipelineTag: pipeline, libraryName: library, text: body)
+    }
+
+    /// The card of README.md at `commit` (an empty card when there is none).
+    static func card(in git: GitRepository, commit: String) throws -> RepoCard {
+        guard let readme = try git.entry(at: "README.md", inCommit: commit), readme.kind == .blob else { return RepoCard() }
+        return card(from: String(decoding: try git.blobContents(readme.id), as: UTF8.self))
     }
 
     static func frontMatterLineCount(of card: String) -> Int {

@@ -64,9 +64,8 @@ public struct CommitService: Sendable {
             let binary = file.sample.contains(0)
             let usesLFS = attributes.value(for: file.path) == true || file.size > Int64(maxGitFileSize) || binary
             var current: String?
-            if let entry = try git.entry(at: file.path, inCommit: head), entry.kind == .blob {
-                let bytes = try git.blobContents(entry.id)
-                current = LFSPointer(parsing: bytes)?.oid.hex ?? entry.id
+            if let entry = try git.describe(path: file.path, inCommit: head), !entry.isDirectory {
+                current = entry.pointer?.oid.hex ?? entry.id
             }
             return UploadDecision(
                 path: file.path, usesLFS: usesLFS, shouldIgnore: ignores?.value(for: file.path) == true,

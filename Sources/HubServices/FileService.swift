@@ -175,23 +175,13 @@ public struct FileService: Sendable {
         }
     }
 
-    /// What README.md at `commit` says (an empty card when there is none).
-    public func card(_ id: RepoID, commit: String, caller: Caller?) async throws -> RepoCard {
-        let repo = try await repos.readable(id, caller: caller)
-        if let hit = cards.value(for: "\(repo.rowID)|\(commit)") { return hit }
-        let card = try await readCard(id, commit: commit, caller: caller)
-        cards.store(card, for: "\(repo.rowID)|\(commit)")
+    /// What README.md at `commit` says, for a repository the caller was already allowed to read.
+    public func card(of repo: RepoInfo, commit: String) throws -> RepoCard {
+        let key = "\(repo.rowID)|\(commit)"
+        if let hit = cards.value(for: key) { return hit }
+        let card = try CardMetadata.card(in: GitRepository.open(at: repos.location(of: repo)), commit: commit)
+        cards.store(card, for: key)
         return card
-    }
-
-    private func readCard(_ id: RepoID, commit: String, caller: Caller?) async throws -> RepoCard {
-        do {
-            let file = try await resolve(id, revision: commit, path: "README.md", caller: caller, followLFS: false)
-            guard case .inline(let bytes) = file.content else { return RepoCard() }
-            return CardMetadata.card(from: String(decoding: bytes, as: UTF8.self))
-        } catch is EntryNotFoundAtCommit {
-            return RepoCard()
-        }
     }
 
     /// The newest commit that changed each path, walking back from `commit`.

@@ -86,11 +86,6 @@ public final class Hub: Sendable {
         counters = CounterService(repos: repos, store: SQLiteCounterStore(database: database))
     }
 
-    /// `PRAGMA integrity_check` of the database ("ok" when sound).
-    public func databaseIntegrity() async throws -> String {
-        try await database.integrityCheck()
-    }
-
     public func close() throws {
         try database.close()
     }

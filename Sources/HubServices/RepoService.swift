@@ -48,10 +48,7 @@ public struct RepoService: Sendable {
 
     /// Deletes a repository the caller may write. The row goes first (the commit point), then the files.
     public func delete(_ id: RepoID, caller: Caller?) async throws {
-        let repo = try await writable(id, caller: caller)
-        guard caller?.owns(repo.id.namespace) == true || caller?.user.isAdmin == true else {
-            throw HubError.forbidden("Only the owner can delete this repository")
-        }
+        let repo = try await owned(id, caller: caller)
         guard try await store.delete(repo.id) else { throw HubError.repoNotFound }
         try storage.remove(repo.id)
     }
@@ -96,7 +93,7 @@ public struct RepoService: Sendable {
     func owned(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
         let repo = try await writable(id, caller: caller)
         guard caller?.owns(repo.id.namespace) == true || caller?.user.isAdmin == true else {
-            throw HubError.forbidden("Only the owner can change this repository's settings")
+            throw HubError.forbidden("Only the owner can delete, move or change the settings of this repository")
         }
         return repo
     }
@@ -131,10 +128,7 @@ public struct RepoService: Sendable {
     public func refreshHead(of repo: RepoInfo) async throws {
         let git = try GitRepository.open(at: storage.location(of: repo.id))
         let head = try git.commit(atRef: "refs/heads/\(Self.defaultBranch)")
-        var card = RepoCard()
-        if let head, let readme = try git.entry(at: "README.md", inCommit: head.id), readme.kind == .blob {
-            card = CardMetadata.card(from: String(decoding: try git.blobContents(readme.id), as: UTF8.self))
-        }
+        let card = try head.map { try CardMetadata.card(in: git, commit: $0.id) } ?? RepoCard()
         try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now())
         try await store.updateCard(repo.id, card: card)
     }

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A JSON value of mixed type, for responses whose set of keys depends on the request.
+enum JSONValue: Encodable {
+    case string(String)
+    case bool(Bool)
+    case encodable(any Encodable)
+    /// JSON text stored as is (card metadata), decoded so it nests as a value.
+    case rawJSON(String)
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .encodable(let value):
+            try value.encode(to: encoder)
+        case .rawJSON(let text):
+            let value = (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .null
+            try value.encode(to: encoder)
+        }
+    }
+}
+
+/// Any JSON value, decoded and encoded again unchanged.
+indirect enum AnyJSON: Codable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([AnyJSON])
+    case object([String: AnyJSON])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([AnyJSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: AnyJSON].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}

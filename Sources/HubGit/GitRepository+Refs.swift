@@ -2,22 +2,6 @@ import CLibGit2
 import Foundation
 import HubCore
 
-/// A ref and the commit it leads to.
-public struct GitRefTarget: Sendable, Equatable {
-    /// The full name: `refs/heads/main`, `refs/tags/v1`, `refs/pr/1`, `refs/convert/parquet`.
-    public let name: String
-    public let commit: String
-}
-
-/// One commit of a history listing.
-public struct GitLogEntry: Sendable, Equatable {
-    public let id: String
-    public let title: String
-    public let message: String
-    public let date: Date
-    public let authorName: String
-}
-
 /// Branches, tags and history.
 extension GitRepository {
     /// Every ref under `refs/` that leads to a commit (annotated tags are peeled).

@@ -2,7 +2,6 @@ import AsyncAlgorithms
 import Foundation
 import Hummingbird
 import HubCore
-import HubGit
 import HubServices
 
 /// git's smart HTTP protocol at the repository's web URL, with or without `.git`:

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HubCore
-import HubGit
 import HubServices
 
 /// Refs, branches, tags and history (hub-protocol.md §6.3, §6.4, §7.2).

@@ -4,7 +4,7 @@ public enum GitService: String, Sendable {
     case receivePack = "git-receive-pack"
 
     /// The `git` subcommand that serves it.
-    var subcommand: String { String(rawValue.dropFirst("git-".count)) }
+    public var subcommand: String { String(rawValue.dropFirst("git-".count)) }
 
     public var advertisementContentType: String { "application/x-\(rawValue)-advertisement" }
     public var requestContentType: String { "application/x-\(rawValue)-request" }

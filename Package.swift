@@ -31,13 +31,17 @@ let package = Package(
         .target(name: "HubCore"),
         // glibc allocator tuning for the server process (see ServeCommand).
         .target(name: "CMallocTuning"),
+        // Early disk writeback for large uploads (see HashingFileWriter).
+        .target(name: "CFileWriteback"),
         .target(
             name: "HubStorage",
             dependencies: [
                 "HubCore",
+                "CFileWriteback",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -99,6 +103,10 @@ let package = Package(
             path: "Tests/HubTesting"
         ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),
+        .testTarget(
+            name: "HubStorageTests",
+            dependencies: ["HubStorage", "HubTesting", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "HubIndexTests", dependencies: ["HubIndex", "HubTesting"]),
         .testTarget(name: "HubGitTests", dependencies: ["HubGit", "HubTesting"]),
         .testTarget(

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HubCore
 import NIOCore
@@ -53,34 +52,22 @@ public struct LocalBlobStore: BlobStore {
     ) async throws -> FilePath where Body.Element == ByteBuffer {
         try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
         let temporary = FilePath(temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString)").path)
-        var hasher = SHA256()
-        var received: Int64 = 0
+        var writer = try HashingFileWriter(creating: temporary.string)
         do {
-            try await FileSystem.shared.withFileHandle(
-                forWritingAt: temporary, options: .newFile(replaceExisting: false)
-            ) { handle in
-                try await handle.withBufferedWriter(capacity: .mebibytes(1)) { writer in
-                    for try await buffer in body {
-                        received += Int64(buffer.readableBytes)
-                        guard received <= maxSize else {
-                            throw BlobMismatch("more than the expected \(maxSize) bytes were sent")
-                        }
-                        buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                        try await writer.write(contentsOf: buffer)
-                    }
+            for try await buffer in body {
+                guard writer.byteCount + Int64(buffer.readableBytes) <= maxSize else {
+                    throw BlobMismatch("more than the expected \(maxSize) bytes were sent")
                 }
-                try check(Self.hex(hasher.finalize()), received)
-                try await handle.synchronize()
+                try await writer.write(buffer)
             }
+            try check(try await writer.finishWriting(), writer.byteCount)
+            try await writer.synchronizeAndClose()
         } catch {
+            await writer.abandon()
             _ = try? await FileSystem.shared.removeItem(at: temporary)
             throw error
         }
         return temporary
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Renames a checked temporary file into its content address (or drops it when that object

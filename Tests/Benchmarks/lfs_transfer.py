@@ -40,6 +40,19 @@ def sha256_of(path: pathlib.Path) -> tuple[str, float]:
     return out.stdout.split()[0], time.monotonic() - started
 
 
+def durable_copy_seconds(source: pathlib.Path, target: pathlib.Path) -> float:
+    """The disk's limit for a durable upload: copy the (cached) file and fsync it, as `dd conv=fsync`."""
+    started = time.monotonic()
+    with open(source, "rb") as reader, open(target, "wb") as writer:
+        while chunk := reader.read(1 << 22):
+            writer.write(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
+    seconds = time.monotonic() - started
+    target.unlink()
+    return seconds
+
+
 def curl(*args: str) -> tuple[float, str]:
     started = time.monotonic()
     out = subprocess.run(["curl", "-s", "-f", *args], capture_output=True, text=True, check=True).stdout
@@ -106,6 +119,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gib", type=float, default=1.0)
     parser.add_argument("--concurrent", type=int, default=16)
+    parser.add_argument("--upload-only", action="store_true", help="measure the PUT only")
     args = parser.parse_args()
     size = int(args.gib * (1 << 30))
 
@@ -124,6 +138,8 @@ def main():
         oid, hash_seconds = sha256_of(blob)
 
         (root / "hub").mkdir()
+        (root / "hub" / "data").mkdir()
+        durable_seconds = durable_copy_seconds(blob, root / "hub" / "data" / "disk-probe")
         hub = HubProcess(root / "hub").start()
         nginx = None
         try:
@@ -138,8 +154,12 @@ def main():
                 put_seconds, _ = curl("-X", "PUT", "-H", "Content-Type: application/octet-stream", "-T", str(blob), href)
             print(f"file: {mib:.0f} MiB of random bytes")
             print(f"openssl dgst -sha256: {hash_seconds:.2f} s ({mib / hash_seconds:.0f} MiB/s)")
+            print(f"durable write (copy + fsync, the disk's limit): {durable_seconds:.2f} s ({mib / durable_seconds:.0f} MiB/s)")
             print(f"LFS PUT (curl):       {put_seconds:.2f} s ({mib / put_seconds:.0f} MiB/s) = "
-                  f"{hash_seconds / put_seconds:.2f}x openssl; peak server RSS {upload.peak_server / 1024:.0f} MiB")
+                  f"{hash_seconds / put_seconds:.2f}x openssl, {durable_seconds / put_seconds:.2f}x the durable write; "
+                  f"peak server RSS {upload.peak_server / 1024:.0f} MiB")
+            if args.upload_only:
+                return
 
             commit_pointer(hub, git, token, repo, root / "work", "weights.bin", oid, size)
             url = f"{hub.url}/{repo}/resolve/main/weights.bin"

@@ -56,11 +56,17 @@ public struct RepoCounters: Sendable, Equatable {
     public let likes: Int64
     /// Downloads in the last 7 days plus 10 per like given in the last 7 days.
     public let trendingScore: Int64
+    /// The bytes of the LFS objects bound to the repository (every version it ever held), when
+    /// the query asked for them.
+    public let lfsBytes: Int64
 
-    public init(downloads: Int64 = 0, downloadsAllTime: Int64 = 0, likes: Int64 = 0, trendingScore: Int64 = 0) {
+    public init(
+        downloads: Int64 = 0, downloadsAllTime: Int64 = 0, likes: Int64 = 0, trendingScore: Int64 = 0, lfsBytes: Int64 = 0
+    ) {
         self.downloads = downloads
         self.downloadsAllTime = downloadsAllTime
         self.likes = likes
         self.trendingScore = trendingScore
+        self.lfsBytes = lfsBytes
     }
 }

@@ -8,6 +8,7 @@ import HubServices
 /// with absolute `Link` pagination.
 struct ListingController {
     let repos: RepoService
+    let files: FileService
     let baseURL: BaseURL
 
     static let pageSize = 1000
@@ -51,22 +52,34 @@ struct ListingController {
         let full = parameters.get("full") == "true"
         let withCard = full || parameters.get("cardData") == "true"
         let expand = parameters.getAll("expand")
-        let items = page.map { repo -> [String: JSONValue] in
+        var items: [[String: JSONValue]] = []
+        for repo in page {
             var fields = Self.summary(of: repo)
             if withCard, let card = repo.card.dataJSON { fields["cardData"] = .rawJSON(card) }
-            if full, let sha = repo.headCommit { fields["sha"] = .string(sha) }
+            if full || expand.contains("sha"), let sha = repo.headCommit { fields["sha"] = .string(sha) }
+            if full || expand.contains("siblings") {
+                fields["siblings"] = .encodable(try await siblings(of: repo))
+            }
+            if full || expand.contains("usedStorage") {
+                fields["usedStorage"] = .encodable(repos.usedStorage(of: repo))
+            }
             if !expand.isEmpty {
                 if expand.contains("cardData"), let card = repo.card.dataJSON { fields["cardData"] = .rawJSON(card) }
-                if expand.contains("sha"), let sha = repo.headCommit { fields["sha"] = .string(sha) }
                 fields = fields.filter { ["_id", "id"].contains($0.key) || expand.contains($0.key) }
             }
-            return fields
+            items.append(fields)
         }
         var response = JSONBody.response(object: items)
         if hasMore, let next = pagination.nextLink(total: Int.max, request: request, baseURL: baseURL) {
             response.headers[.link] = next
         }
         return response
+    }
+
+    /// The files of the default branch, as `full=true` lists them.
+    func siblings(of repo: RepoInfo) async throws -> [[String: String]] {
+        let (_, entries) = try await files.tree(of: repo, revision: RepoService.defaultBranch, path: "", recursive: true)
+        return entries.filter { !$0.isDirectory }.map { ["rfilename": $0.path] }
     }
 
     /// The fields the public hub lists by default.

@@ -57,10 +57,9 @@ struct RepoInfoController {
 
     func info(_ request: Request, context: HubRequestContext, kind: RepoKind, revision: String) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
-        let (resolved, entries) = try await files.tree(
-            id, revision: revision, path: "", recursive: true, caller: try context.caller())
-        let repo = resolved.repo
-        let counters = try await repos.counters(of: repo)
+        let repo = try await repos.readable(id, caller: try context.caller(), withCounters: true)
+        let (resolved, entries) = try await files.tree(of: repo, revision: revision, path: "", recursive: true)
+        let counters = repo.counters
         let withBlobs = request.uri.queryParameters.get("blobs") == "true"
         let siblings = entries.filter { !$0.isDirectory }.map { entry in
             Sibling(
@@ -78,6 +77,7 @@ struct RepoInfoController {
         fields["downloadsAllTime"] = .encodable(counters.downloadsAllTime)
         fields["likes"] = .encodable(counters.likes)
         fields["trendingScore"] = .encodable(counters.trendingScore)
+        fields["usedStorage"] = .encodable(repos.usedStorage(of: repo))
         fields["tags"] = .encodable(card.tags)
         fields["cardData"] = card.dataJSON.map(JSONValue.rawJSON)
         fields["pipeline_tag"] = card.pipelineTag.map(JSONValue.string)

@@ -17,14 +17,21 @@ public struct NewRepo: Sendable {
 }
 
 /// The index of repositories: which exist, who may see them, and their head commit.
+extension RepoStore {
+    /// The row, without its counters.
+    public func find(_ id: RepoID) async throws -> RepoInfo? {
+        try await find(id, withCounters: false)
+    }
+}
+
 public protocol RepoStore: Sendable {
     /// Inserts the row, then runs `commitPoint` inside the same transaction (to move the git
     /// repository into place); if either fails, nothing is stored. Throws `repoExists` on a clash.
     func create(_ repo: NewRepo, commitPoint: @Sendable (_ rowID: Int64) throws -> Void) async throws -> RepoInfo
-    /// The row (without its counters: see `counters(of:)`).
-    func find(_ id: RepoID) async throws -> RepoInfo?
+    /// The row; its counters (downloads, likes, trending score, LFS bytes) only when asked for,
+    /// since they cost extra queries.
+    func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo?
     func find(rowID: Int64) async throws -> RepoInfo?
-    func counters(of id: RepoID) async throws -> RepoCounters
     /// Deletes the row; false when there was none.
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date) async throws

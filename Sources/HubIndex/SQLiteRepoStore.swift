@@ -32,25 +32,19 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
-    public func find(_ id: RepoID) async throws -> RepoInfo? {
-        try await database.pool.read { db in
-            try Self.row(for: id, in: db).map(Self.info)
+    public func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo? {
+        let columns = withCounters ? "repos.*, \(Self.countersSelect), \(Self.lfsBytesSelect)" : "*"
+        return try await database.pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(columns) FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
+                arguments: [id.kind.rawValue, id.namespace.value, id.name.value]
+            ).map(Self.info)
         }
     }
 
     public func find(rowID: Int64) async throws -> RepoInfo? {
         try await database.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM repos WHERE id = ?", arguments: [rowID]).map(Self.info)
-        }
-    }
-
-    public func counters(of id: RepoID) async throws -> RepoCounters {
-        try await database.pool.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT repos.*, \(Self.countersSelect) FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
-                arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
-            else { return RepoCounters() }
-            return try Self.info(row).counters
         }
     }
 
@@ -169,7 +163,7 @@ public struct SQLiteRepoStore: RepoStore {
             guard !page.isEmpty else { return ([], false) }
             let marks = Array(repeating: "?", count: page.count).joined(separator: ",")
             let rows = try Row.fetchAll(
-                db, sql: "SELECT repos.*, \(Self.countersSelect) FROM repos WHERE id IN (\(marks))",
+                db, sql: "SELECT repos.*, \(Self.countersSelect), \(Self.lfsBytesSelect) FROM repos WHERE id IN (\(marks))",
                 arguments: StatementArguments(page))
             var byID: [Int64: RepoInfo] = [:]
             for row in rows {
@@ -212,6 +206,13 @@ public struct SQLiteRepoStore: RepoStore {
             """
     }
 
+    /// The LFS bytes bound to the repository, as an extra column. Kept out of `countersSelect`:
+    /// a search sorted by a counter computes those for every candidate row.
+    static let lfsBytesSelect = """
+        (SELECT COALESCE(SUM(o.size), 0) FROM repo_lfs_objects b JOIN lfs_objects o ON o.oid = b.oid
+         WHERE b.repo_id = repos.id) AS lfs_bytes
+        """
+
     static func info(_ row: Row) throws -> RepoInfo {
         try info(row, tags: [])
     }
@@ -228,6 +229,6 @@ public struct SQLiteRepoStore: RepoStore {
                 dataJSON: row["card_data"], tags: tags, pipelineTag: row["pipeline_tag"], libraryName: row["library_name"]),
             counters: RepoCounters(
                 downloads: row["downloads_30d"] ?? 0, downloadsAllTime: row["downloads_all_time"] ?? 0,
-                likes: row["likes"] ?? 0, trendingScore: row["trending"] ?? 0))
+                likes: row["likes"] ?? 0, trendingScore: row["trending"] ?? 0, lfsBytes: row["lfs_bytes"] ?? 0))
     }
 }

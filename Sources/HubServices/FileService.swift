@@ -118,7 +118,11 @@ public struct FileService: Sendable {
     }
 
     public func revision(_ id: RepoID, revision: String, caller: Caller?) async throws -> ResolvedRevision {
-        let repo = try await repos.readable(id, caller: caller)
+        try self.revision(of: try await repos.readable(id, caller: caller), revision: revision)
+    }
+
+    /// `revision` of a repository the caller was already allowed to read.
+    public func revision(of repo: RepoInfo, revision: String) throws -> ResolvedRevision {
         let location = repos.location(of: repo)
         let commit = try self.commit(for: revision, repo: repo) { try GitRepository.open(at: location) }
         if let date = commitDates.value(for: commit) {
@@ -134,7 +138,14 @@ public struct FileService: Sendable {
     public func tree(
         _ id: RepoID, revision: String, path: String, recursive: Bool, caller: Caller?
     ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
-        let resolved = try await self.revision(id, revision: revision, caller: caller)
+        try await tree(of: try await repos.readable(id, caller: caller), revision: revision, path: path, recursive: recursive)
+    }
+
+    /// The tree of a repository the caller was already allowed to read.
+    public func tree(
+        of repo: RepoInfo, revision: String, path: String, recursive: Bool
+    ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
+        let resolved = try self.revision(of: repo, revision: revision)
         let key = "\(resolved.repo.rowID)|\(resolved.commit)|\(path)|\(recursive)"
         let listed: [GitListedEntry]
         if let hit = listings.value(for: key) {

@@ -7,6 +7,9 @@ import HubIndex
 public struct RepoService: Sendable {
     let store: any RepoStore
     let storage: RepositoryStorage
+    /// Git object bytes by repository row and head commit: a walk of the objects folder, redone
+    /// when the default branch moves.
+    let gitObjectBytes = BoundedCache<Int64>(capacity: 16_384)
 
     public static let defaultBranch = "main"
 
@@ -100,8 +103,8 @@ public struct RepoService: Sendable {
 
     /// The repository, if `caller` may see it. Private repositories the caller may not see are
     /// reported exactly like missing ones.
-    public func readable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        guard let repo = try await store.find(id), Self.canRead(repo, caller: caller) else {
+    public func readable(_ id: RepoID, caller: Caller?, withCounters: Bool = false) async throws -> RepoInfo {
+        guard let repo = try await store.find(id, withCounters: withCounters), Self.canRead(repo, caller: caller) else {
             throw HubError.repoNotFound
         }
         return repo
@@ -154,8 +157,19 @@ public struct RepoService: Sendable {
     }
 
     /// Downloads, likes and trending score of a repository the caller has already been allowed to read.
-    public func counters(of repo: RepoInfo) async throws -> RepoCounters {
-        try await store.counters(of: repo.id)
+    /// What the public hub calls `usedStorage`: the bytes of every LFS object the repository
+    /// holds (in any version) plus its git objects. `repo` must carry its counters
+    /// (`readable(_:caller:withCounters:)`).
+    public func usedStorage(of repo: RepoInfo) -> Int64 {
+        let key = "\(repo.rowID)@\(repo.headCommit ?? "")"
+        let gitBytes: Int64
+        if let cached = gitObjectBytes.value(for: key) {
+            gitBytes = cached
+        } else {
+            gitBytes = storage.objectBytes(of: repo.id)
+            gitObjectBytes.store(gitBytes, for: key)
+        }
+        return repo.counters.lfsBytes + gitBytes
     }
 
     /// Repositories matching `query` that `caller` may see.

@@ -68,9 +68,18 @@ def seed(database_path: pathlib.Path, count: int):
     database.close()
 
 
+def wrk_figures(hub):
+    rps, p99 = wrk(f"{hub.url}/api/models/bench/model")
+    print(f"GET /api/models/bench/model: {rps:,.0f} requests/s, p99 {p99} (wrk -t2 -c32 -d10s)")
+    # wrk cannot read HEAD answers (it waits for the Content-Length bytes): GET the small file.
+    rps, p99 = wrk(f"{hub.url}/bench/model/resolve/main/tokenizer.json")
+    print(f"GET /bench/model/resolve/main/tokenizer.json: {rps:,.0f} requests/s, p99 {p99}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repos", type=int, default=100_000)
+    parser.add_argument("--only", choices=["wrk", "search"], help="run one half")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="modelhub-api-bench-") as folder:
         root = pathlib.Path(folder)
@@ -86,11 +95,11 @@ def main():
                                              headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
             urllib.request.urlopen(request).read()
 
-            rps, p99 = wrk(f"{hub.url}/api/models/bench/model")
-            print(f"GET /api/models/bench/model: {rps:,.0f} requests/s, p99 {p99} (wrk -t2 -c32 -d10s)")
-            # wrk cannot read HEAD answers (it waits for the Content-Length bytes): GET the small file.
-            rps, p99 = wrk(f"{hub.url}/bench/model/resolve/main/tokenizer.json")
-            print(f"GET /bench/model/resolve/main/tokenizer.json: {rps:,.0f} requests/s, p99 {p99}")
+            if args.only != "search":
+                wrk_figures(hub)
+            if args.only == "wrk":
+                return
+
 
             hub.stop()
             started = time.monotonic()

@@ -174,6 +174,13 @@ def test_hf_hub_download_and_snapshot_download_of_a_git_pushed_repo(hub, lfs_git
     info = HfApi(endpoint=hub.url).model_info("alice/weights", files_metadata=True)
     lfs_sibling = next(s for s in info.siblings if s.rfilename == "model.safetensors")
     assert info.sha == head and lfs_sibling.lfs.sha256 == hashlib.sha256(content).hexdigest()
+    # usedStorage: the LFS object plus the (small) git objects.
+    assert len(content) < info.used_storage < len(content) + 1024 * 1024
+    listed = next(iter(HfApi(endpoint=hub.url).list_models(author="alice", full=True)))
+    assert sorted(s.rfilename for s in listed.siblings) == [".gitattributes", "config.json", "model.safetensors"]
+    assert listed.sha == head
+    expanded = next(iter(HfApi(endpoint=hub.url).list_models(author="alice", expand=["usedStorage", "siblings"])))
+    assert expanded.used_storage == info.used_storage and len(expanded.siblings) == 3
 
 
 def test_resolve_headers_ranges_and_curl_resume(hub, lfs_git, alice, tmp_path):

@@ -7,18 +7,21 @@ import HubCore
 /// names are unique regardless of case. A repository is built under `tmp/`, then renamed into place.
 public struct RepositoryStorage: Sendable {
     public let repositoriesDirectory: URL
+    private let repositoriesPath: String
     public let temporaryDirectory: URL
 
     public init(dataDirectory: URL) {
         repositoriesDirectory = dataDirectory.appendingPathComponent("repos")
+        repositoriesPath = repositoriesDirectory.path
         temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
     }
 
     public func location(of id: RepoID) -> URL {
-        repositoriesDirectory
-            .appendingPathComponent(id.kind.plural)
-            .appendingPathComponent(id.namespace.key)
-            .appendingPathComponent(id.name.key + ".git")
+        // One string and one URL: every file request asks, and chained appendingPathComponent
+        // calls showed up in profiles. Names are checked, so no part needs escaping.
+        URL(
+            fileURLWithPath: "\(repositoriesPath)/\(id.kind.plural)/\(id.namespace.key)/\(id.name.key).git",
+            isDirectory: true)
     }
 
     /// The bytes of the repository's git objects (packs and loose objects) on disk.

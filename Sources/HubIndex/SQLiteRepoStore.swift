@@ -35,9 +35,12 @@ public struct SQLiteRepoStore: RepoStore {
     public func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo? {
         let columns = withCounters ? "repos.*, \(Self.countersSelect), \(Self.lfsBytesSelect)" : "*"
         return try await database.pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT \(columns) FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
-                arguments: [id.kind.rawValue, id.namespace.value, id.name.value]
+            // A cached statement: compiling it again on every request was a tenth of a file
+            // request's time.
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(columns) FROM repos WHERE kind = ? AND namespace = ? AND name = ?")
+            return try Row.fetchOne(
+                statement, arguments: [id.kind.rawValue, id.namespace.value, id.name.value]
             ).map(Self.info)
         }
     }

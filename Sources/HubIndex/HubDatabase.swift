@@ -8,6 +8,7 @@ import HubCore
 /// the same data folder while the server runs. Every acknowledged write is synced (`synchronous=FULL`).
 public final class HubDatabase: Sendable {
     let pool: DatabasePool
+    let windowedCounters = WindowedCounters()
 
     /// Opens (or creates) the database at `path` and applies every migration it lacks.
     public init(path: String) throws {

@@ -10,7 +10,8 @@ public struct SQLiteCounterStore: CounterStore {
     }
 
     public func recordDownload(repoRowID: Int64) async throws {
-        let day = SQLiteRepoStore.today()
+        try await database.windowedCounters.ensureCurrent(in: database.pool)
+        let day = WindowedCounters.today()
         try await database.pool.write { db in
             try db.execute(
                 sql: """
@@ -19,7 +20,11 @@ public struct SQLiteCounterStore: CounterStore {
                     """,
                 arguments: [repoRowID, day])
             try db.execute(
-                sql: "UPDATE repos SET downloads_all_time = downloads_all_time + 1 WHERE id = ?", arguments: [repoRowID])
+                sql: """
+                    UPDATE repos SET downloads_all_time = downloads_all_time + 1, downloads_30d = downloads_30d + 1,
+                      trending = trending + 1 WHERE id = ?
+                    """,
+                arguments: [repoRowID])
         }
     }
 
@@ -30,7 +35,7 @@ public struct SQLiteCounterStore: CounterStore {
                 sql: "INSERT OR IGNORE INTO repo_likes (repo_id, user_id, created_at) VALUES (?, ?, ?)",
                 arguments: [repoRowID, userID, now])
             guard db.changesCount > 0 else { return false }
-            try db.execute(sql: "UPDATE repos SET likes = likes + 1 WHERE id = ?", arguments: [repoRowID])
+            try db.execute(sql: "UPDATE repos SET likes = likes + 1, trending = trending + 10 WHERE id = ?", arguments: [repoRowID])
             return true
         }
     }
@@ -40,6 +45,8 @@ public struct SQLiteCounterStore: CounterStore {
             try db.execute(sql: "DELETE FROM repo_likes WHERE repo_id = ? AND user_id = ?", arguments: [repoRowID, userID])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "UPDATE repos SET likes = likes - 1 WHERE id = ?", arguments: [repoRowID])
+            // The like may be older than the trending window: recount rather than subtract.
+            try WindowedCounters.recount(db, today: WindowedCounters.today(), repoRowID: repoRowID)
             return true
         }
     }

@@ -33,7 +33,10 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo? {
-        let columns = withCounters ? "repos.*, \(Self.countersSelect), \(Self.lfsBytesSelect)" : "*"
+        let columns = withCounters ? "repos.*, \(Self.lfsBytesSelect)" : "*"
+        if withCounters {
+            try await database.windowedCounters.ensureCurrent(in: database.pool)
+        }
         return try await database.pool.read { db in
             // A cached statement: compiling it again on every request was a tenth of a file
             // request's time.
@@ -138,9 +141,9 @@ public struct SQLiteRepoStore: RepoStore {
         case .lastModified: order = "repos.last_modified"
         case .createdAt: order = "repos.created_at"
         case .relevance: order = "repo_search.rank"
-        case .downloads: order = "downloads_30d"
+        case .downloads: order = "repos.downloads_30d"
         case .likes: order = "repos.likes"
-        case .trendingScore: order = "trending"
+        case .trendingScore: order = "repos.trending"
         }
         if let match = Self.ftsQuery(query.text) {
             from = "repos JOIN repo_search ON repo_search.rowid = repos.id"
@@ -151,22 +154,22 @@ public struct SQLiteRepoStore: RepoStore {
         }
         let direction = query.ascending || query.order == .relevance ? "ASC" : "DESC"
         // Two steps: the page's ids first (ordering only what it must), then the rows with their
-        // counters, so the per-row counter subqueries run for the page, not for every match.
-        let needsCounters = [.downloads, .trendingScore].contains(query.order)
+        // LFS bytes, so that subquery runs for the page, not for every match.
         let idsSQL = """
-            SELECT repos.id\(needsCounters ? ", " + Self.countersSelect : "") FROM \(from)
+            SELECT repos.id FROM \(from)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order) \(direction), repos.id \(direction) LIMIT ? OFFSET ?
             """
         arguments += [query.limit + 1, query.offset]
         let statementArguments = StatementArguments(arguments.map(\.databaseValue))
+        try await database.windowedCounters.ensureCurrent(in: database.pool)
         return try await database.pool.read { db in
             let ids = try Int64.fetchAll(db, sql: idsSQL, arguments: statementArguments)
             let page = Array(ids.prefix(query.limit))
             guard !page.isEmpty else { return ([], false) }
             let marks = Array(repeating: "?", count: page.count).joined(separator: ",")
             let rows = try Row.fetchAll(
-                db, sql: "SELECT repos.*, \(Self.countersSelect), \(Self.lfsBytesSelect) FROM repos WHERE id IN (\(marks))",
+                db, sql: "SELECT repos.*, \(Self.lfsBytesSelect) FROM repos WHERE id IN (\(marks))",
                 arguments: StatementArguments(page))
             var byID: [Int64: RepoInfo] = [:]
             for row in rows {
@@ -194,23 +197,8 @@ public struct SQLiteRepoStore: RepoStore {
             arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
     }
 
-    /// Today, in days since 1970 (UTC): downloads are counted per day.
-    static func today() -> Int64 {
-        Int64(Date().timeIntervalSince1970 / 86_400)
-    }
-
-    /// The derived counters, as extra columns of a `repos` query.
-    static var countersSelect: String {
-        let day = today()
-        return """
-            (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d WHERE d.repo_id = repos.id AND d.day > \(day - 30)) AS downloads_30d,
-            (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d WHERE d.repo_id = repos.id AND d.day > \(day - 7))
-              + 10 * (SELECT COUNT(*) FROM repo_likes l WHERE l.repo_id = repos.id AND l.created_at > \((day - 7) * 86_400_000)) AS trending
-            """
-    }
-
-    /// The LFS bytes bound to the repository, as an extra column. Kept out of `countersSelect`:
-    /// a search sorted by a counter computes those for every candidate row.
+    /// The LFS bytes bound to the repository, as an extra column. Only for the rows
+    /// returned: it aggregates.
     static let lfsBytesSelect = """
         (SELECT COALESCE(SUM(o.size), 0) FROM repo_lfs_objects b JOIN lfs_objects o ON o.oid = b.oid
          WHERE b.repo_id = repos.id) AS lfs_bytes

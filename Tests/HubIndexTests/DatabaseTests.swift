@@ -1,6 +1,6 @@
 import Foundation
 import HubCore
-import HubIndex
+@testable import HubIndex
 import HubTesting
 import Testing
 
@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func appliesEveryBundledMigrationOnce() async throws {
-        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions"])
+        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters"])
         let reopened = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
-        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions"])
+        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters"])
         #expect(try await reopened.integrityCheck() == "ok")
     }
 
@@ -76,5 +76,30 @@ import Testing
         let dataset = try RepoID(kind: .dataset, namespace: "alice", name: "demo")
         _ = try await store.create(NewRepo(id: dataset, isPrivate: true, sdk: nil, headCommit: "abc")) { _ in }
         #expect(try await store.find(dataset)?.isPrivate == true)
+    }
+
+    @Test func windowedCountersForgetDaysThatLeaveTheWindow() async throws {
+        let repos = SQLiteRepoStore(database: database)
+        let counters = SQLiteCounterStore(database: database)
+        let id = try RepoID(kind: .model, namespace: "alice", name: "counted")
+        let repo = try await repos.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) { _ in }
+        try await counters.recordDownload(repoRowID: repo.rowID)
+        try await counters.recordDownload(repoRowID: repo.rowID)
+        var found = try #require(try await repos.find(id, withCounters: true))
+        #expect(found.counters.downloads == 2 && found.counters.trendingScore == 2 && found.counters.downloadsAllTime == 2)
+
+        // Move both downloads 10 days back (out of trending's week) and add one 40 days back
+        // (out of the month), as the calendar would; the next new day recounts.
+        let today = WindowedCounters.today()
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE repo_downloads SET day = ?", arguments: [today - 10])
+            try db.execute(
+                sql: "INSERT INTO repo_downloads (repo_id, day, count) VALUES (?, ?, 5)", arguments: [repo.rowID, today - 40])
+            try db.execute(sql: "UPDATE counter_windows SET day = ?", arguments: [today - 1])
+        }
+        // A new process (or the next day in this one) starts without the in-memory day.
+        let fresh = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
+        found = try #require(try await SQLiteRepoStore(database: fresh).find(id, withCounters: true))
+        #expect(found.counters.downloads == 2 && found.counters.trendingScore == 0)
     }
 }

@@ -16,6 +16,7 @@ public enum HubError: Error, Sendable, Equatable {
     case revisionNotFound(String)
     case entryNotFound(String)
     case userNotFound(String)
+    case orgNotFound(String)
     case tokenNotFound(String)
     /// A repository with this id already exists.
     case repoExists(RepoID)
@@ -38,6 +39,7 @@ public enum HubError: Error, Sendable, Equatable {
         case .revisionNotFound(let revision): "Invalid rev id: \(HubName.printable(revision))"
         case .entryNotFound(let path): "Entry not found: \(HubName.printable(path))"
         case .userNotFound(let name): "User '\(HubName.printable(name))' not found"
+        case .orgNotFound(let name): "Organization '\(HubName.printable(name))' not found"
         case .tokenNotFound(let name): "Token '\(HubName.printable(name))' not found"
         case .repoExists(let id): "You already created this \(id.kind.rawValue) repo: \(id.path)"
         case .internalFailure: "Internal error"

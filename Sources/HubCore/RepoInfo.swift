@@ -6,6 +6,9 @@ public struct RepoInfo: Sendable, Equatable {
     public let id: RepoID
     public let isPrivate: Bool
     public let sdk: String?
+    /// The user who created it (nil for repositories older than that record, or whose creator
+    /// was deleted): an org `contributor` writes only to the repositories they created.
+    public let creatorID: Int64?
     public let headCommit: String?
     public let createdAt: Date
     public let lastModified: Date
@@ -14,13 +17,14 @@ public struct RepoInfo: Sendable, Equatable {
     public let counters: RepoCounters
 
     public init(
-        rowID: Int64, id: RepoID, isPrivate: Bool, sdk: String?, headCommit: String?,
+        rowID: Int64, id: RepoID, isPrivate: Bool, sdk: String?, creatorID: Int64? = nil, headCommit: String?,
         createdAt: Date, lastModified: Date, card: RepoCard = RepoCard(), counters: RepoCounters = RepoCounters()
     ) {
         self.rowID = rowID
         self.id = id
         self.isPrivate = isPrivate
         self.sdk = sdk
+        self.creatorID = creatorID
         self.headCommit = headCommit
         self.createdAt = createdAt
         self.lastModified = lastModified

@@ -11,9 +11,8 @@ public struct RepoQuery: Sendable {
     /// Every one of these tags must be present.
     public var tags: [String] = []
     public var pipelineTag: String?
-    /// Private repositories of this namespace are included (the caller's own).
-    public var visibleNamespace: String?
-    public var includeAllPrivate = false
+    /// Which private repositories may be listed (the caller's, from `AccessPolicy`).
+    public var privateVisibility = PrivateVisibility.none
     public var order: Order = .lastModified
     public var ascending = false
     public var offset = 0

@@ -11,7 +11,7 @@ enum HubErrorResponse {
         case .invalidName, .badRequest: .badRequest
         case .authenticationRequired, .invalidCredentials: .unauthorized
         case .forbidden: .forbidden
-        case .repoNotFound, .revisionNotFound, .entryNotFound, .userNotFound, .tokenNotFound: .notFound
+        case .repoNotFound, .revisionNotFound, .entryNotFound, .userNotFound, .orgNotFound, .tokenNotFound: .notFound
         case .repoExists, .conflict: .conflict
         case .preconditionFailed: .preconditionFailed
         case .internalFailure: .internalServerError

@@ -155,9 +155,10 @@ struct RepoAPIController {
         return (caller.user.name.value, name)
     }
 
-    static func isPrivate(_ body: CreateRequest) throws(HubError) -> Bool {
+    /// nil: the request left it to the namespace's default.
+    static func isPrivate(_ body: CreateRequest) throws(HubError) -> Bool? {
         switch body.visibility {
-        case nil: return body.private ?? false
+        case nil: return body.private
         case "public": return false
         case "private": return true
         case let other?:

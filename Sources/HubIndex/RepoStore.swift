@@ -6,12 +6,14 @@ public struct NewRepo: Sendable {
     public let id: RepoID
     public let isPrivate: Bool
     public let sdk: String?
+    public let creatorID: Int64?
     public let headCommit: String
 
-    public init(id: RepoID, isPrivate: Bool, sdk: String?, headCommit: String) {
+    public init(id: RepoID, isPrivate: Bool, sdk: String?, creatorID: Int64? = nil, headCommit: String) {
         self.id = id
         self.isPrivate = isPrivate
         self.sdk = sdk
+        self.creatorID = creatorID
         self.headCommit = headCommit
     }
 }
@@ -40,6 +42,8 @@ public protocol RepoStore: Sendable {
     func updateCard(_ id: RepoID, card: RepoCard) async throws
     /// A page of the repositories matching `query`, and whether more follow.
     func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool)
+    /// How many repositories `query` matches (its order, offset and limit aside).
+    func count(_ query: RepoQuery) async throws -> Int
     /// Renames the row to `newID`, then runs `commitPoint` (moving the git repository) in the same
     /// transaction. Throws `repoExists` when `newID` is taken.
     func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws

@@ -17,6 +17,9 @@ public struct SQLiteAccountStore: AccountStore {
             if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name.value]) != nil {
                 throw HubError.conflict("A user named '\(name.value)' already exists")
             }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM organizations WHERE name = ?", arguments: [name.value]) != nil {
+                throw HubError.conflict("The name '\(name.value)' belongs to an organization")
+            }
             try db.execute(
                 sql: "INSERT INTO users (name, fullname, email, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [name.value, fullname, email, isAdmin, RowDate.encode(now)])
@@ -43,7 +46,7 @@ public struct SQLiteAccountStore: AccountStore {
     public func tokens(userID: Int64) async throws -> [AccessToken] {
         try await database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM tokens WHERE user_id = ? ORDER BY id", arguments: [userID])
-                .map(Self.token)
+                .map { try Self.token($0, in: db) }
         }
     }
 
@@ -54,16 +57,24 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func token(secretHash: [UInt8]) async throws -> (AccessToken, User)? {
+    public func caller(secretHash: [UInt8]) async throws -> Caller? {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM tokens WHERE secret_hash = ?", arguments: [Data(secretHash)])
+                db.cachedStatement(sql: "SELECT * FROM tokens WHERE secret_hash = ?"), arguments: [Data(secretHash)])
             else { return nil }
-            let token = try Self.token(row)
+            let token = try Self.token(row, in: db)
             guard let owner = try Row.fetchOne(
-                db, sql: "SELECT * FROM users WHERE id = ?", arguments: [token.userID])
+                db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [token.userID])
             else { return nil }
-            return (token, try Self.user(owner))
+            return Caller(
+                user: try Self.user(owner), token: token,
+                memberships: try SQLiteOrgStore.memberships(userID: token.userID, in: db))
+        }
+    }
+
+    public func setAdmin(_ isAdmin: Bool, userID: Int64) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE users SET is_admin = ? WHERE id = ?", arguments: [isAdmin, userID])
         }
     }
 
@@ -81,7 +92,15 @@ public struct SQLiteAccountStore: AccountStore {
         try db.execute(
             sql: "INSERT INTO tokens (user_id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [userID, token.name, token.role.rawValue, Data(token.secretHash), RowDate.encode(now)])
-        return AccessToken(id: db.lastInsertedRowID, userID: userID, name: token.name, role: token.role, createdAt: now)
+        let tokenID = db.lastInsertedRowID
+        for scope in token.scopes {
+            let (kind, entity) = Self.columns(of: scope.entity)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO token_scopes (token_id, kind, entity, permission) VALUES (?, ?, ?, ?)",
+                arguments: [tokenID, kind, entity, scope.permission.rawValue])
+        }
+        return AccessToken(
+            id: tokenID, userID: userID, name: token.name, role: token.role, scopes: token.scopes, createdAt: now)
     }
 
     static func user(_ row: Row) throws -> User {
@@ -90,12 +109,46 @@ public struct SQLiteAccountStore: AccountStore {
             isAdmin: row["is_admin"], createdAt: RowDate.decode(row["created_at"]))
     }
 
-    private static func token(_ row: Row) throws -> AccessToken {
+    private static func token(_ row: Row, in db: Database) throws -> AccessToken {
         guard let role = TokenRole(rawValue: row["role"]) else {
             throw HubError.internalFailure("token \(row["id"] as Int64) has an unknown role")
         }
+        let scopes = role == .fineGrained
+            ? try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM token_scopes WHERE token_id = ? ORDER BY kind, entity"),
+                arguments: [row["id"] as Int64]
+            ).map(Self.scope)
+            : []
         return AccessToken(
-            id: row["id"], userID: row["user_id"], name: row["name"], role: role,
+            id: row["id"], userID: row["user_id"], name: row["name"], role: role, scopes: scopes,
             createdAt: RowDate.decode(row["created_at"]))
+    }
+
+    static func columns(of entity: TokenScope.Entity) -> (kind: String, entity: String) {
+        switch entity {
+        case .user(let name): ("user", name.value)
+        case .org(let name): ("org", name.value)
+        case .repo(let id): (id.kind.rawValue, "\(id.namespace.value)/\(id.name.value)")
+        }
+    }
+
+    static func scope(_ row: Row) throws -> TokenScope {
+        let kind: String = row["kind"]
+        let entity: String = row["entity"]
+        guard let permission = TokenScope.Permission(rawValue: row["permission"]) else {
+            throw HubError.internalFailure("token scope with an unknown permission")
+        }
+        let subject: TokenScope.Entity
+        switch kind {
+        case "user": subject = .user(try HubName(entity))
+        case "org": subject = .org(try HubName(entity))
+        default:
+            guard let repoKind = RepoKind(rawValue: kind), let slash = entity.firstIndex(of: "/") else {
+                throw HubError.internalFailure("token scope with an unknown entity \(kind)")
+            }
+            subject = .repo(try RepoID(
+                kind: repoKind, namespace: String(entity[..<slash]), name: String(entity[entity.index(after: slash)...])))
+        }
+        return TokenScope(entity: subject, permission: permission)
     }
 }

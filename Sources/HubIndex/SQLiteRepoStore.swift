@@ -17,16 +17,16 @@ public struct SQLiteRepoStore: RepoStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO repos (kind, namespace, name, private, sdk, head_commit, created_at, last_modified)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO repos (kind, namespace, name, private, sdk, creator_id, head_commit, created_at, last_modified)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     repo.id.kind.rawValue, repo.id.namespace.value, repo.id.name.value, repo.isPrivate,
-                    repo.sdk, repo.headCommit, RowDate.encode(now), RowDate.encode(now),
+                    repo.sdk, repo.creatorID, repo.headCommit, RowDate.encode(now), RowDate.encode(now),
                 ])
             let info = RepoInfo(
                 rowID: db.lastInsertedRowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk,
-                headCommit: repo.headCommit, createdAt: now, lastModified: now)
+                creatorID: repo.creatorID, headCommit: repo.headCommit, createdAt: now, lastModified: now)
             try commitPoint(info.rowID)
             return info
         }
@@ -112,17 +112,23 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
-    public func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool) {
+    /// The FROM and WHERE of a listing: kind, visibility, author, pipeline tag, tags and text.
+    static func filter(_ query: RepoQuery) -> (from: String, conditions: [String], arguments: [any DatabaseValueConvertible]) {
         var conditions = ["repos.kind = ?"]
         var arguments: [any DatabaseValueConvertible] = [query.kind.rawValue]
         var from = "repos"
-        if !query.includeAllPrivate {
-            if let namespace = query.visibleNamespace {
-                conditions.append("(repos.private = 0 OR repos.namespace = ?)")
-                arguments.append(namespace)
-            } else {
-                conditions.append("repos.private = 0")
+        let visibility = query.privateVisibility
+        if !visibility.all {
+            var visible = ["repos.private = 0"]
+            if !visibility.namespaces.isEmpty {
+                visible.append("repos.namespace IN (\(Array(repeating: "?", count: visibility.namespaces.count).joined(separator: ",")))")
+                for namespace in visibility.namespaces.sorted() { arguments.append(namespace) }
             }
+            for repo in visibility.repos where repo.kind == query.kind {
+                visible.append("(repos.namespace = ? AND repos.name = ?)")
+                arguments += [repo.namespace.value, repo.name.value]
+            }
+            conditions.append("(" + visible.joined(separator: " OR ") + ")")
         }
         if let author = query.author {
             conditions.append("repos.namespace = ?")
@@ -136,6 +142,27 @@ public struct SQLiteRepoStore: RepoStore {
             conditions.append("EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = repos.id AND t.tag = ?)")
             arguments.append(tag)
         }
+        if let match = ftsQuery(query.text) {
+            from = "repos JOIN repo_search ON repo_search.rowid = repos.id"
+            conditions.append("repo_search MATCH ?")
+            arguments.append(match)
+        }
+        return (from, conditions, arguments)
+    }
+
+    public func count(_ query: RepoQuery) async throws -> Int {
+        let (from, conditions, arguments) = Self.filter(query)
+        let statementArguments = StatementArguments(arguments.map(\.databaseValue))
+        return try await database.pool.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM \(from) WHERE \(conditions.joined(separator: " AND "))",
+                arguments: statementArguments) ?? 0
+        }
+    }
+
+    public func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool) {
+        let (from, conditions, filterArguments) = Self.filter(query)
+        var arguments = filterArguments
         var order: String
         switch query.order {
         case .lastModified: order = "repos.last_modified"
@@ -145,11 +172,7 @@ public struct SQLiteRepoStore: RepoStore {
         case .likes: order = "repos.likes"
         case .trendingScore: order = "repos.trending"
         }
-        if let match = Self.ftsQuery(query.text) {
-            from = "repos JOIN repo_search ON repo_search.rowid = repos.id"
-            conditions.append("repo_search MATCH ?")
-            arguments.append(match)
-        } else if query.order == .relevance {
+        if Self.ftsQuery(query.text) == nil, query.order == .relevance {
             order = "repos.last_modified"
         }
         let direction = query.ascending || query.order == .relevance ? "ASC" : "DESC"
@@ -214,7 +237,7 @@ public struct SQLiteRepoStore: RepoStore {
         }
         return RepoInfo(
             rowID: row["id"], id: try RepoID(kind: kind, namespace: row["namespace"], name: row["name"]),
-            isPrivate: row["private"], sdk: row["sdk"], headCommit: row["head_commit"],
+            isPrivate: row["private"], sdk: row["sdk"], creatorID: row["creator_id"], headCommit: row["head_commit"],
             createdAt: RowDate.decode(row["created_at"]), lastModified: RowDate.decode(row["last_modified"]),
             card: RepoCard(
                 dataJSON: row["card_data"], tags: tags, pipelineTag: row["pipeline_tag"], libraryName: row["library_name"]),

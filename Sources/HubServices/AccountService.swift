@@ -26,14 +26,19 @@ public struct AccountService: Sendable {
         return (user, secret)
     }
 
+    /// A fine-grained token needs at least one scope; the others take none.
     public func createToken(
-        userName: String, name: String?, role: TokenRole, token: String?
+        userName: String, name: String?, role: TokenRole, scopes: [TokenScope] = [], token: String?
     ) async throws -> (AccessToken, TokenSecret) {
         let user = try await requireUser(userName)
+        guard (role == .fineGrained) == !scopes.isEmpty else {
+            throw HubError.badRequest(
+                role == .fineGrained ? "A fine-grained token needs at least one scope" : "Only fine-grained tokens have scopes")
+        }
         let secret = try token.map { value throws(HubError) in try TokenSecret(value) } ?? TokenSecret.generate()
         let tokenName = try Self.validTokenName(name ?? "token-\(HubDate.format(HubDate.now()))")
         let stored = try await store.addToken(
-            NewToken(name: tokenName, role: role, secretHash: Self.hash(secret)), userID: user.id)
+            NewToken(name: tokenName, role: role, scopes: scopes, secretHash: Self.hash(secret)), userID: user.id)
         return (stored, secret)
     }
 
@@ -50,12 +55,15 @@ public struct AccountService: Sendable {
 
     /// The caller a presented token stands for. A malformed or unknown token is `invalidCredentials`.
     public func authenticate(secret: String) async throws -> Caller {
-        guard let secret = try? TokenSecret(secret),
-            let (token, user) = try await store.token(secretHash: Self.hash(secret))
-        else {
+        guard let secret = try? TokenSecret(secret), let caller = try await store.caller(secretHash: Self.hash(secret)) else {
             throw HubError.invalidCredentials
         }
-        return Caller(user: user, token: token)
+        return caller
+    }
+
+    /// Turns the site admin flag of a user on or off (operators, at the command line).
+    public func setAdmin(_ isAdmin: Bool, userName: String) async throws {
+        try await store.setAdmin(isAdmin, userID: try await requireUser(userName).id)
     }
 
     public func user(named name: String) async throws -> User? {

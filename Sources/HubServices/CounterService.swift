@@ -52,6 +52,6 @@ public struct CounterService: Sendable {
     {
         guard let user = try await accounts.user(named: userName) else { throw HubError.userNotFound(userName) }
         return try await store.likedRepos(userID: user.id, offset: offset, limit: limit)
-            .filter { RepoService.canRead($0.repo, caller: caller) }
+            .filter { AccessPolicy.access(to: $0.repo, caller: caller) >= .read }
     }
 }

@@ -17,6 +17,7 @@ import HubStorage
 public final class Hub: Sendable {
     public let dataDirectory: URL
     public let accounts: AccountService
+    public let orgs: OrgService
     public let repos: RepoService
     public let git: GitGateway
     public let lfs: LFSService
@@ -72,8 +73,13 @@ public final class Hub: Sendable {
             try storage.sweepTemporaryDirectory()
             try pushPolicy.install(in: hooks, dataDirectory: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         }
-        accounts = AccountService(store: SQLiteAccountStore(database: database))
-        repos = RepoService(store: SQLiteRepoStore(database: database), storage: storage)
+        let accountStore = SQLiteAccountStore(database: database)
+        let orgStore = SQLiteOrgStore(database: database)
+        accounts = AccountService(store: accountStore)
+        orgs = OrgService(store: orgStore, accounts: accountStore)
+        repos = RepoService(
+            store: SQLiteRepoStore(database: database), storage: storage,
+            namespaces: NamespaceDirectory(accounts: accountStore, orgs: orgStore))
         git = GitGateway(repos: repos, transport: GitTransport(hooksDirectory: hooks))
         lfs = LFSService(
             repos: repos, store: SQLiteLFSStore(database: database), blobs: LocalBlobStore(dataDirectory: dataDirectory),

@@ -212,6 +212,6 @@ public struct LFSService: Sendable {
     }
 
     private func callerCanReadElsewhere(_ oid: LFSObjectID, caller: Caller?) async throws -> Bool {
-        try await store.repos(containing: oid).contains { RepoService.canRead($0, caller: caller) }
+        try await store.repos(containing: oid).contains { AccessPolicy.access(to: $0, caller: caller) >= .read }
     }
 }

@@ -7,27 +7,31 @@ import HubIndex
 public struct RepoService: Sendable {
     let store: any RepoStore
     let storage: RepositoryStorage
+    let namespaces: NamespaceDirectory
     /// Git object bytes by repository row and head commit: a walk of the objects folder, redone
     /// when the default branch moves.
     let gitObjectBytes = BoundedCache<Int64>(capacity: 16_384)
 
     public static let defaultBranch = "main"
 
-    init(store: any RepoStore, storage: RepositoryStorage) {
+    init(store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory) {
         self.store = store
         self.storage = storage
+        self.namespaces = namespaces
     }
 
     /// Creates `id` with a first commit on `main` holding the standard `.gitattributes`.
     /// The index row is the commit point: the git repository is built aside and moved into place
     /// inside the row's transaction, so a failure leaves neither behind.
-    public func create(_ id: RepoID, isPrivate: Bool, sdk: String?, caller: Caller) async throws -> RepoInfo {
-        guard caller.token.role.canWrite else {
-            throw HubError.forbidden("This token has read access only: creating a repository needs a write token")
+    /// `isPrivate` nil means the namespace's default (an org may make new repositories private).
+    public func create(_ id: RepoID, isPrivate: Bool?, sdk: String?, caller: Caller) async throws -> RepoInfo {
+        let namespace = try await namespaces.lookUp(id.namespace)
+        guard let namespace, AccessPolicy.mayCreate(in: id.namespace, caller: caller) else {
+            throw HubError.forbidden(
+                "You don't have the rights to create a repository under the namespace '\(id.namespace)'"
+                    + (caller.token.role == .read ? ": this token has read access only" : ""))
         }
-        guard caller.owns(id.namespace) || caller.user.isAdmin else {
-            throw HubError.forbidden("You don't have the rights to create a repository under the namespace '\(id.namespace)'")
-        }
+        let isPrivate = isPrivate ?? namespace.privateByDefault
         if let existing = try await store.find(id) {
             throw HubError.repoExists(existing.id)
         }
@@ -39,7 +43,7 @@ public struct RepoService: Sendable {
         do {
             let storage = self.storage
             return try await store.create(
-                NewRepo(id: id, isPrivate: isPrivate, sdk: sdk, headCommit: prepared.commit)
+                NewRepo(id: id, isPrivate: isPrivate, sdk: sdk, creatorID: caller.user.id, headCommit: prepared.commit)
             ) { rowID in
                 try storage.install(prepared, as: id, rowID: rowID)
             }
@@ -49,9 +53,9 @@ public struct RepoService: Sendable {
         }
     }
 
-    /// Deletes a repository the caller may write. The row goes first (the commit point), then the files.
+    /// Deletes a repository the caller may administer. The row goes first (the commit point), then the files.
     public func delete(_ id: RepoID, caller: Caller?) async throws {
-        let repo = try await owned(id, caller: caller)
+        let repo = try await administrable(id, caller: caller)
         guard try await store.delete(repo.id) else { throw HubError.repoNotFound }
         try storage.remove(repo.id)
     }
@@ -71,17 +75,20 @@ public struct RepoService: Sendable {
         return moved
     }
 
-    /// Changes visibility. Only the owner (or an administrator) may.
+    /// Changes visibility, for those who may administer the repository.
     public func setVisibility(_ id: RepoID, isPrivate: Bool, caller: Caller?) async throws {
-        let repo = try await owned(id, caller: caller)
+        let repo = try await administrable(id, caller: caller)
         try await store.setPrivate(repo.id, isPrivate: isPrivate)
     }
 
-    /// Renames or moves a repository to another namespace the caller owns, keeping its git
-    /// history, LFS objects and counters (they belong to the index row, which is renamed).
+    /// Renames or moves a repository to a namespace where the caller may create repositories,
+    /// keeping its git history, LFS objects and counters (they belong to the index row, which is
+    /// renamed).
     public func move(_ id: RepoID, to newID: RepoID, caller: Caller?) async throws {
-        let repo = try await owned(id, caller: caller)
-        guard let caller, caller.owns(newID.namespace) || caller.user.isAdmin else {
+        let repo = try await administrable(id, caller: caller)
+        guard let caller, try await namespaces.lookUp(newID.namespace) != nil,
+            AccessPolicy.mayCreate(in: newID.namespace, caller: caller)
+        else {
             throw HubError.forbidden("You don't have the rights to move a repository to the namespace '\(newID.namespace)'")
         }
         guard newID.kind == repo.id.kind else { throw HubError.badRequest("A repository keeps its type when it moves") }
@@ -92,11 +99,12 @@ public struct RepoService: Sendable {
         }
     }
 
-    /// The repository, if `caller` owns it (write access and ownership of its namespace).
-    func owned(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        let repo = try await writable(id, caller: caller)
-        guard caller?.owns(repo.id.namespace) == true || caller?.user.isAdmin == true else {
-            throw HubError.forbidden("Only the owner can delete, move or change the settings of this repository")
+    /// The repository, if `caller` may delete, move it and change its settings.
+    func administrable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+        let (repo, access) = try await writable(id, caller: caller, need: .administer)
+        guard access >= .administer else {
+            throw HubError.forbidden(
+                "You don't have the rights to delete, move or change the settings of \(repo.id.path)")
         }
         return repo
     }
@@ -104,7 +112,9 @@ public struct RepoService: Sendable {
     /// The repository, if `caller` may see it. Private repositories the caller may not see are
     /// reported exactly like missing ones.
     public func readable(_ id: RepoID, caller: Caller?, withCounters: Bool = false) async throws -> RepoInfo {
-        guard let repo = try await store.find(id, withCounters: withCounters), Self.canRead(repo, caller: caller) else {
+        guard let repo = try await store.find(id, withCounters: withCounters),
+            AccessPolicy.access(to: repo, caller: caller) >= .read
+        else {
             throw HubError.repoNotFound
         }
         return repo
@@ -112,18 +122,26 @@ public struct RepoService: Sendable {
 
     /// The repository, if `caller` may push to it.
     public func writable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        guard let repo = try await store.find(id), Self.canRead(repo, caller: caller) else {
-            // Without credentials, a missing repository asks for them, as a private one would.
+        try await writable(id, caller: caller, need: .write).repo
+    }
+
+    /// Checks `need` (write or administer): a repository the caller may not see is missing (or,
+    /// without credentials, asks for them, as a private one would); one they may only read is
+    /// forbidden.
+    private func writable(_ id: RepoID, caller: Caller?, need: RepoAccess) async throws -> (repo: RepoInfo, access: RepoAccess) {
+        let repo = try await store.find(id)
+        let access = repo.map { AccessPolicy.access(to: $0, caller: caller) } ?? RepoAccess.none
+        guard let repo, access >= .read else {
             throw caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
         }
         guard let caller else { throw HubError.authenticationRequired }
-        guard caller.owns(repo.id.namespace) || caller.user.isAdmin else {
+        guard access >= .write else {
+            if caller.token.role == .read {
+                throw HubError.forbidden("This token has read access only: writing to \(repo.id.path) needs a write token")
+            }
             throw HubError.forbidden("You don't have write access to \(repo.id.path)")
         }
-        guard caller.token.role.canWrite else {
-            throw HubError.forbidden("This token has read access only: pushing needs a write token")
-        }
-        return repo
+        return (repo, access)
     }
 
     /// Re-reads the head of `main` after git changed the repository, and stores it in the index
@@ -141,7 +159,7 @@ public struct RepoService: Sendable {
         var count = 0
         for kind in RepoKind.allCases {
             var query = RepoQuery(kind: kind)
-            query.includeAllPrivate = true
+            query.privateVisibility.all = true
             query.limit = 500
             while true {
                 let (page, hasMore) = try await store.search(query)
@@ -175,18 +193,19 @@ public struct RepoService: Sendable {
     /// Repositories matching `query` that `caller` may see.
     public func search(_ query: RepoQuery, caller: Caller?) async throws -> (repos: [RepoInfo], hasMore: Bool) {
         var query = query
-        query.visibleNamespace = caller?.user.name.value
-        query.includeAllPrivate = caller?.user.isAdmin ?? false
+        query.privateVisibility = AccessPolicy.privateVisibility(for: caller)
         return try await store.search(query)
+    }
+
+    /// How many `kind` repositories of `author` the caller may see.
+    public func count(kind: RepoKind, author: String, caller: Caller?) async throws -> Int {
+        var query = RepoQuery(kind: kind)
+        query.author = author
+        query.privateVisibility = AccessPolicy.privateVisibility(for: caller)
+        return try await store.count(query)
     }
 
     func location(of repo: RepoInfo) -> URL {
         storage.location(of: repo.id)
-    }
-
-    static func canRead(_ repo: RepoInfo, caller: Caller?) -> Bool {
-        guard repo.isPrivate else { return true }
-        guard let caller else { return false }
-        return caller.owns(repo.id.namespace) || caller.user.isAdmin
     }
 }

@@ -10,17 +10,58 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token; it is the last line printed.")
 
         @Argument(help: "The user the token acts for.") var user: String
-        @Option(help: "read or write (default write).") var role: TokenRole = .write
+        @Option(help: "read, write or fine-grained (default write; fine-grained when --scope is given).")
+        var role: TokenRole?
+        @Option(
+            name: .customLong("scope"),
+            help: """
+                For a fine-grained token: ENTITY=read or ENTITY=write, where ENTITY is a user or an \
+                organization (all its repositories), ns/name (a model), datasets/ns/name or spaces/ns/name. \
+                Repeat for more.
+                """)
+        var scopes: [String] = []
         @Option(help: "A name to tell the token by (default: token-<date>).") var name: String?
         @OptionGroup var tokenValue: TokenValueOption
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
             try await data.run { hub in
+                var parsed: [TokenScope] = []
+                for scope in scopes {
+                    parsed.append(try await Self.scope(scope, hub: hub))
+                }
                 let (stored, secret) = try await hub.accounts.createToken(
-                    userName: user, name: name, role: role, token: tokenValue.token)
+                    userName: user, name: name, role: role ?? (scopes.isEmpty ? .write : .fineGrained), scopes: parsed,
+                    token: tokenValue.token)
                 print("created \(stored.role.rawValue) token '\(stored.name)' for \(user):")
                 print(secret.value)
+            }
+        }
+
+        /// `alice=read`, `acme=write`, `alice/bert=write`, `datasets/acme/news=read`.
+        static func scope(_ text: String, hub: Hub) async throws -> TokenScope {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let permission = TokenScope.Permission(rawValue: parts[1]) else {
+                throw HubError.badRequest("A scope is ENTITY=read or ENTITY=write, not '\(HubName.printable(text))'")
+            }
+            var path = parts[0].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var kind = RepoKind.model
+            if path.count == 3, let prefixed = RepoKind.allCases.first(where: { $0 != .model && $0.plural == path[0] }) {
+                kind = prefixed
+                path.removeFirst()
+            }
+            switch path.count {
+            case 1:
+                let name = try HubName(path[0])
+                if try await hub.accounts.user(named: name.value) != nil {
+                    return TokenScope(entity: .user(name), permission: permission)
+                }
+                _ = try await hub.orgs.org(named: name.value)
+                return TokenScope(entity: .org(name), permission: permission)
+            case 2:
+                return TokenScope(entity: .repo(try RepoID(kind: kind, namespace: path[0], name: path[1])), permission: permission)
+            default:
+                throw HubError.badRequest("Unknown scope entity '\(HubName.printable(parts[0]))'")
             }
         }
     }
@@ -34,7 +75,13 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await data.run { hub in
                 for token in try await hub.accounts.tokens(userName: user) {
-                    print("\(token.name)\t\(token.role.rawValue)\t\(HubDate.format(token.createdAt))")
+                    let scopes = token.scopes.map { scope -> String in
+                        switch scope.entity {
+                        case .user(let name), .org(let name): "\(name.value)=\(scope.permission.rawValue)"
+                        case .repo(let id): "\(id.webPath)=\(scope.permission.rawValue)"
+                        }
+                    }
+                    print(([token.name, token.role.rawValue, HubDate.format(token.createdAt)] + scopes).joined(separator: "\t"))
                 }
             }
         }
@@ -56,4 +103,11 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-extension TokenRole: ExpressibleByArgument {}
+extension TokenRole: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "fine-grained", "fineGrained": self = .fineGrained
+        default: self.init(rawValue: argument)
+        }
+    }
+}

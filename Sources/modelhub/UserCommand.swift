@@ -3,7 +3,7 @@ import HubServices
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+        commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Admin.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,6 +22,26 @@ struct UserCommand: AsyncParsableCommand {
                     name: name, fullname: fullname, email: email, isAdmin: admin, token: tokenValue.token)
                 print("created user \(user.name)\(user.isAdmin ? " (admin)" : "") with a write token named 'default':")
                 print(secret.value)
+            }
+        }
+    }
+
+    struct Admin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a user's site admin flag on or off (site admins read and administer every repository).")
+
+        @Argument(help: "The user.") var name: String
+        @Argument(help: "on or off.") var state: String
+        @OptionGroup var data: DataDirectoryOption
+
+        func validate() throws {
+            guard ["on", "off"].contains(state) else { throw ValidationError("The state is 'on' or 'off'") }
+        }
+
+        func run() async throws {
+            try await data.run { hub in
+                try await hub.accounts.setAdmin(state == "on", userName: name)
+                print("\(name) is \(state == "on" ? "now" : "no longer") a site admin")
             }
         }
     }

@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func appliesEveryBundledMigrationOnce() async throws {
-        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters"])
+        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations"])
         let reopened = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
-        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters"])
+        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations"])
         #expect(try await reopened.integrityCheck() == "ok")
     }
 
@@ -28,9 +28,9 @@ import Testing
         let store = SQLiteAccountStore(database: database)
         let (user, _) = try await store.createUser(
             name: try HubName("alice"), fullname: "Alice", email: nil, isAdmin: false, firstToken: token("default", 1))
-        let found = try #require(try await store.token(secretHash: [UInt8](repeating: 1, count: 32)))
-        #expect(found.1 == user)
-        #expect(found.0.name == "default")
+        let found = try #require(try await store.caller(secretHash: [UInt8](repeating: 1, count: 32)))
+        #expect(found.user == user)
+        #expect(found.token.name == "default")
     }
 
     @Test func userNamesAreUniqueRegardlessOfCase() async throws {
@@ -42,7 +42,7 @@ import Testing
                 name: try HubName("ALICE"), fullname: "", email: nil, isAdmin: false, firstToken: self.token("default", 2))
         }
         // The refused user left nothing: its token hash is not stored.
-        #expect(try await store.token(secretHash: [UInt8](repeating: 2, count: 32)) == nil)
+        #expect(try await store.caller(secretHash: [UInt8](repeating: 2, count: 32)) == nil)
     }
 
     @Test func revokedTokenNoLongerAuthenticates() async throws {
@@ -50,7 +50,7 @@ import Testing
         let (user, _) = try await store.createUser(
             name: try HubName("bob"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 3))
         #expect(try await store.revokeToken(named: "default", userID: user.id))
-        #expect(try await store.token(secretHash: [UInt8](repeating: 3, count: 32)) == nil)
+        #expect(try await store.caller(secretHash: [UInt8](repeating: 3, count: 32)) == nil)
         #expect(try await store.revokeToken(named: "default", userID: user.id) == false)
     }
 
@@ -101,5 +101,59 @@ import Testing
         let fresh = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
         found = try #require(try await SQLiteRepoStore(database: fresh).find(id, withCounters: true))
         #expect(found.counters.downloads == 2 && found.counters.trendingScore == 0)
+    }
+
+    @Test func usersAndOrganizationsShareOneSetOfNames() async throws {
+        let accounts = SQLiteAccountStore(database: database)
+        let orgs = SQLiteOrgStore(database: database)
+        let (alice, _) = try await accounts.createUser(
+            name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 4))
+        _ = try await orgs.createOrg(name: try HubName("Acme"), fullname: "", privateByDefault: false, adminUserID: alice.id)
+        await #expect(throws: HubError.self) {
+            _ = try await orgs.createOrg(name: try HubName("ALICE"), fullname: "", privateByDefault: false, adminUserID: alice.id)
+        }
+        await #expect(throws: HubError.self) {
+            _ = try await accounts.createUser(
+                name: try HubName("acme"), fullname: "", email: nil, isAdmin: false, firstToken: self.token("default", 5))
+        }
+        // The triggers hold even for a writer that skips the checks (another process, a bug).
+        await #expect(throws: (any Error).self) {
+            try await database.pool.write { db in
+                try db.execute(sql: "INSERT INTO users (name, created_at) VALUES ('ACME', 0)")
+            }
+        }
+    }
+
+    @Test func theLastAdminCanBeNeitherDemotedNorRemoved() async throws {
+        let accounts = SQLiteAccountStore(database: database)
+        let orgs = SQLiteOrgStore(database: database)
+        let (alice, _) = try await accounts.createUser(
+            name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 6))
+        let (bob, _) = try await accounts.createUser(
+            name: try HubName("bob"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 7))
+        let org = try await orgs.createOrg(name: try HubName("acme"), fullname: "", privateByDefault: false, adminUserID: alice.id)
+        await #expect(throws: HubError.self) { try await orgs.setRole(.write, userID: alice.id, orgID: org.id) }
+        await #expect(throws: HubError.self) { _ = try await orgs.removeMember(userID: alice.id, orgID: org.id) }
+        try await orgs.setRole(.admin, userID: bob.id, orgID: org.id)
+        try await orgs.setRole(.read, userID: alice.id, orgID: org.id)
+        #expect(try await orgs.members(of: org.id).map(\.role) == [.read, .admin])
+        let caller = try #require(try await accounts.caller(secretHash: [UInt8](repeating: 6, count: 32)))
+        #expect(caller.role(in: try HubName("ACME")) == .read)
+    }
+
+    @Test func fineGrainedTokensKeepTheirScopes() async throws {
+        let accounts = SQLiteAccountStore(database: database)
+        let (alice, _) = try await accounts.createUser(
+            name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, firstToken: token("default", 8))
+        let scopes = [
+            TokenScope(entity: .repo(try RepoID(kind: .dataset, namespace: "alice", name: "news")), permission: .write),
+            TokenScope(entity: .user(try HubName("alice")), permission: .read),
+        ]
+        _ = try await accounts.addToken(
+            NewToken(name: "ci", role: .fineGrained, scopes: scopes, secretHash: [UInt8](repeating: 9, count: 32)),
+            userID: alice.id)
+        let caller = try #require(try await accounts.caller(secretHash: [UInt8](repeating: 9, count: 32)))
+        #expect(caller.token.role == .fineGrained)
+        #expect(Set(caller.token.scopes) == Set(scopes))
     }
 }

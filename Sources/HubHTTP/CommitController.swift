@@ -210,7 +210,10 @@ struct NDJSONLines: AsyncSequence {
                 }
                 if finished {
                     guard !pending.isEmpty else { return nil }
-                    defer { pending = [] }
+                    defer {
+                        pending = []
+                        scanned = 0
+                    }
                     return pending.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) ? nil : pending
                 }
                 if let buffer = try await source.next() {

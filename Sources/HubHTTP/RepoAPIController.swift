@@ -107,7 +107,7 @@ struct RepoAPIController {
     }
 
     func create(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard let caller = try context.caller() else { throw HubError.invalidCredentials }
+        guard let caller = try context.caller() else { throw HubError.authenticationRequired }
         let body = try await request.decodeJSON(CreateRequest.self, context: context)
         let kind = try RepoKind(apiType: body.type)
         let (namespace, name) = try Self.split(name: body.name, organization: body.organization, caller: caller)
@@ -131,7 +131,7 @@ struct RepoAPIController {
     }
 
     func delete(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard let caller = try context.caller() else { throw HubError.invalidCredentials }
+        guard let caller = try context.caller() else { throw HubError.authenticationRequired }
         let body = try await request.decodeJSON(DeleteRequest.self, context: context)
         let kind = try RepoKind(apiType: body.type)
         let (namespace, name) = try Self.split(name: body.name, organization: body.organization, caller: caller)

@@ -144,4 +144,29 @@ import Testing
         }
         #expect(test.directory.listing("repos/models/alice").isEmpty)
     }
+
+    /// A commit body whose last line has no line break is read to its end (it once crashed the server).
+    @Test func commitBodyWithoutAFinalLineBreakIsAccepted() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: bearer(token),
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            let lines = [
+                #"{"key":"header","value":{"summary":"no final newline","description":""}}"#,
+                #"{"key":"file","value":{"path":"a.txt","content":"aGk=","encoding":"base64"}}"#,
+            ]
+            var headers = bearer(token)
+            headers[.contentType] = "application/x-ndjson"
+            try await client.execute(
+                uri: "/api/models/alice/demo/commit/main", method: .post, headers: headers,
+                body: ByteBuffer(string: lines.joined(separator: "\n"))
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/alice/demo/resolve/main/a.txt", method: .get) { response in
+                #expect(String(buffer: response.body) == "hi")
+            }
+        }
+    }
 }

@@ -355,3 +355,58 @@ def test_org_and_user_names_are_shared_and_bad_inputs_are_refused(hub):
     bad_scope = hub.admin("token", "create", "alice", "--scope", "acme", check=False)
     assert bad_scope.returncode != 0 and "scope" in bad_scope.stderr
     assert hub.admin("token", "create", "alice", "--scope", "nobody=read", check=False).returncode != 0
+
+
+def test_moves_settings_site_admins_and_revocation_follow_the_roles(hub, git, tmp_path):
+    alice = hub.create_user("alice")
+    wendy = hub.create_user("wendy")
+    rita = hub.create_user("rita")
+    root = hub.create_user("root")
+    hub.admin("org", "create", "acme", "--owner", "alice")
+    hub.admin("org", "member", "acme", "wendy", "--role", "write")
+    hub.admin("org", "member", "acme", "rita", "--role", "read")
+    HfApi(endpoint=hub.url, token=alice).create_repo("acme/model", private=True)
+
+    # move_repo across namespaces: a `write` member may move an org repo to their own namespace
+    # (administer the source, create in the target); a `read` member may not; nobody may move a
+    # repo into a namespace where they cannot create.
+    with pytest.raises(HfHubHTTPError) as refused:
+        HfApi(endpoint=hub.url, token=rita).move_repo("acme/model", "rita/model")
+    assert refused.value.response.status_code == 403
+    with pytest.raises(HfHubHTTPError) as refused:
+        HfApi(endpoint=hub.url, token=wendy).move_repo("acme/model", "alice/model")
+    assert refused.value.response.status_code == 403
+    HfApi(endpoint=hub.url, token=wendy).move_repo("acme/model", "wendy/model")
+    assert HfApi(endpoint=hub.url, token=wendy).model_info("wendy/model").private is True
+    with pytest.raises(RepositoryNotFoundError):
+        HfApi(endpoint=hub.url, token=rita).model_info("wendy/model")  # no longer the org's
+
+    # Org settings: only admins; privateByDefault applies to the next repository.
+    status, _, _ = hub.api("PUT", "/api/organizations/acme/settings", wendy, {"privateByDefault": True})
+    assert status == 403
+    status, _, body = hub.api("PUT", "/api/organizations/acme/settings", alice,
+                              {"privateByDefault": True, "fullname": "Acme Corp"})
+    assert status == 200 and body["fullname"] == "Acme Corp" and body["privateByDefault"] is True
+    HfApi(endpoint=hub.url, token=wendy).create_repo("acme/next")
+    assert HfApi(endpoint=hub.url, token=rita).model_info("acme/next").private is True
+    HfApi(endpoint=hub.url, token=wendy).create_repo("acme/open", private=False)
+    assert HfApi(endpoint=hub.url).model_info("acme/open").private is False
+
+    # A site admin reads and administers every private repository, once the operator says so.
+    with pytest.raises(RepositoryNotFoundError):
+        HfApi(endpoint=hub.url, token=root).model_info("wendy/model")
+    hub.admin("user", "admin", "root", "on")
+    assert HfApi(endpoint=hub.url, token=root).model_info("wendy/model").private is True
+    hub.admin("user", "admin", "root", "off")
+    with pytest.raises(RepositoryNotFoundError):
+        HfApi(endpoint=hub.url, token=root).model_info("wendy/model")
+
+    # Removing a member at the command line, and revoking a token, take effect at once.
+    hub.admin("org", "remove", "acme", "rita")
+    with pytest.raises(RepositoryNotFoundError):
+        HfApi(endpoint=hub.url, token=rita).model_info("acme/next")
+    spare = hub.admin("token", "create", "wendy", "--name", "spare").stdout.strip().splitlines()[-1]
+    assert HfApi(endpoint=hub.url, token=spare).whoami()["name"] == "wendy"
+    hub.admin("token", "revoke", "wendy", "spare")
+    status, headers, _ = hub.api("GET", "/api/whoami-v2", spare)
+    assert status == 401 and headers["X-Error-Message"] == "Invalid credentials in Authorization header"

@@ -25,6 +25,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     DiscussionController(commits: hub.commits).register(on: router)
     RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
     OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: router)
+    StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: router)
     ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: router)
     LikesController(counters: hub.counters, accounts: hub.accounts, baseURL: baseURL).register(on: router)
     return router

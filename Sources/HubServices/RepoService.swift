@@ -197,6 +197,24 @@ public struct RepoService: Sendable {
         return try await store.search(query)
     }
 
+    /// Every repository of `namespace` (all kinds) the caller may see, newest change first.
+    public func repositories(of namespace: HubName, caller: Caller?) async throws -> [RepoInfo] {
+        var all: [RepoInfo] = []
+        for kind in RepoKind.allCases {
+            var query = RepoQuery(kind: kind)
+            query.author = namespace.value
+            query.privateVisibility = AccessPolicy.privateVisibility(for: caller)
+            query.limit = 1000
+            while true {
+                let (page, hasMore) = try await store.search(query)
+                all += page
+                guard hasMore else { break }
+                query.offset += page.count
+            }
+        }
+        return all.sorted { $0.lastModified > $1.lastModified }
+    }
+
     /// How many `kind` repositories of `author` the caller may see.
     public func count(kind: RepoKind, author: String, caller: Caller?) async throws -> Int {
         var query = RepoQuery(kind: kind)

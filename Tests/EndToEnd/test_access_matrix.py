@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -410,3 +411,32 @@ def test_moves_settings_site_admins_and_revocation_follow_the_roles(hub, git, tm
     hub.admin("token", "revoke", "wendy", "spare")
     status, headers, _ = hub.api("GET", "/api/whoami-v2", spare)
     assert status == 401 and headers["X-Error-Message"] == "Invalid credentials in Authorization header"
+
+
+def test_list_user_repos_shows_storage_to_members_only(hub, tmp_path):
+    alice = hub.create_user("alice")
+    eve = hub.create_user("eve")
+    hub.admin("org", "create", "acme", "--owner", "alice")
+    api = HfApi(endpoint=hub.url, token=alice)
+    api.create_repo("alice/small")
+    api.create_repo("acme/weights", private=True)
+    api.upload_file(path_or_fileobj=os.urandom(300_000), path_in_repo="model.bin", repo_id="acme/weights")
+    api.create_repo("acme/data", repo_type="dataset")
+
+    mine = {repo.id: repo for repo in api.list_user_repos()}
+    assert list(mine) == ["alice/small"] and mine["alice/small"].storage > 0
+    org = {repo.id: repo for repo in api.list_user_repos(namespace="acme")}
+    assert sorted(org) == ["acme/data", "acme/weights"]
+    assert org["acme/weights"].visibility == "private" and org["acme/weights"].type == "model"
+    assert org["acme/weights"].storage > 300_000 and org["acme/data"].type == "dataset"
+    assert round(sum(repo.storage_percent for repo in org.values())) == 100
+    with pytest.raises(HfHubHTTPError) as refused:
+        list(HfApi(endpoint=hub.url, token=eve).list_user_repos(namespace="acme"))
+    assert refused.value.response.status_code == 403
+
+    # The hf CLI's `repos ls` reads the same endpoint.
+    env = dict(os.environ, HF_ENDPOINT=hub.url, HF_TOKEN=alice, HF_HOME=str(tmp_path / "hf"))
+    listed = subprocess.run([os.path.join(os.path.dirname(sys.executable), "hf"), "repos", "ls",
+                             "--namespace", "acme", "--format", "json"], capture_output=True, text=True, env=env, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert "acme/weights" in listed.stdout and "acme/data" in listed.stdout

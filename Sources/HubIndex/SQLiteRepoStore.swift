@@ -205,9 +205,12 @@ public struct SQLiteRepoStore: RepoStore {
     /// Every word of `text` as a quoted prefix term, all required: `"german"* AND "spam"*`.
     static func ftsQuery(_ text: String?) -> String? {
         guard let text else { return nil }
-        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(16)
+        var seen = Set<String>()
+        // A repeated word adds nothing to an AND query but another pass over its matches.
+        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .map { $0.lowercased() }.filter { seen.insert($0).inserted }.prefix(16)
         guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0.lowercased())\"*" }.joined(separator: " AND ")
+        return words.map { "\"\($0)\"*" }.joined(separator: " AND ")
     }
 
     static func tags(of rowID: Int64, in db: Database) throws -> [String] {

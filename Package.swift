@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Debian's libgit2 (libgit2-dev), imported by HubGit only.
@@ -28,6 +29,13 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // Debian's cmark-gfm and its GitHub extensions, imported by HubMarkdown only.
+        .systemLibrary(
+            name: "CCMarkGFM",
+            path: "Sources/CCMarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "HubMarkdown", dependencies: ["CCMarkGFM"]),
         .target(name: "HubCore"),
         // glibc allocator tuning for the server process (see ServeCommand).
         .target(name: "CMallocTuning"),
@@ -77,6 +85,8 @@ let package = Package(
             dependencies: [
                 "HubCore",
                 "HubServices",
+                "HubMarkdown",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -103,6 +113,7 @@ let package = Package(
             path: "Tests/HubTesting"
         ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),
+        .testTarget(name: "HubMarkdownTests", dependencies: ["HubMarkdown"]),
         .testTarget(
             name: "HubStorageTests",
             dependencies: ["HubStorage", "HubTesting", .product(name: "Crypto", package: "swift-crypto")]

@@ -13,7 +13,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
     router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
-    PublicFiles().register(on: router, baseURL: baseURL)
+    PublicFiles().register(on: router)
     AccountAPIController().register(on: router)
     RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
     GitHTTPController(git: hub.git).register(on: router)
@@ -26,6 +26,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
     OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: router)
     StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: router)
+    WebController(hub: hub, baseURL: baseURL).register(on: router)
     ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: router)
     LikesController(counters: hub.counters, accounts: hub.accounts, baseURL: baseURL).register(on: router)
     return router

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// The static files of the top-level `Public/` folder, bundled with this module: the landing page
-/// at `/` and its assets under `/static/`.
+/// The static files of the top-level `Public/` folder, bundled with this module: its assets under
+/// `/static/` (the templates stay private).
 struct PublicFiles {
     let folder: URL?
 
@@ -11,27 +11,15 @@ struct PublicFiles {
         folder = Bundle.module.resourceURL
     }
 
-    func register(on router: Router<HubRequestContext>, baseURL: BaseURL) {
-        router.get("/") { request, _ in
-            try page("index.html", request: request, baseURL: baseURL)
-        }
+    func register(on router: Router<HubRequestContext>) {
         router.get("/static/:file") { request, context in
-            guard let file = context.parameters.get("file"), !file.hasPrefix("."), !file.contains("/") else {
+            guard let file = context.parameters.get("file"), !file.hasPrefix("."), !file.contains("/"),
+                !file.hasSuffix(".mustache")
+            else {
                 throw HTTPError(.notFound)
             }
             return try asset(file)
         }
-    }
-
-    /// An HTML page with `{{BASE_URL}}` filled in, so the instructions show this hub's own address.
-    func page(_ name: String, request: Request, baseURL: BaseURL) throws -> Response {
-        guard let folder, let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else {
-            throw HTTPError(.notFound)
-        }
-        let html = text.replacingOccurrences(of: "{{BASE_URL}}", with: Self.escapeHTML(baseURL.url(for: request)))
-        return Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
     func asset(_ name: String) throws -> Response {

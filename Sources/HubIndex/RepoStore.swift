@@ -44,6 +44,8 @@ public protocol RepoStore: Sendable {
     func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool)
     /// How many repositories `query` matches (its order, offset and limit aside).
     func count(_ query: RepoQuery) async throws -> Int
+    /// The most common tasks, libraries, languages and licenses among the matches of `query`.
+    func facets(_ query: RepoQuery, limit: Int) async throws -> RepoFacets
     /// Renames the row to `newID`, then runs `commitPoint` (moving the git repository) in the same
     /// transaction. Throws `repoExists` when `newID` is taken.
     func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws

@@ -160,6 +160,29 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
+    public func facets(_ query: RepoQuery, limit: Int) async throws -> RepoFacets {
+        let (from, conditions, arguments) = Self.filter(query)
+        let filter = conditions.joined(separator: " AND ")
+        let statementArguments = StatementArguments(arguments.map(\.databaseValue)) + [limit]
+        // Tasks and libraries are columns; languages and licenses are prefixed tags.
+        let sqls = ["pipeline_tag", "library_name"].map { name in
+            "SELECT repos.\(name), COUNT(*) FROM \(from) WHERE \(filter) AND repos.\(name) IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
+        } + ["language:", "license:"].map { prefix in
+            """
+            SELECT substr(t.tag, \(prefix.count + 1)), COUNT(*) FROM \(from) JOIN repo_tags t ON t.repo_id = repos.id
+            WHERE \(filter) AND t.tag LIKE '\(prefix)%' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?
+            """
+        }
+        let lists = try await database.pool.read { db in
+            try sqls.map { sql in
+                try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { (value: $0[0] as String, count: $0[1] as Int) }
+            }
+        }
+        var facets = RepoFacets()
+        (facets.tasks, facets.libraries, facets.languages, facets.licenses) = (lists[0], lists[1], lists[2], lists[3])
+        return facets
+    }
+
     public func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool) {
         let (from, conditions, filterArguments) = Self.filter(query)
         var arguments = filterArguments

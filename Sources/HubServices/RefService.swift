@@ -66,4 +66,16 @@ public struct RefService: Sendable {
         guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
         return try git.log(from: commit, offset: offset, limit: limit)
     }
+
+    /// One commit (by full or short id, or any revision) and the files it changed.
+    public func commit(
+        _ id: RepoID, revision: String, caller: Caller?
+    ) async throws -> (repo: RepoInfo, entry: GitLogEntry, changes: [GitFileChange]) {
+        let repo = try await repos.readable(id, caller: caller)
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
+        let (entries, _) = try git.log(from: commit, offset: 0, limit: 1)
+        guard let entry = entries.first else { throw HubError.revisionNotFound(revision) }
+        return (repo, entry, try git.changes(in: commit))
+    }
 }

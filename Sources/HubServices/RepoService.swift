@@ -197,6 +197,18 @@ public struct RepoService: Sendable {
         return try await store.search(query)
     }
 
+    /// The user or organization `name` names, if either exists.
+    public func namespace(named name: HubName) async throws -> Namespace? {
+        try await namespaces.lookUp(name)
+    }
+
+    /// The facet counts of a listing, over the repositories `caller` may see.
+    public func facets(_ query: RepoQuery, caller: Caller?, limit: Int = 12) async throws -> RepoFacets {
+        var query = query
+        query.privateVisibility = AccessPolicy.privateVisibility(for: caller)
+        return try await store.facets(query, limit: limit)
+    }
+
     /// Every repository of `namespace` (all kinds) the caller may see, newest change first.
     public func repositories(of namespace: HubName, caller: Caller?) async throws -> [RepoInfo] {
         var all: [RepoInfo] = []

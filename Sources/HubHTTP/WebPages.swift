@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HubCore
+import Mustache
+
+/// The web UI's templates (`Public/*.mustache`, bundled with this module) and how a page goes
+/// out: HTML escaped by Mustache (`{{value}}`; the only unescaped value is a card that cmark-gfm
+/// rendered in safe mode), a strict Content-Security-Policy, and errors as HTML pages with the
+/// API's status codes.
+struct WebPages: Sendable {
+    let library: MustacheLibrary
+
+    /// No inline script or style, no other origin, no framing: a page can only use the hub's own
+    /// stylesheet and images.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    init() {
+        var library = MustacheLibrary()
+        // SwiftPM copies the files of Public/ (linked into this target) to the bundle's root.
+        if let folder = Bundle.module.resourceURL,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        {
+            for name in names where name.hasSuffix(".mustache") {
+                guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else { continue }
+                do {
+                    try library.register(text, named: String(name.dropLast(".mustache".count)))
+                } catch {
+                    preconditionFailure("template \(name) does not parse: \(error)")
+                }
+            }
+        }
+        self.library = library
+    }
+
+    func render(_ template: String, _ object: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(object, withTemplate: template) ?? "template \(template) is missing"
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.referrerPolicy] = "same-origin"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Runs a page handler; a failure becomes an HTML error page with the status the API would send.
+    func page(_ handler: () async throws -> Response) async -> Response {
+        do {
+            return try await handler()
+        } catch let error as HubError {
+            return errorPage(error)
+        } catch let error as HTTPError {
+            return render("error", ["status": "\(error.status.code)", "message": error.body ?? error.status.reasonPhrase],
+                          status: error.status)
+        } catch {
+            return errorPage(.internalFailure("\(error)"))
+        }
+    }
+
+    func errorPage(_ error: HubError) -> Response {
+        let status = HubErrorResponse.status(of: error)
+        // A private repository the caller may not see is missing, like on every other surface.
+        return render("error", ["status": "\(status.code) \(status.reasonPhrase)", "message": error.message], status: status)
+    }
+}
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

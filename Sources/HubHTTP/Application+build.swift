@@ -26,7 +26,10 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     RefController(refs: hub.refs, baseURL: baseURL).register(on: router)
     OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: router)
     StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: router)
-    WebController(hub: hub, baseURL: baseURL).register(on: router)
+    let web = WebController(hub: hub, baseURL: baseURL)
+    web.register(on: router)
+    WebAccountController(web: web, allowSignUp: configuration.allowSignUp).register(on: router)
+    WebManageController(web: web).register(on: router)
     ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: router)
     LikesController(counters: hub.counters, accounts: hub.accounts, baseURL: baseURL).register(on: router)
     return router

@@ -7,6 +7,9 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthenticationMiddleware` from the `Authorization` header.
     public var authentication: Authentication = .anonymous
+    /// The web UI's session (from its cookie), with its CSRF token. Only the web pages read it:
+    /// the API, git and LFS authenticate by header alone, so a cookie never authorises them.
+    public var webSession: (caller: Caller, csrfToken: String)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -20,6 +23,14 @@ public struct HubRequestContext: RequestContext {
         case .caller(let caller): caller
         case .invalid: throw HubError.invalidCredentials
         }
+    }
+}
+
+extension HubRequestContext {
+    /// Who a web page is for: the session's user, or whoever the `Authorization` header names.
+    func webCaller() throws -> Caller? {
+        if let webSession { return webSession.caller }
+        return try caller()
     }
 }
 

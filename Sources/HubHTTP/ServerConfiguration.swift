@@ -23,11 +23,13 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     public var lfsMultipartChunkSize: Int64 = 64 << 20
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String = "info"
+    /// Whether anyone may create an account in the web UI (`/join`). Off: operators create users.
+    public var allowSignUp: Bool = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel
+        case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel, allowSignUp
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +45,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         lfsMultipartChunkSize =
             try container.decodeIfPresent(Int64.self, forKey: .lfsMultipartChunkSize) ?? defaults.lfsMultipartChunkSize
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+        allowSignUp = try container.decodeIfPresent(Bool.self, forKey: .allowSignUp) ?? defaults.allowSignUp
     }
 
     /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
@@ -85,6 +88,12 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             lfsMultipartChunkSize = Int64(try Self.integer(value, name: "MODELHUB_LFS_MULTIPART_CHUNK_SIZE"))
         }
         if let value = environment["MODELHUB_LOG_LEVEL"] { logLevel = value }
+        if let value = environment["MODELHUB_ALLOW_SIGN_UP"] {
+            guard let flag = ["true": true, "false": false, "1": true, "0": false][value] else {
+                throw ConfigurationError("MODELHUB_ALLOW_SIGN_UP must be true or false, not '\(value)'")
+            }
+            allowSignUp = flag
+        }
     }
 
     /// Checks every value; the first bad one is reported by name.

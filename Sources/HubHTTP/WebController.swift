@@ -54,6 +54,19 @@ struct WebController {
 
     // MARK: Pieces shared by pages
 
+    /// Renders a page for whoever asked: the layout shows the signed-in user, and forms carry
+    /// the session's CSRF token.
+    func render(
+        _ template: String, _ view: [String: Any], context: HubRequestContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var view = view
+        if let session = context.webSession {
+            view["viewer"] = ["name": session.caller.user.name.value, "csrf": session.csrfToken]
+            view["csrf"] = session.csrfToken
+        }
+        return pages.render(template, view, status: status)
+    }
+
     struct RepoCardView {
         let id: String
         let href: String
@@ -106,7 +119,7 @@ struct WebController {
     // MARK: Home and listings
 
     func home(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let caller = try context.caller()
+        let caller = try context.webCaller()
         var sections: [[String: Any]] = []
         for (kind, title) in [(RepoKind.model, "Trending models"), (.dataset, "Trending datasets"), (.space, "Trending spaces")] {
             var query = RepoQuery(kind: kind)
@@ -119,7 +132,7 @@ struct WebController {
         recent.limit = 6
         let updated = try await hub.repos.search(recent, caller: caller).repos
         sections.append(["title": "Recently updated models", "href": "/models?sort=updated", "repos": updated.map(RepoCardView.init)])
-        return pages.render("home", ["sections": sections, "baseURL": baseURL.url(for: request)])
+        return render("home", ["sections": sections, "baseURL": baseURL.url(for: request)], context: context)
     }
 
     static let sorts: [(value: String, label: String, order: RepoQuery.Order)] = [
@@ -149,7 +162,7 @@ struct WebController {
         let page = max(parameters.get("p").flatMap { Int($0) } ?? 1, 1)
         query.limit = Self.pageSize
         query.offset = (page - 1) * Self.pageSize
-        let caller = try context.caller()
+        let caller = try context.webCaller()
         let (repos, hasMore) = try await hub.repos.search(query, caller: caller)
         let facets = try await hub.repos.facets(query, caller: caller)
 
@@ -185,7 +198,7 @@ struct WebController {
         let pageState = state.filter { $0.0 != "p" }
         if page > 1 { view["previous"] = path + Self.query(pageState + [("p", String(page - 1))]) }
         if hasMore { view["next"] = path + Self.query(pageState + [("p", String(page + 1))]) }
-        return pages.render("listing", view)
+        return render("listing", view, context: context)
     }
 
     func profile(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -194,7 +207,7 @@ struct WebController {
         else {
             throw HubError.userNotFound(context.parameters.get("namespace") ?? "")
         }
-        let repos = try await hub.repos.repositories(of: namespace, caller: try context.caller())
+        let repos = try await hub.repos.repositories(of: namespace, caller: try context.webCaller())
         let sections: [[String: Any]] = RepoKind.allCases.compactMap { kind in
             let ofKind = repos.filter { $0.id.kind == kind }
             return ofKind.isEmpty ? nil : ["title": kind.plural.capitalized, "repos": ofKind.map(RepoCardView.init)]
@@ -204,16 +217,21 @@ struct WebController {
         case .user(let user):
             view = ["name": user.name.value, "fullname": user.fullname, "isOrg": false, "sections": sections]
         case .org(let org):
-            view = ["name": org.name.value, "fullname": org.fullname, "isOrg": true, "sections": sections]
+            view = [
+                "name": org.name.value, "fullname": org.fullname, "isOrg": true, "sections": sections,
+                "membersHref": AccessPolicy.maySeeRoles(of: org.name, caller: try context.webCaller())
+                    ? "/organizations/\(org.name.value)/members" : nil as String?,
+            ]
         }
-        return pages.render("profile", view)
+        return render("profile", view, context: context)
     }
 
     // MARK: A repository
 
     /// The header every repository page shows.
-    func header(_ repo: RepoInfo, revision: String, tab: String) -> [String: Any] {
+    func header(_ repo: RepoInfo, revision: String, tab: String, caller: Caller? = nil) -> [String: Any] {
         [
+            "canAdminister": AccessPolicy.access(to: repo, caller: caller) >= .administer, "tabSettings": tab == "settings",
             "id": repo.id.path, "namespace": repo.id.namespace.value, "name": repo.id.name.value,
             "profileHref": "/" + repo.id.namespace.value, "repoHref": "/" + repo.id.webPath,
             "private": repo.isPrivate, "revision": Self.escapePath(revision),
@@ -239,10 +257,10 @@ struct WebController {
 
     func repoPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
-        let repo = try await hub.repos.readable(id, caller: try context.caller(), withCounters: true)
+        let repo = try await hub.repos.readable(id, caller: try context.webCaller(), withCounters: true)
         let resolved = try hub.files.revision(of: repo, revision: RepoService.defaultBranch)
         let card = try hub.files.card(of: repo, commit: resolved.commit)
-        var view = header(repo, revision: RepoService.defaultBranch, tab: "card")
+        var view = header(repo, revision: RepoService.defaultBranch, tab: "card", caller: try context.webCaller())
         let body = card.text.trimmingCharacters(in: .whitespacesAndNewlines)
         view["cardHTML"] = body.isEmpty ? nil : Markdown.html(body)
         view["task"] = card.pipelineTag
@@ -259,7 +277,7 @@ struct WebController {
         if kind == .space {
             view["sdkNote"] = "This hub does not run \(repo.sdk ?? "this kind of") Spaces: see the app's files under Files."
         }
-        return pages.render("repo", view)
+        return render("repo", view, context: context)
     }
 
     /// Links to each folder above `path`, starting with the repository's root.
@@ -279,7 +297,7 @@ struct WebController {
     func treePage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, path) = try FileController.revisionAndPath(context: context)
-        let caller = try context.caller()
+        let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
         let (resolved, entries): (ResolvedRevision, [RepoTreeEntry])
         do {
@@ -289,7 +307,7 @@ struct WebController {
         }
         _ = resolved
         let sorted = entries.sorted { ($0.isDirectory ? 0 : 1, $0.path) < ($1.isDirectory ? 0 : 1, $1.path) }
-        var view = header(repo, revision: revision, tab: "files")
+        var view = header(repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["crumbs"] = crumbs(repo, revision: revision, path: path.isEmpty ? "" : path + "/x")
         view["entries"] = sorted.map { entry -> [String: Any] in
             [
@@ -306,7 +324,7 @@ struct WebController {
         }
         if !names.contains(revision) { names.insert(revision, at: 0) }
         view["refs"] = names.map { ["name": $0, "selected": $0 == revision] }
-        return pages.render("tree", view)
+        return render("tree", view, context: context)
     }
 
     func blobPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -314,11 +332,11 @@ struct WebController {
         let (revision, path) = try FileController.revisionAndPath(context: context)
         let file: ResolvedFile
         do {
-            file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.caller(), followLFS: true)
+            file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.webCaller(), followLFS: true)
         } catch let missing as EntryNotFoundAtCommit {
             throw HubError.entryNotFound(missing.path)
         }
-        var view = header(file.repo, revision: revision, tab: "files")
+        var view = header(file.repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["path"] = path
         view["fileName"] = path.split(separator: "/").last.map(String.init) ?? path
         view["crumbs"] = crumbs(file.repo, revision: revision, path: path)
@@ -337,18 +355,18 @@ struct WebController {
                 view["notShown"] = bytes.count > Self.textLimit ? "This file is too large to show." : "This is a binary file."
             }
         }
-        return pages.render("blob", view)
+        return render("blob", view, context: context)
     }
 
     func commitsPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
-        let caller = try context.caller()
+        let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
         let page = max(request.uri.queryParameters.get("p").flatMap { Int($0) } ?? 1, 1)
         let (entries, hasMore) = try await hub.refs.commits(
             id, revision: revision, offset: (page - 1) * Self.commitsPageSize, limit: Self.commitsPageSize, caller: caller)
-        var view = header(repo, revision: revision, tab: "commits")
+        var view = header(repo, revision: revision, tab: "commits", caller: try context.webCaller())
         view["commits"] = entries.map { entry -> [String: Any] in
             ["title": entry.title, "author": entry.authorName, "date": Self.day(entry.date), "short": String(entry.id.prefix(8)),
              "href": "/\(repo.id.webPath)/commit/\(entry.id)"]
@@ -356,14 +374,14 @@ struct WebController {
         let here = "/\(repo.id.webPath)/commits/\(Self.escapePath(revision))"
         if page > 1 { view["previous"] = here + "?p=\(page - 1)" }
         if hasMore { view["next"] = here + "?p=\(page + 1)" }
-        return pages.render("commits", view)
+        return render("commits", view, context: context)
     }
 
     func commitPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
-        let (repo, entry, changes) = try await hub.refs.commit(id, revision: revision, caller: try context.caller())
-        var view = header(repo, revision: RepoService.defaultBranch, tab: "commits")
+        let (repo, entry, changes) = try await hub.refs.commit(id, revision: revision, caller: try context.webCaller())
+        var view = header(repo, revision: RepoService.defaultBranch, tab: "commits", caller: try context.webCaller())
         let message = entry.message.trimmingCharacters(in: .whitespacesAndNewlines)
         view["title"] = entry.title
         view["message"] = message == entry.title ? nil : message
@@ -377,6 +395,6 @@ struct WebController {
             }
             return item
         }
-        return pages.render("commit", view)
+        return render("commit", view, context: context)
     }
 }

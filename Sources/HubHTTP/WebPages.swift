@@ -44,10 +44,14 @@ struct WebPages: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Runs a page handler; a failure becomes an HTML error page with the status the API would send.
-    func page(_ handler: () async throws -> Response) async -> Response {
+    /// Runs a page handler; a failure becomes an HTML error page with the status the API would
+    /// send, except that a page that needs a signed-in user sends a browser to the sign-in page.
+    func page(_ request: Request? = nil, _ handler: () async throws -> Response) async -> Response {
         do {
             return try await handler()
+        } catch HubError.authenticationRequired where request?.method == .get {
+            let next = request.map { $0.uri.path + ($0.uri.query.map { "?" + $0 } ?? "") } ?? "/"
+            return Response.redirect(to: "/login" + WebController.query([("next", next)]), type: .found)
         } catch let error as HubError {
             return errorPage(error)
         } catch let error as HTTPError {

@@ -17,12 +17,27 @@ public struct NewToken: Sendable {
     }
 }
 
+/// A web session about to be stored (only the SHA-256 of its secret).
+public struct NewSession: Sendable {
+    public let secretHash: [UInt8]
+    public let userID: Int64
+    public let csrfToken: String
+    public let expiresAt: Date
+
+    public init(secretHash: [UInt8], userID: Int64, csrfToken: String, expiresAt: Date) {
+        self.secretHash = secretHash
+        self.userID = userID
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
+}
+
 /// Users and their access tokens. SQLite today; any implementation keeps `createUser` atomic.
 public protocol AccountStore: Sendable {
-    /// Creates the user and its first token in one transaction.
+    /// Creates the user (with a password, for the web UI) and its first token in one transaction.
     func createUser(
-        name: HubName, fullname: String, email: String?, isAdmin: Bool, firstToken: NewToken
-    ) async throws -> (User, AccessToken)
+        name: HubName, fullname: String, email: String?, isAdmin: Bool, passwordHash: String?, firstToken: NewToken?
+    ) async throws -> (User, AccessToken?)
     func user(named name: String) async throws -> User?
     func addToken(_ token: NewToken, userID: Int64) async throws -> AccessToken
     func tokens(userID: Int64) async throws -> [AccessToken]
@@ -32,4 +47,12 @@ public protocol AccountStore: Sendable {
     /// owner and the owner's organization roles, read together.
     func caller(secretHash: [UInt8]) async throws -> Caller?
     func setAdmin(_ isAdmin: Bool, userID: Int64) async throws
+    func setPasswordHash(_ hash: String?, userID: Int64) async throws
+    /// The stored password hash of `userName`, with the user; nil when there is no such user.
+    func passwordHash(userName: String) async throws -> (User, String?)?
+    func createSession(_ session: NewSession) async throws
+    /// The caller a session's secret stands for (with the session's CSRF token), if the session
+    /// exists and has not expired.
+    func session(secretHash: [UInt8], now: Date) async throws -> (Caller, csrfToken: String)?
+    func deleteSession(secretHash: [UInt8]) async throws
 }

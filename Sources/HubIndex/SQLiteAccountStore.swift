@@ -10,8 +10,8 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func createUser(
-        name: HubName, fullname: String, email: String?, isAdmin: Bool, firstToken: NewToken
-    ) async throws -> (User, AccessToken) {
+        name: HubName, fullname: String, email: String?, isAdmin: Bool, passwordHash: String?, firstToken: NewToken?
+    ) async throws -> (User, AccessToken?) {
         let now = HubDate.now()
         return try await database.pool.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name.value]) != nil {
@@ -21,12 +21,12 @@ public struct SQLiteAccountStore: AccountStore {
                 throw HubError.conflict("The name '\(name.value)' belongs to an organization")
             }
             try db.execute(
-                sql: "INSERT INTO users (name, fullname, email, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name.value, fullname, email, isAdmin, RowDate.encode(now)])
+                sql: "INSERT INTO users (name, fullname, email, is_admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [name.value, fullname, email, isAdmin, passwordHash, RowDate.encode(now)])
             let user = User(
                 id: db.lastInsertedRowID, name: name, fullname: fullname, email: email,
                 isAdmin: isAdmin, createdAt: now)
-            let token = try Self.insert(firstToken, userID: user.id, at: now, in: db)
+            let token = try firstToken.map { try Self.insert($0, userID: user.id, at: now, in: db) }
             return (user, token)
         }
     }
@@ -69,6 +69,57 @@ public struct SQLiteAccountStore: AccountStore {
             return Caller(
                 user: try Self.user(owner), token: token,
                 memberships: try SQLiteOrgStore.memberships(userID: token.userID, in: db))
+        }
+    }
+
+    public func setPasswordHash(_ hash: String?, userID: Int64) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+            // A new password ends every session that the old one opened.
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
+        }
+    }
+
+    public func passwordHash(userName: String) async throws -> (User, String?)? {
+        try await database.pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [userName]) else {
+                return nil
+            }
+            return (try Self.user(row), row["password_hash"])
+        }
+    }
+
+    public func createSession(_ session: NewSession) async throws {
+        let now = RowDate.encode(HubDate.now())
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [now])
+            try db.execute(
+                sql: "INSERT INTO sessions (secret_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Data(session.secretHash), session.userID, session.csrfToken, now, RowDate.encode(session.expiresAt)])
+        }
+    }
+
+    public func session(secretHash: [UInt8], now: Date) async throws -> (Caller, csrfToken: String)? {
+        try await database.pool.read { db in
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM sessions WHERE secret_hash = ? AND expires_at > ?"),
+                arguments: [Data(secretHash), RowDate.encode(now)])
+            else { return nil }
+            let userID: Int64 = row["user_id"]
+            guard let owner = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [userID])
+            else { return nil }
+            // A session acts with all its user's rights, as a write token would.
+            let token = AccessToken(
+                id: 0, userID: userID, name: "web session", role: .write, createdAt: RowDate.decode(row["created_at"]))
+            let caller = Caller(
+                user: try Self.user(owner), token: token, memberships: try SQLiteOrgStore.memberships(userID: userID, in: db))
+            return (caller, row["csrf_token"])
+        }
+    }
+
+    public func deleteSession(secretHash: [UInt8]) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE secret_hash = ?", arguments: [Data(secretHash)])
         }
     }
 

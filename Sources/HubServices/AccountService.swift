@@ -11,9 +11,10 @@ public struct AccountService: Sendable {
         self.store = store
     }
 
-    /// Creates a user with a first write token (named `default`), returning the secret, shown only once.
+    /// Creates a user with a first write token (named `default`), returning the secret, shown only
+    /// once, and optionally a password for the web UI.
     public func createUser(
-        name: String, fullname: String?, email: String?, isAdmin: Bool, token: String?
+        name: String, fullname: String?, email: String?, isAdmin: Bool, token: String?, password: String? = nil
     ) async throws -> (User, TokenSecret) {
         let name = try HubName(name)
         if Self.reservedNamespaces.contains(name.key) {
@@ -22,6 +23,7 @@ public struct AccountService: Sendable {
         let secret = try token.map { value throws(HubError) in try TokenSecret(value) } ?? TokenSecret.generate()
         let (user, _) = try await store.createUser(
             name: name, fullname: fullname ?? name.value, email: email, isAdmin: isAdmin,
+            passwordHash: try password.map(PasswordHasher.hash),
             firstToken: NewToken(name: "default", role: .write, secretHash: Self.hash(secret)))
         return (user, secret)
     }
@@ -59,6 +61,62 @@ public struct AccountService: Sendable {
             throw HubError.invalidCredentials
         }
         return caller
+    }
+
+    /// Sign-up in the web UI (when the configuration allows it): a user with a password and no token.
+    public func signUp(name: String, password: String) async throws -> User {
+        let name = try HubName(name)
+        if Self.reservedNamespaces.contains(name.key) {
+            throw HubError.invalidName("The name '\(name.value)' is reserved: it is part of the hub's own URLs")
+        }
+        return try await store.createUser(
+            name: name, fullname: name.value, email: nil, isAdmin: false, passwordHash: try PasswordHasher.hash(password),
+            firstToken: nil
+        ).0
+    }
+
+    /// Sets (or, with nil, removes) a user's web password; their open sessions end.
+    public func setPassword(_ password: String?, userName: String) async throws {
+        let user = try await requireUser(userName)
+        try await store.setPasswordHash(try password.map(PasswordHasher.hash), userID: user.id)
+    }
+
+    /// Checks a name and password and opens a session: its secret (for the cookie, shown once)
+    /// and its CSRF token. A wrong name and a wrong password fail alike.
+    public func signIn(name: String, password: String) async throws -> (secret: String, user: User) {
+        guard let (user, stored) = try await store.passwordHash(userName: name), let stored,
+            PasswordHasher.verify(password, against: stored)
+        else {
+            throw HubError.invalidCredentials
+        }
+        let secret = Self.randomSecret()
+        try await store.createSession(
+            NewSession(
+                secretHash: Self.hash(secret), userID: user.id, csrfToken: Self.randomSecret(),
+                expiresAt: HubDate.now().addingTimeInterval(Self.sessionLifetime)))
+        return (secret, user)
+    }
+
+    public static let sessionLifetime: TimeInterval = 30 * 24 * 3600
+
+    /// The caller behind a session cookie, with the session's CSRF token.
+    public func session(secret: String) async throws -> (Caller, csrfToken: String)? {
+        try await store.session(secretHash: Self.hash(secret), now: HubDate.now())
+    }
+
+    public func signOut(secret: String) async throws {
+        try await store.deleteSession(secretHash: Self.hash(secret))
+    }
+
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ secret: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(secret.utf8)))
     }
 
     /// Turns the site admin flag of a user on or off (operators, at the command line).

@@ -3,7 +3,7 @@ import HubServices
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Admin.self])
+        commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Password.self, Admin.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -13,15 +13,34 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Full name.") var fullname: String?
         @Option(help: "E-mail address.") var email: String?
         @Flag(help: "Make the user an administrator.") var admin = false
+        @Flag(help: "Read a password for the web UI from the first line of standard input.") var passwordStdin = false
         @OptionGroup var tokenValue: TokenValueOption
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
+            let password = passwordStdin ? readLine(strippingNewline: true) ?? "" : nil
             try await data.run { hub in
                 let (user, secret) = try await hub.accounts.createUser(
-                    name: name, fullname: fullname, email: email, isAdmin: admin, token: tokenValue.token)
+                    name: name, fullname: fullname, email: email, isAdmin: admin, token: tokenValue.token, password: password)
                 print("created user \(user.name)\(user.isAdmin ? " (admin)" : "") with a write token named 'default':")
                 print(secret.value)
+            }
+        }
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's web password from the first line of standard input (ends their sessions).")
+
+        @Argument(help: "The user.") var name: String
+        @Flag(help: "Remove the password instead: the user can no longer sign in to the web UI.") var remove = false
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() async throws {
+            let password = remove ? nil : readLine(strippingNewline: true) ?? ""
+            try await data.run { hub in
+                try await hub.accounts.setPassword(password, userName: name)
+                print(remove ? "removed the password of \(name)" : "set the password of \(name)")
             }
         }
     }

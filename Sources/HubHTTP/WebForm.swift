@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import HubCore
+
+/// A submitted HTML form (`application/x-www-form-urlencoded`), checked the way every
+/// state-changing page request is: the `Origin` (when the browser sends one) is this hub, and
+/// for a signed-in user the form carries the session's CSRF token.
+struct WebForm {
+    let fields: [String: String]
+
+    static let maxSize = 64 * 1024
+
+    /// Reads and checks the form. `needsSession` forms (everything but signing in and up) must
+    /// come from a session and carry its token.
+    static func read(_ request: Request, context: HubRequestContext, needsSession: Bool = true) async throws -> WebForm {
+        if let origin = request.headers[.origin], let host = request.head.authority,
+            URL(string: origin).map({ "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")" }) != host
+        {
+            throw HubError.forbidden("This form was sent from another site")
+        }
+        let body = try await request.body.collect(upTo: maxSize)
+        var components = URLComponents()
+        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
+        var fields: [String: String] = [:]
+        for item in components.queryItems ?? [] where fields[item.name] == nil {
+            fields[item.name] = item.value ?? ""
+        }
+        let form = WebForm(fields: fields)
+        if needsSession {
+            guard let session = context.webSession else { throw HubError.authenticationRequired }
+            guard let token = fields["csrf"], Self.same(token, session.csrfToken) else {
+                throw HubError.forbidden("This form has expired: reload the page and try again")
+            }
+        }
+        return form
+    }
+
+    subscript(_ name: String) -> String? {
+        fields[name]
+    }
+
+    /// Compares in constant time.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

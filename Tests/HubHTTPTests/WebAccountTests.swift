@@ -1,0 +1,233 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HubCore
+import HubHTTP
+import HubTesting
+import Testing
+
+/// Signing in, sessions and the forms that change things: one test per rule.
+@Suite struct WebAccountTests {
+    let test: TestHub
+
+    init() throws {
+        test = try TestHub()
+    }
+
+    func app(allowSignUp: Bool = false) -> some ApplicationProtocol {
+        var configuration = test.configuration
+        configuration.allowSignUp = allowSignUp
+        return Application(router: buildRouter(hub: test.hub, configuration: configuration))
+    }
+
+    struct Page {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let html: String
+    }
+
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    func get(_ client: some TestClientProtocol, _ uri: String, cookie: String? = nil) async throws -> Page {
+        var headers = HTTPFields()
+        if let cookie { headers[.cookie] = cookie }
+        return try await client.execute(uri: uri, method: .get, headers: headers) { response in
+            Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+        }
+    }
+
+    func post(
+        _ client: some TestClientProtocol, _ uri: String, _ fields: [(String, String)], cookie: String? = nil,
+        origin: String? = nil
+    ) async throws -> Page {
+        var headers = Self.form
+        if let cookie { headers[.cookie] = cookie }
+        if let origin { headers[.origin] = origin }
+        var components = URLComponents()
+        components.queryItems = fields.map { URLQueryItem(name: $0.0, value: $0.1) }
+        return try await client.execute(
+            uri: uri, method: .post, headers: headers, body: ByteBuffer(string: components.percentEncodedQuery ?? "")
+        ) { response in
+            Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+        }
+    }
+
+    /// Signs alice in; returns her session cookie and the page's CSRF token.
+    func signIn(_ client: some TestClientProtocol, next: String = "/") async throws -> (cookie: String, csrf: String) {
+        let page = try await post(client, "/login", [("name", "alice"), ("password", "correct horse"), ("next", next)])
+        #expect(page.status == .seeOther || page.status == .found || page.status == .temporaryRedirect || page.status.code == 303)
+        let setCookie = try #require(page.headers[.setCookie])
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
+        let cookie = String(setCookie.split(separator: ";")[0])
+        let home = try await get(client, "/settings/tokens", cookie: cookie)
+        let csrf = try #require(home.html.range(of: #"name="csrf" value="[^"]+""#, options: .regularExpression))
+        let token = home.html[csrf].split(separator: "\"")[3]
+        return (cookie, String(token))
+    }
+
+    func alice() async throws -> String {
+        let token = try await test.user("alice")
+        try await test.hub.accounts.setPassword("correct horse", userName: "alice")
+        return token
+    }
+
+    @Test func wrongPasswordIsRefusedWithoutSayingWhich() async throws {
+        _ = try await alice()
+        try await app().test(.router) { client in
+            let wrong = try await post(client, "/login", [("name", "alice"), ("password", "wrong horse")])
+            let nobody = try await post(client, "/login", [("name", "nobody"), ("password", "wrong horse")])
+            #expect(wrong.status == .unauthorized && nobody.status == .unauthorized)
+            #expect(wrong.html.contains("Wrong user name or password.") && wrong.headers[.setCookie] == nil)
+        }
+    }
+
+    @Test func signInRedirectsOnlyWithinTheHub() async throws {
+        _ = try await alice()
+        try await app().test(.router) { client in
+            let page = try await post(client, "/login", [("name", "alice"), ("password", "correct horse"), ("next", "//evil.example/")])
+            #expect(page.headers[.location] == "/")
+            let local = try await post(client, "/login", [("name", "alice"), ("password", "correct horse"), ("next", "/alice")])
+            #expect(local.headers[.location] == "/alice")
+        }
+    }
+
+    @Test func aSessionSeesPrivateRepositoriesButNeverAuthorisesTheAPI() async throws {
+        let token = try await alice()
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"name":"secret","organization":"alice","private":true}"#))
+            let (cookie, _) = try await signIn(client)
+            #expect(try await get(client, "/alice/secret", cookie: cookie).status == .ok)
+            #expect(try await get(client, "/alice/secret").status == .notFound)
+            // The API, git and LFS authenticate by header only: the cookie is not a credential there.
+            let api = try await get(client, "/api/models/alice/secret", cookie: cookie)
+            #expect(api.status == .notFound)
+        }
+    }
+
+    @Test func formsWithoutTheCSRFTokenAreRefused() async throws {
+        _ = try await alice()
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let missing = try await post(client, "/settings/tokens", [("name", "ci"), ("role", "read")], cookie: cookie)
+            #expect(missing.status == .forbidden)
+            let wrong = try await post(client, "/settings/tokens", [("name", "ci"), ("role", "read"), ("csrf", "x" + csrf)], cookie: cookie)
+            #expect(wrong.status == .forbidden)
+            let foreign = try await post(
+                client, "/settings/tokens", [("name", "ci"), ("role", "read"), ("csrf", csrf)], cookie: cookie,
+                origin: "http://evil.example")
+            #expect(foreign.status == .forbidden)
+            #expect(try await test.hub.accounts.tokens(userName: "alice").map(\.name) == ["default"])
+        }
+    }
+
+    @Test func aNewTokenIsShownOnceAndWorks() async throws {
+        _ = try await alice()
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let created = try await post(
+                client, "/settings/tokens", [("name", "laptop"), ("role", "write"), ("csrf", csrf)], cookie: cookie)
+            #expect(created.status == .ok && created.html.contains("shown only once"))
+            let range = try #require(created.html.range(of: #"hf_[A-Za-z0-9]{34}"#, options: .regularExpression))
+            let secret = String(created.html[range])
+            let whoami = try await client.execute(
+                uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Bearer \(secret)"]) { $0.status }
+            #expect(whoami == .ok)
+            let again = try await get(client, "/settings/tokens", cookie: cookie)
+            #expect(again.html.contains("laptop") && !again.html.contains(secret))
+            _ = try await post(client, "/settings/tokens/revoke", [("name", "laptop"), ("csrf", csrf)], cookie: cookie)
+            let revoked = try await client.execute(
+                uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Bearer \(secret)"]) { $0.status }
+            #expect(revoked == .unauthorized)
+        }
+    }
+
+    @Test func settingsNeedASignedInUser() async throws {
+        try await app().test(.router) { client in
+            let page = try await get(client, "/settings/tokens")
+            #expect(page.status == .found && page.headers[.location] == "/login?next=/settings/tokens")
+        }
+    }
+
+    @Test func signOutEndsTheSession() async throws {
+        _ = try await alice()
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let out = try await post(client, "/logout", [("csrf", csrf)], cookie: cookie)
+            #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true)
+            #expect(try await get(client, "/settings/tokens", cookie: cookie).status == .found)
+        }
+    }
+
+    @Test func signUpIsOffUnlessConfigured() async throws {
+        try await app().test(.router) { client in
+            let page = try await get(client, "/join")
+            let posted = try await post(client, "/join", [("name", "mallory"), ("password", "long enough")])
+            #expect(page.status == .notFound && posted.status == .notFound)
+        }
+        try await app(allowSignUp: true).test(.router) { client in
+            let joined = try await post(client, "/join", [("name", "carol"), ("password", "long enough")])
+            #expect(joined.headers[.setCookie] != nil)
+            let reserved = try await post(client, "/join", [("name", "api"), ("password", "long enough")])
+            #expect(reserved.status == .badRequest)
+        }
+    }
+
+    @Test func changingThePasswordNeedsTheCurrentOne() async throws {
+        _ = try await alice()
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let wrong = try await post(
+                client, "/settings/password", [("current", "nope nope"), ("new", "battery staple"), ("csrf", csrf)], cookie: cookie)
+            #expect(wrong.status == .forbidden)
+            let changed = try await post(
+                client, "/settings/password", [("current", "correct horse"), ("new", "battery staple"), ("csrf", csrf)],
+                cookie: cookie)
+            #expect(changed.headers[.setCookie] != nil)
+            // The old session ended with the old password.
+            #expect(try await get(client, "/settings/tokens", cookie: cookie).status == .found)
+            let old = try await post(client, "/login", [("name", "alice"), ("password", "correct horse")])
+            #expect(old.status == .unauthorized)
+        }
+    }
+
+    @Test func repositorySettingsNeedTheTypedNameToDelete() async throws {
+        let token = try await alice()
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            let (cookie, csrf) = try await signIn(client)
+            let settings = try await get(client, "/alice/demo/settings", cookie: cookie)
+            #expect(settings.status == .ok && settings.html.contains("Make it private"))
+            _ = try await post(client, "/alice/demo/settings/visibility", [("private", "true"), ("csrf", csrf)], cookie: cookie)
+            #expect(try await get(client, "/alice/demo").status == .notFound)
+            let refused = try await post(client, "/alice/demo/settings/delete", [("confirm", "demo"), ("csrf", csrf)], cookie: cookie)
+            #expect(refused.status == .badRequest && refused.html.contains("Type alice/demo exactly"))
+            let renamed = try await post(client, "/alice/demo/settings/rename", [("to", "alice/renamed"), ("csrf", csrf)], cookie: cookie)
+            #expect(renamed.headers[.location] == "/alice/renamed")
+            _ = try await post(client, "/alice/renamed/settings/delete", [("confirm", "alice/renamed"), ("csrf", csrf)], cookie: cookie)
+            #expect(try await get(client, "/alice/renamed", cookie: cookie).status == .notFound)
+        }
+    }
+
+    @Test func orgAdminsChangeRolesOnTheMembersPage() async throws {
+        _ = try await alice()
+        _ = try await test.user("bob")
+        _ = try await test.hub.orgs.create(name: "acme", fullname: nil, privateByDefault: false, owner: "alice", by: .siteOperator)
+        try await test.hub.orgs.setRole(.write, of: "bob", in: "acme", by: .siteOperator)
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let page = try await get(client, "/organizations/acme/members", cookie: cookie)
+            #expect(page.status == .ok && page.html.contains(#"<option value="write" selected>write</option>"#))
+            _ = try await post(client, "/organizations/acme/members", [("user", "bob"), ("role", "read"), ("csrf", csrf)], cookie: cookie)
+            #expect(try await test.hub.orgs.members(of: "acme").first { $0.user.name.value == "bob" }?.role == .read)
+            let lastAdmin = try await post(
+                client, "/organizations/acme/members/remove", [("user", "alice"), ("csrf", csrf)], cookie: cookie)
+            #expect(lastAdmin.status == .conflict && lastAdmin.html.contains("at least one admin"))
+            #expect(try await get(client, "/organizations/acme/members").status == .found)
+        }
+    }
+}

@@ -44,6 +44,10 @@ struct FileController {
             .acceptRanges: "bytes",
             .contentType: Self.contentType(of: path),
             .contentDisposition: Self.contentDisposition(for: path),
+            // Files are data, never pages of the hub: no sniffing them into HTML, and a browser
+            // that opens one anyway runs nothing from it with the hub's origin.
+            .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "sandbox; default-src 'none'",
         ]
         let etag: String
         switch file.content {

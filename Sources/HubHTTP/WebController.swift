@@ -57,14 +57,15 @@ struct WebController {
     /// Renders a page for whoever asked: the layout shows the signed-in user, and forms carry
     /// the session's CSRF token.
     func render(
-        _ template: String, _ view: [String: Any], context: HubRequestContext, status: HTTPResponse.Status = .ok
+        _ template: String, _ view: [String: Any], context: HubRequestContext, status: HTTPResponse.Status = .ok,
+        policy: String = WebPages.contentSecurityPolicy
     ) -> Response {
         var view = view
         if let session = context.webSession {
             view["viewer"] = ["name": session.caller.user.name.value, "csrf": session.csrfToken]
             view["csrf"] = session.csrfToken
         }
-        return pages.render(template, view, status: status)
+        return pages.render(template, view, status: status, policy: policy)
     }
 
     struct RepoCardView {
@@ -274,6 +275,10 @@ struct WebController {
         view["updated"] = Self.day(resolved.date)
         view["kindLabel"] = kind.rawValue
         view["usage"] = usage(for: repo, base: baseURL.url(for: request))
+        if kind == .space, repo.sdk == "static" {
+            view["appHref"] = "/\(repo.id.webPath)/app/"
+            return render("repo", view, context: context, policy: WebPages.framingContentSecurityPolicy)
+        }
         if kind == .space {
             view["sdkNote"] = "This hub does not run \(repo.sdk ?? "this kind of") Spaces: see the app's files under Files."
         }

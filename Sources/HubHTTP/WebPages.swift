@@ -34,11 +34,16 @@ struct WebPages: Sendable {
         self.library = library
     }
 
-    func render(_ template: String, _ object: Any, status: HTTPResponse.Status = .ok) -> Response {
+    /// A static Space's page also frames the app, which runs sandboxed (see StaticSpaceController).
+    static let framingContentSecurityPolicy = contentSecurityPolicy + "; frame-src 'self'"
+
+    func render(
+        _ template: String, _ object: Any, status: HTTPResponse.Status = .ok, policy: String = contentSecurityPolicy
+    ) -> Response {
         let html = library.render(object, withTemplate: template) ?? "template \(template) is missing"
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        headers[.contentSecurityPolicy] = policy
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "same-origin"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

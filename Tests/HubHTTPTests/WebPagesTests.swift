@@ -185,4 +185,67 @@ import Testing
             #expect(template == .notFound)
         }
     }
+
+    func makeSpace(_ client: some TestClientProtocol, token: String, name: String, sdk: String, isPrivate: Bool = false) async throws {
+        let headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        try await client.execute(
+            uri: "/api/repos/create", method: .post, headers: headers,
+            body: ByteBuffer(string: #"{"name":"\#(name)","organization":"alice","type":"space","sdk":"\#(sdk)","private":\#(isPrivate)}"#))
+        let page = #"<html><body><p id="out">app</p><script src="app.js"></script></body></html>"#
+        let script = "document.getElementById('out').textContent = document.cookie;"
+        func file(_ path: String, _ text: String) -> String {
+            #"{"key":"file","value":{"path":"\#(path)","content":"\#(Data(text.utf8).base64EncodedString())","encoding":"base64"}}"#
+        }
+        let lines = [#"{"key":"header","value":{"summary":"app","description":""}}"#, file("index.html", page), file("app.js", script)]
+        var commitHeaders = headers
+        commitHeaders[.contentType] = "application/x-ndjson"
+        try await client.execute(
+            uri: "/api/spaces/alice/\(name)/commit/main", method: .post, headers: commitHeaders,
+            body: ByteBuffer(string: lines.joined(separator: "\n"))
+        ) { response in
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test func aStaticSpaceRunsSandboxedAwayFromTheHubsOrigin() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await makeSpace(client, token: token, name: "demo", sdk: "static")
+            let (status, headers, html) = try await page(client, "/spaces/alice/demo/app/")
+            #expect(status == .ok && html.contains(#"<p id="out">app</p>"#))
+            #expect(headers[.contentType] == "text/html; charset=utf-8")
+            let policy = try #require(headers[HTTPField.Name("Content-Security-Policy")!])
+            #expect(policy.hasPrefix("sandbox allow-scripts") && !policy.contains("allow-same-origin"))
+            let (scriptStatus, scriptHeaders, _) = try await page(client, "/spaces/alice/demo/app/app.js")
+            #expect(scriptStatus == .ok && scriptHeaders[.contentType] == "text/javascript; charset=utf-8")
+            let (_, pageHeaders, repoPage) = try await page(client, "/spaces/alice/demo")
+            #expect(repoPage.contains(#"src="/spaces/alice/demo/app/" sandbox="allow-scripts"#))
+            #expect(pageHeaders[HTTPField.Name("Content-Security-Policy")!]?.contains("frame-src 'self'") == true)
+        }
+    }
+
+    @Test func otherSpacesAreNotRun() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await makeSpace(client, token: token, name: "gradio-app", sdk: "gradio")
+            let (status, _, _) = try await page(client, "/spaces/alice/gradio-app/app/")
+            #expect(status == .notFound)
+            let (_, _, repoPage) = try await page(client, "/spaces/alice/gradio-app")
+            #expect(repoPage.contains("This hub does not run gradio Spaces") && !repoPage.contains("<iframe"))
+            try await makeSpace(client, token: token, name: "hidden", sdk: "static", isPrivate: true)
+            let (hidden, _, _) = try await page(client, "/spaces/alice/hidden/app/")
+            #expect(hidden == .notFound)
+        }
+    }
+
+    @Test func downloadedFilesNeverRunAsHubPages() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await makeSpace(client, token: token, name: "demo", sdk: "static")
+            let (status, headers, _) = try await page(client, "/spaces/alice/demo/resolve/main/index.html")
+            #expect(status == .ok && headers[.contentType] == "text/plain; charset=utf-8")
+            #expect(headers[HTTPField.Name("Content-Security-Policy")!] == "sandbox; default-src 'none'")
+            #expect(headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+        }
+    }
 }

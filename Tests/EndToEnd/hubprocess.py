@@ -74,9 +74,10 @@ class HubProcess:
 
     # --- admin CLI -------------------------------------------------------------------------
 
-    def admin(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def admin(self, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [str(BINARY), *args, "--data-dir", str(self.data_dir)], capture_output=True, text=True, timeout=60,
+            input=stdin,
         )
         if check and result.returncode != 0:
             raise RuntimeError(f"modelhub {' '.join(args)} failed: {result.stderr}")

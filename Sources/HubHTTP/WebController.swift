@@ -129,10 +129,13 @@ struct WebController {
             let repos = try await hub.repos.search(query, caller: caller).repos
             sections.append(["title": title, "href": "/\(kind.plural)?sort=trending", "repos": repos.map(RepoCardView.init)])
         }
-        var recent = RepoQuery(kind: .model)
-        recent.limit = 6
-        let updated = try await hub.repos.search(recent, caller: caller).repos
-        sections.append(["title": "Recently updated models", "href": "/models?sort=updated", "repos": updated.map(RepoCardView.init)])
+        for (kind, title) in [(RepoKind.model, "Recently updated models"), (.dataset, "Recently updated datasets"),
+                              (.space, "Recently updated spaces")] {
+            var recent = RepoQuery(kind: kind)
+            recent.limit = 6
+            let repos = try await hub.repos.search(recent, caller: caller).repos
+            sections.append(["title": title, "href": "/\(kind.plural)?sort=updated", "repos": repos.map(RepoCardView.init)])
+        }
         return render("home", ["sections": sections, "baseURL": baseURL.url(for: request)], context: context)
     }
 

@@ -248,4 +248,31 @@ import Testing
             #expect(headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
         }
     }
+
+    @Test func hostileFileNamesAndCommitMessagesAreEscaped() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"name":"files","organization":"alice"}"#))
+            let hostile = "<img src=x onerror=alert(1)>.txt"
+            let line = #"{"key":"file","value":{"path":"\#(hostile)","content":"aGk=","encoding":"base64"}}"#
+            let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/x-ndjson"]
+            try await client.execute(
+                uri: "/api/models/alice/files/commit/main", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"key":"header","value":{"summary":"<script>x</script>","description":""}}"# + "\n" + line)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            let (_, _, tree) = try await page(client, "/alice/files/tree/main")
+            #expect(tree.contains("&lt;img src=x onerror=alert(1)&gt;.txt") && !tree.contains("<img src=x"))
+            let (_, _, history) = try await page(client, "/alice/files/commits/main")
+            #expect(history.contains("&lt;script&gt;x&lt;/script&gt;") && !history.contains("<script>"))
+            let link = try #require(history.range(of: #"/alice/files/commit/[0-9a-f]{40}"#, options: .regularExpression))
+            let (_, _, commit) = try await page(client, String(history[link]))
+            #expect(commit.contains("&lt;img src=x onerror=alert(1)&gt;.txt") && !commit.contains("<img src=x"))
+            let (blobStatus, _, blob) = try await page(client, "/alice/files/blob/main/%3Cimg%20src=x%20onerror=alert(1)%3E.txt")
+            #expect(blobStatus == .ok && !blob.contains("<img src=x"))
+        }
+    }
 }

@@ -219,7 +219,10 @@ struct WebController {
         let view: [String: Any]
         switch found {
         case .user(let user):
-            view = ["name": user.name.value, "fullname": user.fullname, "isOrg": false, "sections": sections]
+            view = [
+                "name": user.name.value, "fullname": user.fullname, "isOrg": false, "sections": sections,
+                "isSelf": context.webSession?.caller.user.id == user.id,
+            ]
         case .org(let org):
             view = [
                 "name": org.name.value, "fullname": org.fullname, "isOrg": true, "sections": sections,
@@ -274,6 +277,11 @@ struct WebController {
         view["hasTags"] = !card.tags.isEmpty
         view["downloads"] = repo.counters.downloads
         view["likes"] = repo.counters.likes
+        if let session = context.webSession {
+            let liked = try await hub.counters.hasLiked(repo, caller: session.caller)
+            view["likeValue"] = liked ? "false" : "true"
+            view["likeLabel"] = liked ? "Unlike" : "Like"
+        }
         view["size"] = Self.size(hub.repos.usedStorage(of: repo))
         view["updated"] = Self.day(resolved.date)
         view["kindLabel"] = kind.rawValue

@@ -37,6 +37,7 @@ struct WebManageController {
         router.post("/organizations/:org/members/remove") { request, context in
             await pages.page { try await removeMember(request, context: context) }
         }
+        registerCreation(on: router)
     }
 
     func signedIn(_ context: HubRequestContext) throws -> Caller {

@@ -10,6 +10,7 @@ public protocol CounterStore: Sendable {
     func unlike(repoRowID: Int64, userID: Int64) async throws -> Bool
     /// Users who liked the repository, oldest like first.
     func likers(repoRowID: Int64, offset: Int, limit: Int) async throws -> [User]
+    func hasLiked(repoRowID: Int64, userID: Int64) async throws -> Bool
     /// Repositories a user liked, newest first, with when.
     func likedRepos(userID: Int64, offset: Int, limit: Int) async throws -> [(repo: RepoInfo, likedAt: Date)]
 }

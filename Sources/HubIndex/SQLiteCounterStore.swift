@@ -51,6 +51,13 @@ public struct SQLiteCounterStore: CounterStore {
         }
     }
 
+    public func hasLiked(repoRowID: Int64, userID: Int64) async throws -> Bool {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT 1 FROM repo_likes WHERE repo_id = ? AND user_id = ?", arguments: [repoRowID, userID]) != nil
+        }
+    }
+
     public func likers(repoRowID: Int64, offset: Int, limit: Int) async throws -> [User] {
         try await database.pool.read { db in
             try Row.fetchAll(

@@ -41,6 +41,11 @@ public struct CounterService: Sendable {
         _ = try await store.unlike(repoRowID: repo.rowID, userID: caller.user.id)
     }
 
+    /// Whether `caller` likes a repository they were already allowed to read.
+    public func hasLiked(_ repo: RepoInfo, caller: Caller) async throws -> Bool {
+        try await store.hasLiked(repoRowID: repo.rowID, userID: caller.user.id)
+    }
+
     public func likers(_ id: RepoID, offset: Int, limit: Int, caller: Caller?) async throws -> [User] {
         let repo = try await repos.readable(id, caller: caller)
         return try await store.likers(repoRowID: repo.rowID, offset: offset, limit: limit)

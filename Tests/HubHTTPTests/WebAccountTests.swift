@@ -230,4 +230,35 @@ import Testing
             #expect(try await get(client, "/organizations/acme/members").status == .found)
         }
     }
+
+    @Test func signedInUsersCreateRepositoriesAndOrganizationsAndLike() async throws {
+        let owner = try await test.hub.accounts.authenticate(secret: try await alice())
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let form = try await get(client, "/new", cookie: cookie)
+            #expect(form.status == .ok && form.html.contains(#"<option value="alice">alice</option>"#))
+            let created = try await post(
+                client, "/new", [("type", "model"), ("owner", "alice"), ("name", "from-web"), ("visibility", "private"),
+                                 ("csrf", csrf)], cookie: cookie)
+            #expect(created.headers[.location] == "/alice/from-web")
+            let repo = try await test.hub.repos.readable(
+                try RepoID(kind: .model, namespace: "alice", name: "from-web"), caller: owner)
+            #expect(repo.isPrivate)
+            let elsewhere = try await post(
+                client, "/new", [("type", "model"), ("owner", "bob"), ("name", "x"), ("csrf", csrf)], cookie: cookie)
+            #expect(elsewhere.status == .forbidden)
+            let org = try await post(client, "/organizations/new", [("name", "lab"), ("csrf", csrf)], cookie: cookie)
+            #expect(org.headers[.location] == "/lab")
+            #expect(try await test.hub.orgs.members(of: "lab").map(\.role) == [.admin])
+            let space = try await post(
+                client, "/new", [("type", "space"), ("owner", "lab"), ("name", "demo"), ("sdk", "static"), ("csrf", csrf)],
+                cookie: cookie)
+            #expect(space.headers[.location] == "/spaces/lab/demo")
+            _ = try await post(client, "/alice/from-web/like", [("like", "true"), ("csrf", csrf)], cookie: cookie)
+            let liked = try await get(client, "/alice/from-web", cookie: cookie)
+            #expect(liked.html.contains("<dt>Likes</dt><dd>1") && liked.html.contains(">Unlike</button>"))
+            _ = try await post(client, "/alice/from-web/like", [("like", "false"), ("csrf", csrf)], cookie: cookie)
+            #expect(try await get(client, "/alice/from-web", cookie: cookie).html.contains("<dt>Likes</dt><dd>0"))
+        }
+    }
 }

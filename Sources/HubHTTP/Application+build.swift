@@ -30,6 +30,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     web.register(on: router)
     WebAccountController(web: web, allowSignUp: configuration.allowSignUp).register(on: router)
     WebManageController(web: web).register(on: router)
+    WebEditController(web: web).register(on: router)
     StaticSpaceController(files: hub.files).register(on: router)
     ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: router)
     LikesController(counters: hub.counters, accounts: hub.accounts, baseURL: baseURL).register(on: router)

@@ -244,6 +244,7 @@ struct WebController {
             "private": repo.isPrivate, "revision": Self.escapePath(revision),
             "cardLabel": repo.id.kind == .dataset ? "Dataset card" : repo.id.kind == .space ? "App" : "Model card",
             "tabCard": tab == "card", "tabFiles": tab == "files", "tabCommits": tab == "commits",
+            "tabBranches": tab == "branches", "tabDiscussions": tab == "discussions",
         ]
     }
 
@@ -340,6 +341,12 @@ struct WebController {
         }
         if !names.contains(revision) { names.insert(revision, at: 0) }
         view["refs"] = names.map { ["name": $0, "selected": $0 == revision] }
+        if context.webSession != nil, AccessPolicy.access(to: repo, caller: caller) >= .write,
+            refs.contains(where: { $0.name == "refs/heads/\(revision)" })
+        {
+            let folder = path.isEmpty ? "" : "?folder=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            view["newFileHref"] = "/\(repo.id.webPath)/new/\(Self.escapePath(revision))" + folder
+        }
         return render("tree", view, context: context)
     }
 
@@ -359,6 +366,14 @@ struct WebController {
         view["size"] = Self.size(file.size)
         view["downloadHref"] = "/\(file.repo.id.webPath)/resolve/\(Self.escapePath(revision))/\(Self.escapePath(path))"
         view["rawHref"] = "/\(file.repo.id.webPath)/raw/\(Self.escapePath(revision))/\(Self.escapePath(path))"
+        let caller = try context.webCaller()
+        if case .inline = file.content, context.webSession != nil, AccessPolicy.access(to: file.repo, caller: caller) >= .write,
+            try await hub.refs.refs(id, caller: caller).contains(where: { $0.name == "refs/heads/\(revision)" })
+        {
+            view["editHref"] = "/\(file.repo.id.webPath)/edit/\(Self.escapePath(revision))/\(Self.escapePath(path))"
+            view["deleteAction"] = "/\(file.repo.id.webPath)/delete/\(Self.escapePath(revision))/\(Self.escapePath(path))"
+            view["commit"] = file.commit
+        }
         switch file.content {
         case .lfs(let pointer):
             view["lfs"] = true

@@ -261,4 +261,83 @@ import Testing
             #expect(try await get(client, "/alice/from-web", cookie: cookie).html.contains("<dt>Likes</dt><dd>0"))
         }
     }
+
+    func commitFile(_ client: some TestClientProtocol, token: String, repo: String, path: String, text: String, query: String = "") async throws {
+        let lines = [
+            #"{"key":"header","value":{"summary":"add \#(path)","description":""}}"#,
+            #"{"key":"file","value":{"path":"\#(path)","content":"\#(Data(text.utf8).base64EncodedString())","encoding":"base64"}}"#,
+        ]
+        try await client.execute(
+            uri: "/api/models/\(repo)/commit/main\(query)", method: .post,
+            headers: [.authorization: "Bearer \(token)", .contentType: "application/x-ndjson"],
+            body: ByteBuffer(string: lines.joined(separator: "\n"))
+        ) { response in
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test func branchesTagsAndTextFilesAreEditedInTheBrowser() async throws {
+        let token = try await alice()
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            try await commitFile(client, token: token, repo: "alice/demo", path: "notes.txt", text: "one\n")
+            let (cookie, csrf) = try await signIn(client)
+
+            _ = try await post(client, "/alice/demo/branches", [("name", "dev"), ("from", "main"), ("csrf", csrf)], cookie: cookie)
+            _ = try await post(
+                client, "/alice/demo/tags", [("name", "v1"), ("revision", "main"), ("message", "first"), ("csrf", csrf)], cookie: cookie)
+            let branches = try await get(client, "/alice/demo/branches", cookie: cookie)
+            #expect(branches.html.contains(#">dev</a>"#) && branches.html.contains(#">v1</a>"#))
+            let clash = try await post(client, "/alice/demo/branches", [("name", "dev"), ("from", "main"), ("csrf", csrf)], cookie: cookie)
+            #expect(clash.status == .conflict)
+
+            // Add a file, edit it, then an edit made from a stale page is refused with the text kept.
+            let tree = try await get(client, "/alice/demo/tree/dev", cookie: cookie)
+            #expect(tree.html.contains(#"href="/alice/demo/new/dev""#))
+            let form = try await get(client, "/alice/demo/new/dev", cookie: cookie)
+            let parent = try #require(form.html.range(of: #"name="parent" value="[0-9a-f]{40}""#, options: .regularExpression))
+            let base = String(form.html[parent].split(separator: "\"")[3])
+            let added = try await post(
+                client, "/alice/demo/new/dev",
+                [("path", "docs/howto.md"), ("content", "line 1\r\nline 2\r\n"), ("summary", "add howto"), ("parent", base),
+                 ("csrf", csrf)], cookie: cookie)
+            #expect(added.headers[.location] == "/alice/demo/blob/dev/docs/howto.md")
+            let raw = try await get(client, "/alice/demo/raw/dev/docs/howto.md")
+            #expect(raw.html == "line 1\nline 2\n")
+            let stale = try await post(
+                client, "/alice/demo/edit/dev/docs/howto.md",
+                [("path", "docs/howto.md"), ("content", "my change"), ("summary", "edit"), ("parent", base), ("csrf", csrf)],
+                cookie: cookie)
+            #expect(stale.status == .preconditionFailed && stale.html.contains("my change"))
+            let blob = try await get(client, "/alice/demo/blob/dev/docs/howto.md", cookie: cookie)
+            let current = try #require(blob.html.range(of: #"name="parent" value="[0-9a-f]{40}""#, options: .regularExpression))
+            let head = String(blob.html[current].split(separator: "\"")[3])
+            _ = try await post(
+                client, "/alice/demo/delete/dev/docs/howto.md", [("parent", head), ("csrf", csrf)], cookie: cookie)
+            #expect(try await get(client, "/alice/demo/raw/dev/docs/howto.md").status == .notFound)
+            // main was never touched.
+            #expect(try await get(client, "/alice/demo/tree/main").html.contains("howto") == false)
+
+            _ = try await post(client, "/alice/demo/branches/delete", [("name", "dev"), ("csrf", csrf)], cookie: cookie)
+            #expect(try await get(client, "/alice/demo/tree/dev").status == .notFound)
+            let main = try await post(client, "/alice/demo/branches/delete", [("name", "main"), ("csrf", csrf)], cookie: cookie)
+            #expect(main.status == .forbidden || main.status == .badRequest)
+        }
+    }
+
+    @Test func pullRequestsAreListed() async throws {
+        let token = try await alice()
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            try await commitFile(client, token: token, repo: "alice/demo", path: "a.txt", text: "a", query: "?create_pr=1")
+            let page = try await get(client, "/alice/demo/discussions")
+            #expect(page.status == .ok && page.html.contains("#1 add a.txt") && page.html.contains("/alice/demo/tree/refs/pr/1"))
+            let pr = try await get(client, "/alice/demo/tree/refs%2Fpr%2F1")
+            #expect(pr.status == .ok && pr.html.contains("a.txt"))
+        }
+    }
 }

@@ -322,7 +322,6 @@ struct WebController {
         } catch let missing as EntryNotFoundAtCommit {
             throw HubError.entryNotFound(missing.path)
         }
-        _ = resolved
         let sorted = entries.sorted { ($0.isDirectory ? 0 : 1, $0.path) < ($1.isDirectory ? 0 : 1, $1.path) }
         var view = header(repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["crumbs"] = crumbs(repo, revision: revision, path: path.isEmpty ? "" : path + "/x")
@@ -346,6 +345,9 @@ struct WebController {
         {
             let folder = path.isEmpty ? "" : "?folder=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             view["newFileHref"] = "/\(repo.id.webPath)/new/\(Self.escapePath(revision))" + folder
+            view["uploadAction"] = "/\(repo.id.webPath)/upload/\(Self.escapePath(revision))"
+                + (path.isEmpty ? "" : "/" + Self.escapePath(path))
+            view["parent"] = resolved.commit
         }
         return render("tree", view, context: context)
     }

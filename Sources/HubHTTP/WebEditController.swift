@@ -41,6 +41,11 @@ struct WebEditController {
                     await pages.page { try await saveFile(request, context: context, kind: kind, editing: false) }
                 }
             }
+            for pattern in ["/upload/:revision", "/upload/:revision/**"] {
+                router.post(RouterPath(base + pattern)) { request, context in
+                    await pages.page { try await upload(request, context: context, kind: kind) }
+                }
+            }
             router.get(RouterPath(base + "/edit/:revision/**")) { request, context in
                 await pages.page(request) { try await editFilePage(context: context, kind: kind) }
             }
@@ -213,6 +218,27 @@ struct WebEditController {
         }
         return Response.redirect(
             to: "/\(id.webPath)/blob/\(WebController.escapePath(revision))/\(WebController.escapePath(path))", type: .normal)
+    }
+
+    /// Files from the upload form, into the folder the form was on, as one commit.
+    func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        try WebForm.checkOrigin(request)
+        let caller = try signedIn(context)
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let (revision, folder) = try FileController.revisionAndPath(context: context)
+        let upload = try await WebUpload.read(request)
+        try WebForm.checkCSRF(upload.fields["csrf"], context: context)
+        guard !upload.files.isEmpty else { throw HubError.badRequest("Choose at least one file") }
+        let session = try await hub.commits.begin(id, revision: revision, caller: caller)
+        for file in upload.files {
+            let name = file.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? file.name
+            try await session.addUploadedFile(path: folder.isEmpty ? name : "\(folder)/\(name)", contents: file.bytes)
+        }
+        let summary = upload.fields["summary"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "Upload \(upload.files.map(\.name).joined(separator: ", "))"
+        _ = try await session.finish(summary: summary, description: "", parentCommit: upload.fields["parent"])
+        let target = folder.isEmpty ? "" : "/" + WebController.escapePath(folder)
+        return Response.redirect(to: "/\(id.webPath)/tree/\(WebController.escapePath(revision))\(target)", type: .normal)
     }
 
     func deleteFile(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {

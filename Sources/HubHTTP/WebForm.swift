@@ -13,11 +13,7 @@ struct WebForm {
     /// Reads and checks the form. `needsSession` forms (everything but signing in and up) must
     /// come from a session and carry its token.
     static func read(_ request: Request, context: HubRequestContext, needsSession: Bool = true) async throws -> WebForm {
-        if let origin = request.headers[.origin], let host = request.head.authority,
-            URL(string: origin).map({ "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")" }) != host
-        {
-            throw HubError.forbidden("This form was sent from another site")
-        }
+        try checkOrigin(request)
         let body = try await request.body.collect(upTo: maxSize)
         var components = URLComponents()
         components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
@@ -27,12 +23,26 @@ struct WebForm {
         }
         let form = WebForm(fields: fields)
         if needsSession {
-            guard let session = context.webSession else { throw HubError.authenticationRequired }
-            guard let token = fields["csrf"], Self.same(token, session.csrfToken) else {
-                throw HubError.forbidden("This form has expired: reload the page and try again")
-            }
+            try checkCSRF(fields["csrf"], context: context)
         }
         return form
+    }
+
+    /// A browser names the page a form came from in `Origin`: it must be this hub.
+    static func checkOrigin(_ request: Request) throws {
+        if let origin = request.headers[.origin], let host = request.head.authority,
+            URL(string: origin).map({ "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")" }) != host
+        {
+            throw HubError.forbidden("This form was sent from another site")
+        }
+    }
+
+    /// The form must come from a session and carry its token.
+    static func checkCSRF(_ token: String?, context: HubRequestContext) throws {
+        guard let session = context.webSession else { throw HubError.authenticationRequired }
+        guard let token, same(token, session.csrfToken) else {
+            throw HubError.forbidden("This form has expired: reload the page and try again")
+        }
     }
 
     subscript(_ name: String) -> String? {

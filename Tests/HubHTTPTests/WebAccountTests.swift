@@ -340,4 +340,48 @@ import Testing
             #expect(pr.status == .ok && pr.html.contains("a.txt"))
         }
     }
+
+    @Test func uploadedFilesBecomeOneCommitWithBinariesInLFS() async throws {
+        let token = try await alice()
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            let (cookie, csrf) = try await signIn(client)
+            let weights: [UInt8] = [0, 1, 2, 3, 0, 255, 7] + Array(repeating: 9, count: 1000)
+            func part(_ name: String, filename: String? = nil, _ bytes: [UInt8]) -> [UInt8] {
+                let disposition = "Content-Disposition: form-data; name=\"\(name)\"" + (filename.map { "; filename=\"\($0)\"" } ?? "")
+                return Array("--XyZ\r\n\(disposition)\r\n\r\n".utf8) + bytes + Array("\r\n".utf8)
+            }
+            var body = part("csrf", Array(csrf.utf8)) + part("summary", Array("two files".utf8))
+            body += part("files", filename: "notes.txt", Array("hello\n".utf8)) + part("files", filename: "model.bin", weights)
+            body += Array("--XyZ--\r\n".utf8)
+            var headers = HTTPFields()
+            headers[.cookie] = cookie
+            headers[.contentType] = "multipart/form-data; boundary=XyZ"
+            let status = try await client.execute(
+                uri: "/alice/demo/upload/main/data", method: .post, headers: headers, body: ByteBuffer(bytes: body)
+            ) { response in
+                #expect(response.headers[.location] == "/alice/demo/tree/main/data")
+                return response.status
+            }
+            #expect(status.code == 303)
+            #expect(try await get(client, "/alice/demo/raw/main/data/notes.txt").html == "hello\n")
+            let pointer = try await get(client, "/alice/demo/raw/main/data/model.bin")
+            #expect(pointer.html.hasPrefix("version https://git-lfs.github.com/spec/v1"))
+            let download = try await client.execute(uri: "/alice/demo/resolve/main/data/model.bin", method: .get) {
+                Array($0.body.readableBytesView)
+            }
+            #expect(download == weights)
+            let history = try await get(client, "/alice/demo/commits/main")
+            #expect(history.html.contains("two files"))
+
+            // Without the session's token nothing is stored.
+            headers[.contentType] = "multipart/form-data; boundary=XyZ"
+            let forged = part("files", filename: "x.txt", Array("x".utf8)) + Array("--XyZ--\r\n".utf8)
+            let refused = try await client.execute(
+                uri: "/alice/demo/upload/main", method: .post, headers: headers, body: ByteBuffer(bytes: forged)) { $0.status }
+            #expect(refused == .forbidden)
+        }
+    }
 }

@@ -1,0 +1,36 @@
+import Crypto
+import Foundation
+import HubCore
+import HubGit
+import NIOCore
+
+extension CommitSession {
+    /// A file uploaded whole (the web UI's upload form): stored the way huggingface_hub would
+    /// store it after `preupload` — as a Git LFS object when `.gitattributes` routes its path to
+    /// LFS, when it is binary, or when it exceeds the git file limit; as a regular file otherwise.
+    /// Sending the bytes proves possession, so the object is bound to this repository.
+    public func addUploadedFile(path: String, contents: [UInt8]) async throws {
+        let attributes = PathPatterns.lfsAttributes(try CommitService.text(of: ".gitattributes", in: git, commit: try parentCommit()) ?? "")
+        let usesLFS = attributes.value(for: path) == true || contents.count > service.maxGitFileSize
+            || contents.prefix(8000).contains(0)
+        guard usesLFS else {
+            try addFile(path: path, contents: contents)
+            return
+        }
+        let oid = try LFSObjectID(SHA256.hash(data: contents).map { String(format: "%02x", $0) }.joined())
+        let size = Int64(contents.count)
+        let body = AsyncStream<ByteBuffer> { continuation in
+            continuation.yield(ByteBuffer(bytes: contents))
+            continuation.finish()
+        }
+        _ = try await service.lfs.blobs.store(body, as: oid, size: size)
+        try await service.lfs.store.bind(oid, size: size, toRepo: repo.rowID)
+        try await addLFSFile(path: path, oid: oid.hex, size: size)
+    }
+
+    /// The commit the branch points at now (the base of this commit).
+    func parentCommit() throws -> String {
+        guard let head = try git.commit(atRef: ref)?.id else { throw HubError.revisionNotFound(revision) }
+        return head
+    }
+}

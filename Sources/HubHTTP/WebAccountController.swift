@@ -121,8 +121,16 @@ struct WebAccountController {
         let tokens = try await accounts.tokens(userName: caller.user.name.value)
         var view: [String: Any] = [
             "tabTokens": true,
-            "tokens": tokens.map { ["name": $0.name, "role": $0.role.rawValue, "created": WebController.day($0.createdAt),
-                                    "csrf": context.webSession?.csrfToken ?? ""] },
+            "tokens": tokens.map { token -> [String: Any] in
+                let scopes = token.scopes.map { scope -> String in
+                    switch scope.entity {
+                    case .user(let name), .org(let name): "\(name.value)=\(scope.permission.rawValue)"
+                    case .repo(let id): "\(id.webPath)=\(scope.permission.rawValue)"
+                    }
+                }
+                return ["name": token.name, "role": token.role.rawValue, "created": WebController.day(token.createdAt),
+                        "scopes": scopes.joined(separator: ", "), "csrf": context.webSession?.csrfToken ?? ""]
+            },
         ]
         if let created { view["created"] = ["name": created.name, "secret": created.secret] }
         if let error { view["error"] = error }
@@ -132,12 +140,18 @@ struct WebAccountController {
     func createToken(_ request: Request, context: HubRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
         let caller = try sessionCaller(context)
-        guard let role = TokenRole(rawValue: form["role"] ?? ""), role != .fineGrained else {
-            return try await tokensPage(context: context, error: "Choose read or write.", status: .badRequest)
+        guard let role = TokenRole(rawValue: form["role"] ?? "") else {
+            return try await tokensPage(context: context, error: "Choose read, write or fine-grained.", status: .badRequest)
         }
         do {
+            var scopes: [TokenScope] = []
+            if role == .fineGrained {
+                for line in (form["scopes"] ?? "").split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    scopes.append(try await web.hub.tokenScope(String(line)))
+                }
+            }
             let (token, secret) = try await accounts.createToken(
-                userName: caller.user.name.value, name: form["name"], role: role, token: nil)
+                userName: caller.user.name.value, name: form["name"], role: role, scopes: scopes, token: nil)
             return try await tokensPage(context: context, created: (token.name, secret.value))
         } catch let error as HubError {
             return try await tokensPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))

@@ -34,6 +34,16 @@ struct WebManageController {
         router.post("/organizations/:org/members") { request, context in
             await pages.page { try await setRole(request, context: context) }
         }
+        router.post("/organizations/:org/settings") { request, context in
+            await pages.page {
+                let form = try await WebForm.read(request, context: context)
+                let orgName = try context.parameters.require("org")
+                _ = try await hub.orgs.updateSettings(
+                    of: orgName, fullname: form["fullname"], privateByDefault: form["privateByDefault"] == "true",
+                    by: .caller(try signedIn(context)))
+                return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+            }
+        }
         router.post("/organizations/:org/members/remove") { request, context in
             await pages.page { try await removeMember(request, context: context) }
         }
@@ -113,7 +123,10 @@ struct WebManageController {
                 "roles": OrgRole.allCases.map { ["value": $0.rawValue, "selected": $0 == member.role] },
             ]
         }
-        var view: [String: Any] = ["org": org.name.value, "members": members, "canManage": canManage]
+        var view: [String: Any] = [
+            "org": org.name.value, "members": members, "canManage": canManage, "fullname": org.fullname,
+            "privateByDefault": org.privateByDefault,
+        ]
         if let error { view["error"] = error }
         return web.render("members", view, context: context, status: status)
     }

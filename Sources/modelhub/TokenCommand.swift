@@ -28,40 +28,13 @@ struct TokenCommand: AsyncParsableCommand {
             try await data.run { hub in
                 var parsed: [TokenScope] = []
                 for scope in scopes {
-                    parsed.append(try await Self.scope(scope, hub: hub))
+                    parsed.append(try await hub.tokenScope(scope))
                 }
                 let (stored, secret) = try await hub.accounts.createToken(
                     userName: user, name: name, role: role ?? (scopes.isEmpty ? .write : .fineGrained), scopes: parsed,
                     token: tokenValue.token)
                 print("created \(stored.role.rawValue) token '\(stored.name)' for \(user):")
                 print(secret.value)
-            }
-        }
-
-        /// `alice=read`, `acme=write`, `alice/bert=write`, `datasets/acme/news=read`.
-        static func scope(_ text: String, hub: Hub) async throws -> TokenScope {
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let permission = TokenScope.Permission(rawValue: parts[1]) else {
-                throw HubError.badRequest("A scope is ENTITY=read or ENTITY=write, not '\(HubName.printable(text))'")
-            }
-            var path = parts[0].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            var kind = RepoKind.model
-            if path.count == 3, let prefixed = RepoKind.allCases.first(where: { $0 != .model && $0.plural == path[0] }) {
-                kind = prefixed
-                path.removeFirst()
-            }
-            switch path.count {
-            case 1:
-                let name = try HubName(path[0])
-                if try await hub.accounts.user(named: name.value) != nil {
-                    return TokenScope(entity: .user(name), permission: permission)
-                }
-                _ = try await hub.orgs.org(named: name.value)
-                return TokenScope(entity: .org(name), permission: permission)
-            case 2:
-                return TokenScope(entity: .repo(try RepoID(kind: kind, namespace: path[0], name: path[1])), permission: permission)
-            default:
-                throw HubError.badRequest("Unknown scope entity '\(HubName.printable(parts[0]))'")
             }
         }
     }

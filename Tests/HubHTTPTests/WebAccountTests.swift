@@ -384,4 +384,32 @@ import Testing
             #expect(refused == .forbidden)
         }
     }
+
+    @Test func fineGrainedTokensAndOrgSettingsFromTheBrowser() async throws {
+        _ = try await alice()
+        _ = try await test.hub.orgs.create(name: "acme", fullname: nil, privateByDefault: false, owner: "alice", by: .siteOperator)
+        try await app().test(.router) { client in
+            let (cookie, csrf) = try await signIn(client)
+            let created = try await post(
+                client, "/settings/tokens",
+                [("name", "ci"), ("role", "fineGrained"), ("scopes", "acme=write\r\ndatasets/alice/news=read"), ("csrf", csrf)],
+                cookie: cookie)
+            #expect(created.status == .ok && created.html.contains("acme=write") && created.html.contains("datasets/alice/news=read"))
+            let stored = try #require(try await test.hub.accounts.tokens(userName: "alice").first { $0.name == "ci" })
+            #expect(stored.role == .fineGrained && stored.scopes.count == 2)
+            let unknown = try await post(
+                client, "/settings/tokens", [("name", "bad"), ("role", "fineGrained"), ("scopes", "nobody=read"), ("csrf", csrf)],
+                cookie: cookie)
+            #expect(unknown.status == .notFound)
+            let empty = try await post(
+                client, "/settings/tokens", [("name", "bad"), ("role", "fineGrained"), ("scopes", ""), ("csrf", csrf)], cookie: cookie)
+            #expect(empty.status == .badRequest)
+
+            _ = try await post(
+                client, "/organizations/acme/settings", [("fullname", "Acme Corp"), ("privateByDefault", "true"), ("csrf", csrf)],
+                cookie: cookie)
+            let org = try await test.hub.orgs.org(named: "acme")
+            #expect(org.fullname == "Acme Corp" && org.privateByDefault)
+        }
+    }
 }

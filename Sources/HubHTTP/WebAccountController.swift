@@ -46,8 +46,10 @@ struct WebAccountController {
         return next
     }
 
-    static func sessionCookie(_ value: String, maxAge: Int) -> String {
-        "\(AuthenticationMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
+    /// `Secure` when the hub is reached over https (its configured `publicURL`).
+    func sessionCookie(_ value: String, maxAge: Int) -> String {
+        let secure = web.baseURL.configured?.lowercased().hasPrefix("https://") == true ? "; Secure" : ""
+        return "\(AuthenticationMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
     }
 
     func signInPage(
@@ -65,7 +67,7 @@ struct WebAccountController {
 
     func signedIn(_ secret: String, next: String?) -> Response {
         var response = Response.redirect(to: Self.localPath(next), type: .normal)
-        response.headers[.setCookie] = Self.sessionCookie(secret, maxAge: Int(AccountService.sessionLifetime))
+        response.headers[.setCookie] = sessionCookie(secret, maxAge: Int(AccountService.sessionLifetime))
         return response
     }
 
@@ -103,7 +105,7 @@ struct WebAccountController {
             try await accounts.signOut(secret: secret)
         }
         var response = Response.redirect(to: "/", type: .normal)
-        response.headers[.setCookie] = Self.sessionCookie("", maxAge: 0)
+        response.headers[.setCookie] = sessionCookie("", maxAge: 0)
         return response
     }
 
@@ -190,7 +192,7 @@ struct WebAccountController {
         }
         let (secret, _) = try await accounts.signIn(name: name, password: form["new"] ?? "")
         var response = Response.redirect(to: "/settings/password?changed=1", type: .normal)
-        response.headers[.setCookie] = Self.sessionCookie(secret, maxAge: Int(AccountService.sessionLifetime))
+        response.headers[.setCookie] = sessionCookie(secret, maxAge: Int(AccountService.sessionLifetime))
         return response
     }
 }

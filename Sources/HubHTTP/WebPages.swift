@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HubCore
+import Logging
 import Mustache
 
 /// The web UI's templates (`Public/*.mustache`, bundled with this module) and how a page goes
@@ -15,6 +16,9 @@ struct WebPages: Sendable {
     /// stylesheet and images.
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    /// Failures that become a 500 page are logged here (the page itself shows no detail).
+    static let logger = Logger(label: "modelhub.web")
 
     init() {
         var library = MustacheLibrary()
@@ -58,11 +62,13 @@ struct WebPages: Sendable {
             let next = request.map { $0.uri.path + ($0.uri.query.map { "?" + $0 } ?? "") } ?? "/"
             return Response.redirect(to: "/login" + WebController.query([("next", next)]), type: .found)
         } catch let error as HubError {
+            if case .internalFailure(let detail) = error { Self.logger.error("web page failed: \(detail)") }
             return errorPage(error)
         } catch let error as HTTPError {
             return render("error", ["status": "\(error.status.code)", "message": error.body ?? error.status.reasonPhrase],
                           status: error.status)
         } catch {
+            Self.logger.error("web page failed: \(error)")
             return errorPage(.internalFailure("\(error)"))
         }
     }

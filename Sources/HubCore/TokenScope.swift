@@ -1,6 +1,6 @@
 /// One grant of a fine-grained token: read or write on one repository, or on every repository
 /// of a namespace (a user or an organization).
-public struct TokenScope: Sendable, Hashable {
+public struct TokenScope: Sendable, Hashable, CustomStringConvertible {
     public enum Entity: Sendable, Hashable {
         case user(HubName)
         case org(HubName)
@@ -26,6 +26,15 @@ public struct TokenScope: Sendable, Hashable {
     public init(entity: Entity, permission: Permission) {
         self.entity = entity
         self.permission = permission
+    }
+
+    /// The form the CLI and the web UI take and show: `acme=write`, `alice/bert=read`,
+    /// `datasets/acme/news=write`.
+    public var description: String {
+        switch entity {
+        case .user(let name), .org(let name): "\(name.value)=\(permission.rawValue)"
+        case .repo(let id): "\(id.webPath)=\(permission.rawValue)"
+        }
     }
 
     /// Whether this scope covers `repo`.

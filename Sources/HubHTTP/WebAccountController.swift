@@ -124,14 +124,8 @@ struct WebAccountController {
         var view: [String: Any] = [
             "tabTokens": true,
             "tokens": tokens.map { token -> [String: Any] in
-                let scopes = token.scopes.map { scope -> String in
-                    switch scope.entity {
-                    case .user(let name), .org(let name): "\(name.value)=\(scope.permission.rawValue)"
-                    case .repo(let id): "\(id.webPath)=\(scope.permission.rawValue)"
-                    }
-                }
-                return ["name": token.name, "role": token.role.rawValue, "created": WebController.day(token.createdAt),
-                        "scopes": scopes.joined(separator: ", "), "csrf": context.webSession?.csrfToken ?? ""]
+                ["name": token.name, "role": token.role.rawValue, "created": WebController.day(token.createdAt),
+                 "scopes": token.scopes.map(\.description).joined(separator: ", "), "csrf": context.webSession?.csrfToken ?? ""]
             },
         ]
         if let created { view["created"] = ["name": created.name, "secret": created.secret] }

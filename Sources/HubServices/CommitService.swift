@@ -61,8 +61,7 @@ public struct CommitService: Sendable {
         let ignoreText = try gitIgnore ?? Self.text(of: ".gitignore", in: git, commit: head)
         let ignores = ignoreText.map(PathPatterns.ignores)
         return try files.map { file in
-            let binary = file.sample.contains(0)
-            let usesLFS = attributes.value(for: file.path) == true || file.size > Int64(maxGitFileSize) || binary
+            let usesLFS = usesLFS(path: file.path, size: file.size, sample: file.sample, attributes: attributes)
             var current: String?
             if let entry = try git.describe(path: file.path, inCommit: head), !entry.isDirectory {
                 current = entry.pointer?.oid.hex ?? entry.id
@@ -96,6 +95,13 @@ public struct CommitService: Sendable {
             throw HubError.entryNotFound("discussion \(num)")
         }
         return (repo, found)
+    }
+
+    /// huggingface_hub's rule, as `preupload` answers it: a file goes to Git LFS when
+    /// `.gitattributes` routes its path there, when it is larger than a git file may be, or when
+    /// its first bytes hold a NUL (binary).
+    func usesLFS(path: String, size: Int64, sample: some Sequence<UInt8>, attributes: PathPatterns) -> Bool {
+        attributes.value(for: path) == true || size > Int64(maxGitFileSize) || sample.contains(0)
     }
 
     static func text(of path: String, in git: GitRepository, commit: String) throws -> String? {

@@ -11,9 +11,8 @@ extension CommitSession {
     /// Sending the bytes proves possession, so the object is bound to this repository.
     public func addUploadedFile(path: String, contents: [UInt8]) async throws {
         let attributes = PathPatterns.lfsAttributes(try CommitService.text(of: ".gitattributes", in: git, commit: try parentCommit()) ?? "")
-        let usesLFS = attributes.value(for: path) == true || contents.count > service.maxGitFileSize
-            || contents.prefix(8000).contains(0)
-        guard usesLFS else {
+        // The client's sample is its first 512 bytes.
+        guard service.usesLFS(path: path, size: Int64(contents.count), sample: contents.prefix(512), attributes: attributes) else {
             try addFile(path: path, contents: contents)
             return
         }

@@ -48,13 +48,8 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await data.run { hub in
                 for token in try await hub.accounts.tokens(userName: user) {
-                    let scopes = token.scopes.map { scope -> String in
-                        switch scope.entity {
-                        case .user(let name), .org(let name): "\(name.value)=\(scope.permission.rawValue)"
-                        case .repo(let id): "\(id.webPath)=\(scope.permission.rawValue)"
-                        }
-                    }
-                    print(([token.name, token.role.rawValue, HubDate.format(token.createdAt)] + scopes).joined(separator: "\t"))
+                    let fields = [token.name, token.role.rawValue, HubDate.format(token.createdAt)] + token.scopes.map(\.description)
+                    print(fields.joined(separator: "\t"))
                 }
             }
         }

@@ -1,6 +1,7 @@
-# Build with the official Swift image, run on slim Debian with libgit2, git and git-lfs.
+# Build with the official Swift image, run on slim Debian with libgit2, cmark-gfm, git and git-lfs.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libgit2-dev libsqlite3-dev libssl-dev pkg-config \
+        libcmark-gfm-dev libcmark-gfm-extensions-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -12,6 +13,7 @@ RUN swift build -c release --product modelhub \
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
         libgit2-1.5 libsqlite3-0 libssl3 git git-lfs ca-certificates libcurl4 libxml2 tzdata \
+        libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
 COPY --from=build /out/ /app/
@@ -19,6 +21,6 @@ ENV LD_LIBRARY_PATH=/usr/lib/swift/linux
 WORKDIR /app
 VOLUME /data
 EXPOSE 8080
-# The resource bundles (migrations, web assets) sit beside the binary, where it looks for them.
+# The resource bundles (migrations, web templates and stylesheet) sit beside the binary, where it looks for them.
 ENTRYPOINT ["/app/modelhub"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8080", "--data-dir", "/data"]

@@ -108,7 +108,9 @@ public struct SQLiteRepoStore: RepoStore {
                     sql: "INSERT OR IGNORE INTO repo_tags (repo_id, tag, position) VALUES (?, ?, ?)",
                     arguments: [rowID, tag, position])
             }
-            try db.execute(sql: "UPDATE repo_search SET card = ? WHERE rowid = ?", arguments: [card.text, rowID])
+            try db.execute(
+                sql: "UPDATE repo_search SET card = ?, tags = ? WHERE rowid = ?",
+                arguments: [card.text, card.tags.map(Self.tagToken).joined(separator: " "), rowID])
         }
     }
 
@@ -138,14 +140,16 @@ public struct SQLiteRepoStore: RepoStore {
             conditions.append("repos.pipeline_tag = ?")
             arguments.append(pipeline)
         }
-        for tag in query.tags {
-            conditions.append("EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = repos.id AND t.tag = ?)")
-            arguments.append(tag)
-        }
-        if let match = ftsQuery(query.text) {
+        if let words = ftsQuery(query.text) {
+            // With text, the tags are filtered by FTS5 too (see migration 0009).
             from = "repos JOIN repo_search ON repo_search.rowid = repos.id"
             conditions.append("repo_search MATCH ?")
-            arguments.append(match)
+            arguments.append(([words] + query.tags.map { "tags : \"\(tagToken($0))\"" }).joined(separator: " AND "))
+        } else {
+            for tag in query.tags {
+                conditions.append("EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = repos.id AND t.tag = ?)")
+                arguments.append(tag)
+            }
         }
         return (from, conditions, arguments)
     }
@@ -233,7 +237,14 @@ public struct SQLiteRepoStore: RepoStore {
         let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             .map { $0.lowercased() }.filter { seen.insert($0).inserted }.prefix(16)
         guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"*" }.joined(separator: " AND ")
+        // Only the id and the card's text: the tags column holds encoded tags.
+        return "{name card} : (" + words.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
+    }
+
+    /// A tag as one FTS5 token: `t` and its UTF-8 bytes in lowercase hex (what migration 0009's
+    /// `'t' || lower(hex(tag))` computes).
+    static func tagToken(_ tag: String) -> String {
+        "t" + tag.utf8.map { String(format: "%02x", $0) }.joined()
     }
 
     static func tags(of rowID: Int64, in db: Database) throws -> [String] {

@@ -63,8 +63,10 @@ def seed(database_path: pathlib.Path, count: int):
             repo_id = cursor.lastrowid
             for position, tag in enumerate([task, "transformers", language, f"language:{language}", "license:mit"]):
                 database.execute("INSERT INTO repo_tags (repo_id, tag, position) VALUES (?, ?, ?)", (repo_id, tag, position))
-            database.execute("UPDATE repo_search SET card = ? WHERE rowid = ?",
-                             (f"A {' '.join(words)} model for {task} in {language}.", repo_id))
+            # What the index writes for a card: its text, and its tags as FTS tokens (migration 0009).
+            database.execute("UPDATE repo_search SET card = ?, tags = (SELECT group_concat('t' || lower(hex(tag)), ' ')"
+                             " FROM repo_tags WHERE repo_id = ?) WHERE rowid = ?",
+                             (f"A {' '.join(words)} model for {task} in {language}.", repo_id, repo_id))
     database.close()
 
 

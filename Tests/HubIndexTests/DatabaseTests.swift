@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func appliesEveryBundledMigrationOnce() async throws {
-        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in"])
+        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags"])
         let reopened = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
-        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in"])
+        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags"])
         #expect(try await reopened.integrityCheck() == "ok")
     }
 
@@ -155,5 +155,24 @@ import Testing
         let caller = try #require(try await accounts.caller(secretHash: [UInt8](repeating: 9, count: 32)))
         #expect(caller.token.role == .fineGrained)
         #expect(Set(caller.token.scopes) == Set(scopes))
+    }
+
+    @Test func textSearchFiltersTagsExactlyInsideFTS() async throws {
+        let repos = SQLiteRepoStore(database: database)
+        let id = try RepoID(kind: .model, namespace: "alice", name: "spam-filter")
+        _ = try await repos.create(NewRepo(id: id, isPrivate: false, sdk: nil, headCommit: "abc")) { _ in }
+        try await repos.updateCard(id, card: RepoCard(tags: ["license:mit", "de", "text-classification"], text: "German spam"))
+        func found(_ text: String, _ tags: [String]) async throws -> [String] {
+            var query = RepoQuery(kind: .model)
+            query.text = text
+            query.tags = tags
+            return try await repos.search(query).repos.map(\.id.path)
+        }
+        #expect(try await found("german", ["license:mit", "de"]) == ["alice/spam-filter"])
+        #expect(try await found("spam filter", []) == ["alice/spam-filter"])
+        #expect(try await found("german", ["license:mi"]).isEmpty)
+        #expect(try await found("german", ["license:mit-0"]).isEmpty)
+        // Words never match the encoded tag tokens.
+        #expect(try await found(SQLiteRepoStore.tagToken("de"), []).isEmpty)
     }
 }

@@ -66,6 +66,16 @@ import Testing
         return (cookie, String(token))
     }
 
+    /// Creates `alice/name` through the API.
+    func createRepo(_ client: some TestClientProtocol, token: String, name: String, isPrivate: Bool = false) async throws {
+        try await client.execute(
+            uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
+            body: ByteBuffer(string: #"{"name":"\#(name)","organization":"alice","private":\#(isPrivate)}"#)
+        ) { response in
+            #expect(response.status == .ok)
+        }
+    }
+
     func alice() async throws -> String {
         let token = try await test.user("alice")
         try await test.hub.accounts.setPassword("correct horse", userName: "alice")
@@ -95,9 +105,7 @@ import Testing
     @Test func aSessionSeesPrivateRepositoriesButNeverAuthorisesTheAPI() async throws {
         let token = try await alice()
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-                body: ByteBuffer(string: #"{"name":"secret","organization":"alice","private":true}"#))
+            try await createRepo(client, token: token, name: "secret", isPrivate: true)
             let (cookie, _) = try await signIn(client)
             #expect(try await get(client, "/alice/secret", cookie: cookie).status == .ok)
             #expect(try await get(client, "/alice/secret").status == .notFound)
@@ -196,9 +204,7 @@ import Testing
     @Test func repositorySettingsNeedTheTypedNameToDelete() async throws {
         let token = try await alice()
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            try await createRepo(client, token: token, name: "demo")
             let (cookie, csrf) = try await signIn(client)
             let settings = try await get(client, "/alice/demo/settings", cookie: cookie)
             #expect(settings.status == .ok && settings.html.contains("Make it private"))
@@ -279,9 +285,7 @@ import Testing
     @Test func branchesTagsAndTextFilesAreEditedInTheBrowser() async throws {
         let token = try await alice()
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            try await createRepo(client, token: token, name: "demo")
             try await commitFile(client, token: token, repo: "alice/demo", path: "notes.txt", text: "one\n")
             let (cookie, csrf) = try await signIn(client)
 
@@ -330,9 +334,7 @@ import Testing
     @Test func pullRequestsAreListed() async throws {
         let token = try await alice()
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            try await createRepo(client, token: token, name: "demo")
             try await commitFile(client, token: token, repo: "alice/demo", path: "a.txt", text: "a", query: "?create_pr=1")
             let page = try await get(client, "/alice/demo/discussions")
             #expect(page.status == .ok && page.html.contains("#1 add a.txt") && page.html.contains("/alice/demo/tree/refs/pr/1"))
@@ -344,9 +346,7 @@ import Testing
     @Test func uploadedFilesBecomeOneCommitWithBinariesInLFS() async throws {
         let token = try await alice()
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            try await createRepo(client, token: token, name: "demo")
             let (cookie, csrf) = try await signIn(client)
             let weights: [UInt8] = [0, 1, 2, 3, 0, 255, 7] + Array(repeating: 9, count: 1000)
             func part(_ name: String, filename: String? = nil, _ bytes: [UInt8]) -> [UInt8] {

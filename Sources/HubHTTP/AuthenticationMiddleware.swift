@@ -14,11 +14,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let secret = Self.sessionSecret(in: request.headers[.cookie]),
-            let session = try? await accounts.session(secret: secret)
-        {
-            context.webSession = session
-        }
         if let header = request.headers[.authorization] {
             if let secret = Self.secret(in: header), let caller = try? await accounts.authenticate(secret: secret) {
                 context.authentication = .caller(caller)
@@ -27,18 +22,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
         }
         return try await next(request, context)
-    }
-
-    static let sessionCookie = "modelhub_session"
-
-    /// The session secret in a `Cookie` header (`a=1; modelhub_session=…`).
-    static func sessionSecret(in header: String?) -> String? {
-        guard let header else { return nil }
-        for pair in header.split(separator: ";") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0] == sessionCookie, !parts[1].isEmpty { return parts[1] }
-        }
-        return nil
     }
 
     static func secret(in header: String) -> String? {

@@ -7,8 +7,9 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthenticationMiddleware` from the `Authorization` header.
     public var authentication: Authentication = .anonymous
-    /// The web UI's session (from its cookie), with its CSRF token. Only the web pages read it:
-    /// the API, git and LFS authenticate by header alone, so a cookie never authorises them.
+    /// The web UI's session and its CSRF token, read from the cookie by `WebSessionMiddleware` on
+    /// the web pages' routes only: the API, git and LFS authenticate by header alone, so a cookie
+    /// never authorises them.
     public var webSession: (caller: Caller, csrfToken: String)?
 
     public init(source: ApplicationRequestContextSource) {
@@ -31,6 +32,13 @@ extension HubRequestContext {
     func webCaller() throws -> Caller? {
         if let webSession { return webSession.caller }
         return try caller()
+    }
+
+    /// The signed-in user, for pages and forms that need one (`WebPages.page` sends a browser
+    /// without a session to the sign-in page).
+    func sessionCaller() throws -> Caller {
+        guard let webSession else { throw HubError.authenticationRequired }
+        return webSession.caller
     }
 }
 

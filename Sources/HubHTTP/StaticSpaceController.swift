@@ -17,7 +17,7 @@ struct StaticSpaceController {
     static let sandbox =
         "sandbox allow-scripts allow-forms allow-popups allow-modals; default-src * data: blob: 'unsafe-inline' 'unsafe-eval'; frame-ancestors 'self'"
 
-    func register(on router: Router<HubRequestContext>) {
+    func register(on router: some RouterMethods<HubRequestContext>) {
         for pattern in ["/spaces/:namespace/:name/app", "/spaces/:namespace/:name/app/**"] {
             router.get(RouterPath(pattern)) { request, context in try await serve(request, context: context) }
         }

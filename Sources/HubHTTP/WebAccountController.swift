@@ -12,7 +12,7 @@ struct WebAccountController {
     var accounts: AccountService { web.hub.accounts }
     var pages: WebPages { web.pages }
 
-    func register(on router: Router<HubRequestContext>) {
+    func register(on router: some RouterMethods<HubRequestContext>) {
         router.get("/login") { request, context in
             await pages.page { signInPage(context: context, next: request.uri.queryParameters.get("next")) }
         }
@@ -49,7 +49,7 @@ struct WebAccountController {
     /// `Secure` when the hub is reached over https (its configured `publicURL`).
     func sessionCookie(_ value: String, maxAge: Int) -> String {
         let secure = web.baseURL.configured?.lowercased().hasPrefix("https://") == true ? "; Secure" : ""
-        return "\(AuthenticationMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
+        return "\(WebSessionMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
     }
 
     func signInPage(
@@ -101,7 +101,7 @@ struct WebAccountController {
 
     func signOut(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try await WebForm.read(request, context: context)
-        if let secret = AuthenticationMiddleware.sessionSecret(in: request.headers[.cookie]) {
+        if let secret = WebSessionMiddleware.sessionSecret(in: request.headers[.cookie]) {
             try await accounts.signOut(secret: secret)
         }
         var response = Response.redirect(to: "/", type: .normal)
@@ -109,17 +109,11 @@ struct WebAccountController {
         return response
     }
 
-    /// The signed-in user; otherwise the sign-in page is where to go.
-    func sessionCaller(_ context: HubRequestContext) throws -> Caller {
-        guard let session = context.webSession else { throw HubError.authenticationRequired }
-        return session.caller
-    }
-
     func tokensPage(
         context: HubRequestContext, created: (name: String, secret: String)? = nil, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let caller = try sessionCaller(context)
+        let caller = try context.sessionCaller()
         let tokens = try await accounts.tokens(userName: caller.user.name.value)
         var view: [String: Any] = [
             "tabTokens": true,
@@ -135,7 +129,7 @@ struct WebAccountController {
 
     func createToken(_ request: Request, context: HubRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try sessionCaller(context)
+        let caller = try context.sessionCaller()
         guard let role = TokenRole(rawValue: form["role"] ?? "") else {
             return try await tokensPage(context: context, error: "Choose read, write or fine-grained.", status: .badRequest)
         }
@@ -156,7 +150,7 @@ struct WebAccountController {
 
     func revokeToken(_ request: Request, context: HubRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try sessionCaller(context)
+        let caller = try context.sessionCaller()
         try await accounts.revokeToken(userName: caller.user.name.value, name: form["name"] ?? "")
         return Response.redirect(to: "/settings/tokens", type: .normal)
     }
@@ -164,14 +158,14 @@ struct WebAccountController {
     func passwordPage(
         context: HubRequestContext, error: String? = nil, changed: Bool = false, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        _ = try sessionCaller(context)
+        _ = try context.sessionCaller()
         return web.render(
             "password", ["tabPassword": true, "error": error as Any, "changed": changed], context: context, status: status)
     }
 
     func changePassword(_ request: Request, context: HubRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try sessionCaller(context)
+        let caller = try context.sessionCaller()
         let name = caller.user.name.value
         do {
             // Checking the current password opens a session; the change ends every session,

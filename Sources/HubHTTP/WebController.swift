@@ -16,7 +16,7 @@ struct WebController {
     static let commitsPageSize = 50
     static let textLimit = 256 * 1024
 
-    func register(on router: Router<HubRequestContext>) {
+    func register(on router: some RouterMethods<HubRequestContext>) {
         router.get("/") { request, context in await pages.page { try await home(request, context: context) } }
         for kind in RepoKind.allCases {
             router.get(RouterPath("/\(kind.plural)")) { request, context in

@@ -12,7 +12,7 @@ struct WebEditController {
     var hub: Hub { web.hub }
     var pages: WebPages { web.pages }
 
-    func register(on router: Router<HubRequestContext>) {
+    func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/" + kind.urlPrefix + ":namespace/:name"
             router.get(RouterPath(base + "/branches")) { request, context in
@@ -58,11 +58,6 @@ struct WebEditController {
         }
     }
 
-    func signedIn(_ context: HubRequestContext) throws -> Caller {
-        guard let session = context.webSession else { throw HubError.authenticationRequired }
-        return session.caller
-    }
-
     // MARK: Branches and tags
 
     func branchesPage(
@@ -100,7 +95,7 @@ struct WebEditController {
         let form = try await WebForm.read(request, context: context)
         let id = try LFSController.repoID(context: context, kind: kind)
         do {
-            try await change(form, id, try signedIn(context))
+            try await change(form, id, try context.sessionCaller())
         } catch let error as HubError where ![.repoNotFound, .authenticationRequired].contains(error) {
             return try await branchesPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
         }
@@ -150,7 +145,7 @@ struct WebEditController {
     }
 
     func newFilePage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
         let resolved = try await hub.files.revision(id, revision: revision, caller: caller)
@@ -166,7 +161,7 @@ struct WebEditController {
     }
 
     func editFilePage(context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, path) = try FileController.revisionAndPath(context: context)
         let file: ResolvedFile
@@ -192,7 +187,7 @@ struct WebEditController {
 
     func saveFile(_ request: Request, context: HubRequestContext, kind: RepoKind, editing: Bool) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
         let path = (form["path"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
@@ -223,17 +218,17 @@ struct WebEditController {
     /// Files from the upload form, into the folder the form was on, as one commit.
     func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try WebForm.checkOrigin(request)
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, folder) = try FileController.revisionAndPath(context: context)
         let upload = try await WebUpload.read(request)
         try WebForm.checkCSRF(upload.fields["csrf"], context: context)
         guard !upload.files.isEmpty else { throw HubError.badRequest("Choose at least one file") }
         let session = try await hub.commits.begin(id, revision: revision, caller: caller)
-        for file in upload.files {
+        try await session.addUploadedFiles(upload.files.map { file in
             let name = file.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? file.name
-            try await session.addUploadedFile(path: folder.isEmpty ? name : "\(folder)/\(name)", contents: file.bytes)
-        }
+            return (folder.isEmpty ? name : "\(folder)/\(name)", file.bytes)
+        })
         let summary = upload.fields["summary"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "Upload \(upload.files.map(\.name).joined(separator: ", "))"
         _ = try await session.finish(summary: summary, description: "", parentCommit: upload.fields["parent"])
@@ -243,7 +238,7 @@ struct WebEditController {
 
     func deleteFile(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, path) = try FileController.revisionAndPath(context: context)
         let session = try await hub.commits.begin(id, revision: revision, caller: caller)

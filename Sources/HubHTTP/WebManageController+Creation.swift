@@ -5,12 +5,12 @@ import HubServices
 
 extension WebManageController {
     /// Creating repositories and organizations, and liking, from the web UI.
-    func registerCreation(on router: Router<HubRequestContext>) {
+    func registerCreation(on router: some RouterMethods<HubRequestContext>) {
         router.get("/new") { request, context in await pages.page(request) { try await newRepoPage(context: context) } }
         router.post("/new") { request, context in await pages.page { try await createRepo(request, context: context) } }
         router.get("/organizations/new") { request, context in
             await pages.page(request) {
-                _ = try signedIn(context)
+                _ = try context.sessionCaller()
                 return web.render("new_org", [:], context: context)
             }
         }
@@ -20,7 +20,7 @@ extension WebManageController {
                 await pages.page {
                     let form = try await WebForm.read(request, context: context)
                     let id = try LFSController.repoID(context: context, kind: kind)
-                    let caller = try signedIn(context)
+                    let caller = try context.sessionCaller()
                     if form["like"] == "false" {
                         try await hub.counters.unlike(id, caller: caller)
                     } else {
@@ -33,7 +33,7 @@ extension WebManageController {
     }
 
     func newRepoPage(context: HubRequestContext, error: String? = nil, name: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         // The namespaces where this user may create: their own, and orgs where they contribute.
         let owners = [caller.user.name.value]
             + caller.memberships.filter { AccessPolicy.mayCreate(in: $0.org.name, caller: caller) }.map(\.org.name.value)
@@ -44,7 +44,7 @@ extension WebManageController {
 
     func createRepo(_ request: Request, context: HubRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         do {
             guard let kind = RepoKind(rawValue: form["type"] ?? "") else { throw HubError.badRequest("Choose a type") }
             let id = try RepoID(kind: kind, namespace: form["owner"] ?? "", name: form["name"] ?? "")
@@ -64,7 +64,7 @@ extension WebManageController {
 
     func createOrg(_ request: Request, context: HubRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         do {
             let fullname = form["fullname"].flatMap { $0.isEmpty ? nil : $0 }
             let org = try await hub.orgs.create(

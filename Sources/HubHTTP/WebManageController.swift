@@ -12,7 +12,7 @@ struct WebManageController {
     var hub: Hub { web.hub }
     var pages: WebPages { web.pages }
 
-    func register(on router: Router<HubRequestContext>) {
+    func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/" + kind.urlPrefix + ":namespace/:name/settings"
             router.get(RouterPath(base)) { request, context in
@@ -40,7 +40,7 @@ struct WebManageController {
                 let orgName = try context.parameters.require("org")
                 _ = try await hub.orgs.updateSettings(
                     of: orgName, fullname: form["fullname"], privateByDefault: form["privateByDefault"] == "true",
-                    by: .caller(try signedIn(context)))
+                    by: .caller(try context.sessionCaller()))
                 return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
             }
         }
@@ -50,17 +50,12 @@ struct WebManageController {
         registerCreation(on: router)
     }
 
-    func signedIn(_ context: HubRequestContext) throws -> Caller {
-        guard let session = context.webSession else { throw HubError.authenticationRequired }
-        return session.caller
-    }
-
     // MARK: Repository settings
 
     func settingsPage(
         context: HubRequestContext, kind: RepoKind, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let repo = try await hub.repos.readable(id, caller: caller)
         guard AccessPolicy.access(to: repo, caller: caller) >= .administer else {
@@ -77,7 +72,7 @@ struct WebManageController {
     func setVisibility(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
         let id = try LFSController.repoID(context: context, kind: kind)
-        try await hub.repos.setVisibility(id, isPrivate: form["private"] == "true", caller: try signedIn(context))
+        try await hub.repos.setVisibility(id, isPrivate: form["private"] == "true", caller: try context.sessionCaller())
         return Response.redirect(to: "/\(id.webPath)/settings", type: .normal)
     }
 
@@ -88,7 +83,7 @@ struct WebManageController {
         do {
             guard parts.count == 2 else { throw HubError.badRequest("A repository id is namespace/name") }
             let target = try RepoID(kind: kind, namespace: parts[0], name: parts[1])
-            try await hub.repos.move(id, to: target, caller: try signedIn(context))
+            try await hub.repos.move(id, to: target, caller: try context.sessionCaller())
             return Response.redirect(to: "/\(target.webPath)", type: .normal)
         } catch let error as HubError where error != .repoNotFound && error != .authenticationRequired {
             return try await settingsPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
@@ -102,14 +97,14 @@ struct WebManageController {
             return try await settingsPage(
                 context: context, kind: kind, error: "Type \(id.path) exactly to delete it.", status: .badRequest)
         }
-        try await hub.repos.delete(id, caller: try signedIn(context))
+        try await hub.repos.delete(id, caller: try context.sessionCaller())
         return Response.redirect(to: "/\(id.namespace.value)", type: .normal)
     }
 
     // MARK: Organization members
 
     func membersPage(context: HubRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let caller = try signedIn(context)
+        let caller = try context.sessionCaller()
         let org = try await hub.orgs.org(named: try context.parameters.require("org"))
         guard AccessPolicy.maySeeRoles(of: org.name, caller: caller) else {
             throw HubError.forbidden("Only members of \(org.name.value) can see its members' roles")
@@ -136,7 +131,7 @@ struct WebManageController {
         let orgName = try context.parameters.require("org")
         do {
             guard let role = OrgRole(rawValue: form["role"] ?? "") else { throw HubError.badRequest("Choose a role") }
-            try await hub.orgs.setRole(role, of: form["user"] ?? "", in: orgName, by: .caller(try signedIn(context)))
+            try await hub.orgs.setRole(role, of: form["user"] ?? "", in: orgName, by: .caller(try context.sessionCaller()))
         } catch let error as HubError where error != .authenticationRequired {
             return try await membersPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))
         }
@@ -147,7 +142,7 @@ struct WebManageController {
         let form = try await WebForm.read(request, context: context)
         let orgName = try context.parameters.require("org")
         do {
-            try await hub.orgs.remove(form["user"] ?? "", from: orgName, by: .caller(try signedIn(context)))
+            try await hub.orgs.remove(form["user"] ?? "", from: orgName, by: .caller(try context.sessionCaller()))
         } catch let error as HubError where error != .authenticationRequired {
             return try await membersPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))
         }

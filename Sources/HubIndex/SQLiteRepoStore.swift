@@ -244,7 +244,7 @@ public struct SQLiteRepoStore: RepoStore {
     /// A tag as one FTS5 token: `t` and its UTF-8 bytes in lowercase hex (what migration 0009's
     /// `'t' || lower(hex(tag))` computes).
     static func tagToken(_ tag: String) -> String {
-        "t" + tag.utf8.map { String(format: "%02x", $0) }.joined()
+        "t" + tag.utf8.hexString
     }
 
     static func tags(of rowID: Int64, in db: Database) throws -> [String] {

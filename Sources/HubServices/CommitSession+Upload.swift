@@ -5,18 +5,25 @@ import HubGit
 import NIOCore
 
 extension CommitSession {
-    /// A file uploaded whole (the web UI's upload form): stored the way huggingface_hub would
-    /// store it after `preupload` — as a Git LFS object when `.gitattributes` routes its path to
-    /// LFS, when it is binary, or when it exceeds the git file limit; as a regular file otherwise.
-    /// Sending the bytes proves possession, so the object is bound to this repository.
-    public func addUploadedFile(path: String, contents: [UInt8]) async throws {
+    /// Files uploaded whole (the web UI's upload form), stored the way huggingface_hub would
+    /// store them after `preupload`: each as a Git LFS object when `.gitattributes` routes its
+    /// path to LFS, when it is binary, or when it exceeds the git file limit; as a regular file
+    /// otherwise. `.gitattributes` is read once, at the branch's head.
+    /// Sending the bytes proves possession, so each object is bound to this repository.
+    public func addUploadedFiles(_ files: [(path: String, contents: [UInt8])]) async throws {
         let attributes = PathPatterns.lfsAttributes(try CommitService.text(of: ".gitattributes", in: git, commit: try parentCommit()) ?? "")
-        // The client's sample is its first 512 bytes.
-        guard service.usesLFS(path: path, size: Int64(contents.count), sample: contents.prefix(512), attributes: attributes) else {
-            try addFile(path: path, contents: contents)
-            return
+        for (path, contents) in files {
+            // The client's sample is its first 512 bytes.
+            if service.usesLFS(path: path, size: Int64(contents.count), sample: contents.prefix(512), attributes: attributes) {
+                try await addLFSObject(path: path, contents: contents)
+            } else {
+                try addFile(path: path, contents: contents)
+            }
         }
-        let oid = try LFSObjectID(SHA256.hash(data: contents).map { String(format: "%02x", $0) }.joined())
+    }
+
+    private func addLFSObject(path: String, contents: [UInt8]) async throws {
+        let oid = try LFSObjectID(SHA256.hash(data: contents).hexString)
         let size = Int64(contents.count)
         let body = AsyncStream<ByteBuffer> { continuation in
             continuation.yield(ByteBuffer(bytes: contents))

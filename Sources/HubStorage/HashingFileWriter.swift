@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CFileWriteback
+import HubCore
 import Crypto
 import NIOCore
 import NIOPosix
@@ -56,7 +57,7 @@ struct HashingFileWriter {
     mutating func finishWriting() async throws -> String {
         try await submitBatch()
         try await waitForBatchInFlight()
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// Flushes the file to the disk and closes it (after `finishWriting`).

@@ -9,6 +9,7 @@ import HubCore
 public final class HubDatabase: Sendable {
     let pool: DatabasePool
     let windowedCounters = WindowedCounters()
+    let repoRows: RepoRowCache
 
     /// Opens (or creates) the database at `path` and applies every migration it lacks.
     public init(path: String) throws {
@@ -21,6 +22,7 @@ public final class HubDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLMigrations.migrator().migrate(pool)
+            repoRows = try RepoRowCache(path: path)
         } catch let error as DatabaseError {
             throw HubError.internalFailure("cannot open database at \(path): \(error.message ?? "\(error)")")
         }

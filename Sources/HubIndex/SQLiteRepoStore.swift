@@ -33,19 +33,24 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo? {
-        let columns = withCounters ? "repos.*, \(Self.lfsBytesSelect)" : "*"
-        if withCounters {
-            try await database.windowedCounters.ensureCurrent(in: database.pool)
+        try await database.windowedCounters.ensureCurrent(in: database.pool)
+        let version = try database.repoRows.currentVersion()
+        if let cached = database.repoRows.row(for: id, at: version) {
+            return cached
         }
-        return try await database.pool.read { db in
+        let row = try await database.pool.read { db in
             // A cached statement: compiling it again on every request was a tenth of a file
             // request's time.
             let statement = try db.cachedStatement(
-                sql: "SELECT \(columns) FROM repos WHERE kind = ? AND namespace = ? AND name = ?")
+                sql: "SELECT repos.*, \(Self.lfsBytesSelect) FROM repos WHERE kind = ? AND namespace = ? AND name = ?")
             return try Row.fetchOne(
                 statement, arguments: [id.kind.rawValue, id.namespace.value, id.name.value]
             ).map(Self.info)
         }
+        if let row {
+            database.repoRows.store(row, for: id, at: version)
+        }
+        return row
     }
 
     public func find(rowID: Int64) async throws -> RepoInfo? {

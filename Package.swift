@@ -123,6 +123,7 @@ let package = Package(
         ),
         .testTarget(name: "HubIndexTests", dependencies: ["HubIndex", "HubTesting"]),
         .testTarget(name: "HubGitTests", dependencies: ["HubGit", "HubTesting"]),
+        .testTarget(name: "HubServicesTests", dependencies: ["HubServices", "HubIndex", "HubTesting"]),
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [

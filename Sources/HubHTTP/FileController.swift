@@ -37,7 +37,7 @@ struct FileController {
         }
 
         if followLFS {
-            try await counters.recordDownload(of: file.repo, path: path)
+            counters.recordDownload(of: file.repo, path: path)
         }
         var headers: HTTPFields = [
             .xRepoCommit: file.commit,

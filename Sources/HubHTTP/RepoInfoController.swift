@@ -11,6 +11,9 @@ struct RepoInfoController {
     let files: FileService
     let repos: RepoService
     let baseURL: BaseURL
+    /// Repo info answers by repository, commit and query, each valid at one index version:
+    /// `snapshot_download` and CI jobs ask for the same one over and over.
+    let answers = BoundedCache<(version: Int64, body: ByteBuffer)>(capacity: 32 << 20)
 
     static let treePageSize = 1000
     /// With `expand=true` every entry carries its last commit, which costs a history walk.
@@ -57,7 +60,23 @@ struct RepoInfoController {
 
     func info(_ request: Request, context: HubRequestContext, kind: RepoKind, revision: String) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
+        // Taken before anything is read, so an answer is never kept under a version older than
+        // what it shows.
+        let version = try repos.indexVersion()
         let repo = try await repos.readable(id, caller: try context.caller(), withCounters: true)
+        let resolved = try files.revision(of: repo, revision: revision)
+        // The answer depends on the index (the row, its counters, LFS bindings), on the commit
+        // (immutable) and on the query, nothing else: who asks was settled by `readable`.
+        let key = "\(repo.rowID)|\(resolved.commit)|\(request.uri.query ?? "")"
+        if let cached = answers.value(for: key), cached.version == version {
+            return JSONBody.response(bytes: cached.body)
+        }
+        let body = try await infoBody(request, repo: repo, revision: resolved.commit)
+        answers.store((version, body), for: key, cost: body.readableBytes + key.utf8.count + 64)
+        return JSONBody.response(bytes: body)
+    }
+
+    func infoBody(_ request: Request, repo: RepoInfo, revision: String) async throws -> ByteBuffer {
         let (resolved, entries) = try await files.tree(of: repo, revision: revision, path: "", recursive: true)
         let counters = repo.counters
         let withBlobs = request.uri.queryParameters.get("blobs") == "true"
@@ -87,7 +106,7 @@ struct RepoInfoController {
         if !expand.isEmpty {
             fields = fields.filter { ["_id", "id"].contains($0.key) || expand.contains($0.key) }
         }
-        return JSONBody.response(object: fields)
+        return JSONBody.encode(fields)
     }
 
     // MARK: Tree

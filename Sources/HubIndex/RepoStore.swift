@@ -49,4 +49,7 @@ public protocol RepoStore: Sendable {
     /// Renames the row to `newID`, then runs `commitPoint` (moving the git repository) in the same
     /// transaction. Throws `repoExists` when `newID` is taken.
     func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws
+    /// A number that changes whenever anything in the database changes (in this process or any
+    /// other): what was read at one version is still true while the number stays the same.
+    func indexVersion() throws -> Int64
 }

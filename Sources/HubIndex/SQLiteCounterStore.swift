@@ -9,22 +9,26 @@ public struct SQLiteCounterStore: CounterStore {
         self.database = database
     }
 
-    public func recordDownload(repoRowID: Int64) async throws {
+    public func recordDownloads(_ counts: [Int64: Int]) async throws {
         try await database.windowedCounters.ensureCurrent(in: database.pool)
         let day = WindowedCounters.today()
         try await database.pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO repo_downloads (repo_id, day, count) VALUES (?, ?, 1)
-                    ON CONFLICT (repo_id, day) DO UPDATE SET count = count + 1
-                    """,
-                arguments: [repoRowID, day])
-            try db.execute(
-                sql: """
-                    UPDATE repos SET downloads_all_time = downloads_all_time + 1, downloads_30d = downloads_30d + 1,
-                      trending = trending + 1 WHERE id = ?
-                    """,
-                arguments: [repoRowID])
+            for (repoRowID, count) in counts {
+                // `WHERE EXISTS`: the repository may have been deleted since the download.
+                try db.execute(
+                    sql: """
+                        INSERT INTO repo_downloads (repo_id, day, count)
+                        SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM repos WHERE id = ?)
+                        ON CONFLICT (repo_id, day) DO UPDATE SET count = count + excluded.count
+                        """,
+                    arguments: [repoRowID, day, count, repoRowID])
+                try db.execute(
+                    sql: """
+                        UPDATE repos SET downloads_all_time = downloads_all_time + ?, downloads_30d = downloads_30d + ?,
+                          trending = trending + ? WHERE id = ?
+                        """,
+                    arguments: [count, count, count, repoRowID])
+            }
         }
     }
 

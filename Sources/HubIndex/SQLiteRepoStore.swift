@@ -53,6 +53,10 @@ public struct SQLiteRepoStore: RepoStore {
         return row
     }
 
+    public func indexVersion() throws -> Int64 {
+        try database.repoRows.currentVersion()
+    }
+
     public func find(rowID: Int64) async throws -> RepoInfo? {
         try await database.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM repos WHERE id = ?", arguments: [rowID]).map(Self.info)

@@ -1,24 +1,27 @@
 import Foundation
 
-/// A small in-process cache for values that never go stale because their key names immutable
-/// content (a commit id). It only saves work: every instance computes the same values, and
-/// losing it loses nothing. Oldest entries go first once `capacity` (in cost units) is exceeded.
-final class BoundedCache<Value: Sendable>: @unchecked Sendable {
+/// A small in-process cache for values whose key names everything they depend on (a commit id,
+/// an index version). It only saves work: every instance computes the same values, and losing
+/// it loses nothing. Oldest entries go first once `capacity` (in cost units) is exceeded.
+public final class BoundedCache<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [String: (value: Value, cost: Int)] = [:]
+    /// Keys oldest first; `order[..<oldest]` were already evicted (dropped in bulk, so an
+    /// eviction does not shift the whole array).
     private var order: [String] = []
+    private var oldest = 0
     private var totalCost = 0
-    let capacity: Int
+    public let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = capacity
     }
 
-    func value(for key: String) -> Value? {
+    public func value(for key: String) -> Value? {
         lock.withLock { values[key]?.value }
     }
 
-    func store(_ value: Value, for key: String, cost: Int = 1) {
+    public func store(_ value: Value, for key: String, cost: Int = 1) {
         guard cost <= capacity else { return }
         lock.withLock {
             if let old = values[key] {
@@ -28,9 +31,13 @@ final class BoundedCache<Value: Sendable>: @unchecked Sendable {
             }
             values[key] = (value, cost)
             totalCost += cost
-            while totalCost > capacity, !order.isEmpty {
-                let oldest = order.removeFirst()
-                if let evicted = values.removeValue(forKey: oldest) { totalCost -= evicted.cost }
+            while totalCost > capacity, oldest < order.count {
+                if let evicted = values.removeValue(forKey: order[oldest]) { totalCost -= evicted.cost }
+                oldest += 1
+            }
+            if oldest > 1024, oldest * 2 > order.count {
+                order.removeFirst(oldest)
+                oldest = 0
             }
         }
     }

@@ -11,6 +11,13 @@ import HubIndex
 public struct CounterService: Sendable {
     let repos: RepoService
     let store: any CounterStore
+    public let downloads: DownloadTally
+
+    init(repos: RepoService, store: any CounterStore) {
+        self.repos = repos
+        self.store = store
+        downloads = DownloadTally(store: store)
+    }
 
     static let modelQueryFiles: Set<String> = ["config.json", "model_index.json", "params.json", "config.yaml"]
 
@@ -23,10 +30,11 @@ public struct CounterService: Sendable {
         }
     }
 
-    /// Records a download of `path` when it counts as one.
-    public func recordDownload(of repo: RepoInfo, path: String) async throws {
+    /// Counts a download of `path` when it is one (written to the index within a moment, see
+    /// `DownloadTally`).
+    public func recordDownload(of repo: RepoInfo, path: String) {
         guard Self.countsAsDownload(path: path, kind: repo.id.kind) else { return }
-        try await store.recordDownload(repoRowID: repo.rowID)
+        downloads.add(repoRowID: repo.rowID)
     }
 
     public func like(_ id: RepoID, caller: Caller?) async throws {

@@ -120,6 +120,12 @@ public struct RepoService: Sendable {
         return repo
     }
 
+    /// Changes whenever anything in the index changes: a value derived from what was read at one
+    /// version (and from immutable git objects) may be reused while the version stays the same.
+    public func indexVersion() throws -> Int64 {
+        try store.indexVersion()
+    }
+
     /// The repository, if `caller` may push to it.
     public func writable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
         try await writable(id, caller: caller, need: .write).repo

@@ -42,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         // runService handles SIGTERM and SIGINT: the server stops accepting, in-flight requests
         // finish, and then the database is closed.
         try await app.runService()
+        try await hub.counters.downloads.flush()
         try hub.close()
     }
 

@@ -1,6 +1,8 @@
 """Cards become metadata, tags and search: list_models / list_datasets with huggingface_hub."""
 
 import subprocess
+import time
+import urllib.request
 
 import pytest
 from huggingface_hub import HfApi
@@ -102,6 +104,28 @@ def test_unsupported_sort_is_a_clear_error(hub):
     assert status == 400 and "Unknown sort" in body["error"]
 
 
+def wait_for_downloads(api, repo_id, count, seconds=5.0):
+    """The repo's info once it shows `count` downloads (bounded wait)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        info = api.model_info(repo_id)
+        if info.downloads >= count or time.monotonic() > deadline:
+            return info
+        time.sleep(0.05)
+
+
+def test_a_clean_stop_writes_the_downloads_not_yet_written(hub, alice):
+    api = HfApi(endpoint=hub.url, token=alice)
+    api.create_repo("alice/stopped")
+    api.upload_file(path_or_fileobj=b"{}", path_in_repo="config.json", repo_id="alice/stopped")
+    for _ in range(2):
+        assert urllib.request.urlopen(f"{hub.url}/alice/stopped/resolve/main/config.json").read() == b"{}"
+    # Stopped at once, before the tally's own write: SIGTERM writes it.
+    assert hub.stop() == 0
+    hub.start()
+    assert HfApi(endpoint=hub.url, token=alice).model_info("alice/stopped").downloads == 2
+
+
 def test_downloads_and_likes_are_counted_and_sortable(api, hub, alice, tmp_path):
     from huggingface_hub import hf_hub_download
     for name in ("popular", "liked", "quiet"):
@@ -112,7 +136,8 @@ def test_downloads_and_likes_are_counted_and_sortable(api, hub, alice, tmp_path)
         hf_hub_download("alice/popular", "config.json", endpoint=hub.url, cache_dir=tmp_path / f"c{number}")
     # Other files of the repository are not downloads of it.
     hf_hub_download("alice/quiet", "weights.txt", endpoint=hub.url, cache_dir=tmp_path / "w")
-    info = api.model_info("alice/popular")
+    # Downloads are written to the index together, within a quarter second.
+    info = wait_for_downloads(api, "alice/popular", 3)
     assert info.downloads >= 3 and info.downloads == info.downloads_all_time
     assert api.model_info("alice/quiet").downloads == 0
 

@@ -1,4 +1,5 @@
 import Foundation
+import HubServices
 
 /// A JSON value of mixed type, for responses whose set of keys depends on the request.
 enum JSONValue: Encodable {
@@ -19,14 +20,24 @@ enum JSONValue: Encodable {
         case .encodable(let value):
             try value.encode(to: encoder)
         case .rawJSON(let text):
-            let value = (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .null
-            try value.encode(to: encoder)
+            try Self.parsed(text).encode(to: encoder)
         }
+    }
+
+    /// Card metadata is the same text answer after answer (and twenty times in a listing page):
+    /// parsed once, not on every request.
+    private static let parsedTexts = BoundedCache<AnyJSON>(capacity: 8 << 20)
+
+    static func parsed(_ text: String) -> AnyJSON {
+        if let hit = parsedTexts.value(for: text) { return hit }
+        let value = (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .null
+        parsedTexts.store(value, for: text, cost: text.utf8.count + 64)
+        return value
     }
 }
 
 /// Any JSON value, decoded and encoded again unchanged.
-indirect enum AnyJSON: Codable {
+indirect enum AnyJSON: Codable, Sendable {
     case null
     case bool(Bool)
     case number(Double)

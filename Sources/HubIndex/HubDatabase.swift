@@ -18,6 +18,10 @@ public final class HubDatabase: Sendable {
         configuration.busyMode = .timeout(15)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Reads map the file instead of copying each page out of the OS cache into every
+            // connection's own small cache: a text search walks megabytes of posting lists, and
+            // the copies were a fifth of its time (perf). Writes still go through the WAL.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -212,10 +212,16 @@ public struct SQLiteRepoStore: RepoStore {
             order = "repos.last_modified"
         }
         let direction = query.ascending || query.order == .relevance ? "ASC" : "DESC"
+        var source = from
+        if order == "repo_search.rank" {
+            // Ranked by text alone: every column the conditions read is in this narrow index
+            // (migration 0010), which SQLite would not pick over the table's own key by itself.
+            source = "repo_search JOIN repos INDEXED BY repos_search_filter ON repos.id = repo_search.rowid"
+        }
         // Two steps: the page's ids first (ordering only what it must), then the rows with their
         // LFS bytes, so that subquery runs for the page, not for every match.
         let idsSQL = """
-            SELECT repos.id FROM \(from)
+            SELECT repos.id FROM \(source)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order) \(direction), repos.id \(direction) LIMIT ? OFFSET ?
             """
@@ -230,9 +236,16 @@ public struct SQLiteRepoStore: RepoStore {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT repos.*, \(Self.lfsBytesSelect) FROM repos WHERE id IN (\(marks))",
                 arguments: StatementArguments(page))
+            var tags: [Int64: [String]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT repo_id, tag FROM repo_tags WHERE repo_id IN (\(marks)) ORDER BY repo_id, position",
+                arguments: StatementArguments(page))
+            {
+                tags[row[0], default: []].append(row[1])
+            }
             var byID: [Int64: RepoInfo] = [:]
             for row in rows {
-                byID[row["id"]] = try Self.info(row, tags: try Self.tags(of: row["id"], in: db))
+                byID[row["id"]] = try Self.info(row, tags: tags[row["id"]] ?? [])
             }
             return (page.compactMap { byID[$0] }, ids.count > query.limit)
         }
@@ -254,10 +267,6 @@ public struct SQLiteRepoStore: RepoStore {
     /// `'t' || lower(hex(tag))` computes).
     static func tagToken(_ tag: String) -> String {
         "t" + tag.utf8.hexString
-    }
-
-    static func tags(of rowID: Int64, in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT tag FROM repo_tags WHERE repo_id = ? ORDER BY position", arguments: [rowID])
     }
 
     private static func row(for id: RepoID, in db: Database) throws -> Row? {

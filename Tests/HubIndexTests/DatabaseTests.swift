@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func appliesEveryBundledMigrationOnce() async throws {
-        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags"])
+        #expect(try await database.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags", "0010_search_filter_index"])
         let reopened = try HubDatabase(path: directory.url.appendingPathComponent("hub.sqlite").path)
-        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags"])
+        #expect(try await reopened.appliedMigrations() == ["0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions", "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags", "0010_search_filter_index"])
         #expect(try await reopened.integrityCheck() == "ok")
     }
 

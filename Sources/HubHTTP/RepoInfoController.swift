@@ -71,13 +71,14 @@ struct RepoInfoController {
         if let cached = answers.value(for: key), cached.version == version {
             return JSONBody.response(bytes: cached.body)
         }
-        let body = try await infoBody(request, repo: repo, revision: resolved.commit)
+        let body = try await infoBody(request, resolved: resolved)
         answers.store((version, body), for: key, cost: body.readableBytes + key.utf8.count + 64)
         return JSONBody.response(bytes: body)
     }
 
-    func infoBody(_ request: Request, repo: RepoInfo, revision: String) async throws -> ByteBuffer {
-        let (resolved, entries) = try await files.tree(of: repo, revision: revision, path: "", recursive: true)
+    func infoBody(_ request: Request, resolved: ResolvedRevision) async throws -> ByteBuffer {
+        let repo = resolved.repo
+        let entries = try await files.tree(at: resolved, path: "", recursive: true)
         let counters = repo.counters
         let withBlobs = request.uri.queryParameters.get("blobs") == "true"
         let siblings = entries.filter { !$0.isDirectory }.map { entry in

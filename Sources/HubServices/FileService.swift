@@ -146,6 +146,11 @@ public struct FileService: Sendable {
         of repo: RepoInfo, revision: String, path: String, recursive: Bool
     ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
         let resolved = try self.revision(of: repo, revision: revision)
+        return (resolved, try await tree(at: resolved, path: path, recursive: recursive))
+    }
+
+    /// The tree of a revision already resolved for a caller allowed to read it.
+    public func tree(at resolved: ResolvedRevision, path: String, recursive: Bool) async throws -> [RepoTreeEntry] {
         let key = "\(resolved.repo.rowID)|\(resolved.commit)|\(path)|\(recursive)"
         let listed: [GitListedEntry]
         if let hit = listings.value(for: key) {
@@ -158,7 +163,7 @@ public struct FileService: Sendable {
             listed = found
             listings.store(found, for: key, cost: max(found.count, 1))
         }
-        return (resolved, try await entries(listed, repo: resolved.repo))
+        return try await entries(listed, repo: resolved.repo)
     }
 
     /// The entries of the given paths that exist at `revision` (files and directories).

@@ -22,9 +22,11 @@ public struct HubName: Sendable, Hashable, CustomStringConvertible {
     public static func brokenRule(in value: String) -> String? {
         if value.isEmpty { return "a name cannot be empty" }
         if value.utf8.count > maxLength { return "a name has at most \(maxLength) characters" }
-        let allowed = value.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                || scalar == "-" || scalar == "_" || scalar == ".")
+        // Bytes, not Unicode properties: every request's names pass through here.
+        let allowed = value.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
         }
         if !allowed { return "only letters, digits, '-', '_' and '.' are allowed" }
         if value.contains("--") || value.contains("..") { return "'--' and '..' are not allowed" }

@@ -74,11 +74,11 @@ struct FileController {
     /// The revision segment arrives percent-encoded (`refs%2Fpr%2F1`); an unencoded `refs/pr/1` or
     /// `refs/convert/parquet` spills into the path, so `refs` takes the next two segments along.
     static func revisionAndPath(context: HubRequestContext) throws -> (String, String) {
-        guard var revision = context.parameters.get("revision")?.removingPercentEncoding else {
+        guard var revision = context.parameters.get("revision")?.percentDecoded else {
             throw HubError.badRequest("A revision is required")
         }
         var segments = try context.parameters.getCatchAll().map { segment -> String in
-            guard let decoded = String(segment).removingPercentEncoding else {
+            guard let decoded = String(segment).percentDecoded else {
                 throw HubError.badRequest("The path is not valid percent-encoded UTF-8")
             }
             return decoded
@@ -96,22 +96,31 @@ struct FileController {
         return tags.contains("*") || tags.contains(etag) || tags.contains("\"\(blobID)\"")
     }
 
+    /// What `filename*` may carry as is (RFC 5987 attr-char: ASCII letters, digits and a few
+    /// marks); everything else, non-ASCII letters included, is percent-encoded.
+    static let filenameCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+
     static func contentDisposition(for path: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: filenameCharacters) ?? ascii
         return "inline; filename*=UTF-8''\(encoded); filename=\"\(ascii)\";"
     }
 
+    /// Text types by extension (or by the whole name, dots removed, for `.gitattributes`).
+    static let textTypes = [
+        "json": "application/json", "md": "text/markdown", "txt": "text/plain", "py": "text/x-python",
+        "yaml": "text/yaml", "yml": "text/yaml", "csv": "text/csv", "jsonl": "application/jsonl",
+        "html": "text/plain", "gitattributes": "text/plain",
+    ].mapValues { $0 + "; charset=utf-8" }
+
     static func contentType(of path: String) -> String {
-        let textTypes = [
-            "json": "application/json", "md": "text/markdown", "txt": "text/plain", "py": "text/x-python",
-            "yaml": "text/yaml", "yml": "text/yaml", "csv": "text/csv", "jsonl": "application/jsonl",
-            "html": "text/plain", "gitattributes": "text/plain",
-        ]
-        let ext = (path as NSString).pathExtension.lowercased()
-        if let type = textTypes[ext.isEmpty ? (path as NSString).lastPathComponent.lowercased().replacingOccurrences(of: ".", with: "") : ext] {
-            return type + "; charset=utf-8"
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let dot = name.lastIndex(of: ".")
+        let ext = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
+        if let type = textTypes[ext.isEmpty ? name.lowercased().replacingOccurrences(of: ".", with: "") : ext] {
+            return type
         }
         return "application/octet-stream"
     }

@@ -91,8 +91,8 @@ struct GitHTTPController {
     /// The repository named by the path (`name` with or without `.git`), or nil when the path
     /// segments are not valid names. Segments arrive percent-encoded and are decoded one by one.
     static func repoID(context: HubRequestContext, kind: RepoKind) -> RepoID? {
-        guard let namespace = context.parameters.get("namespace")?.removingPercentEncoding,
-            var name = context.parameters.get("name")?.removingPercentEncoding
+        guard let namespace = context.parameters.get("namespace")?.percentDecoded,
+            var name = context.parameters.get("name")?.percentDecoded
         else { return nil }
         if name.hasSuffix(".git") { name.removeLast(4) }
         return try? RepoID(kind: kind, namespace: namespace, name: name)

@@ -143,7 +143,7 @@ struct LFSController {
 
     func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try Self.repoID(context: context, kind: kind)
-        let oid = context.parameters.get("oid")?.removingPercentEncoding ?? ""
+        let oid = context.parameters.get("oid")?.percentDecoded ?? ""
         let declared = request.headers[.contentLength].flatMap { Int64($0) }
         try await lfs.upload(
             repo: id, oid: oid, grant: request.uri.queryParameters.get("grant"), declaredLength: declared, body: request.body)
@@ -153,7 +153,7 @@ struct LFSController {
     func download(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try Self.repoID(context: context, kind: kind)
         let (oid, size) = try await lfs.downloadableSize(
-            repo: id, oid: context.parameters.get("oid")?.removingPercentEncoding ?? "",
+            repo: id, oid: context.parameters.get("oid")?.percentDecoded ?? "",
             grant: request.uri.queryParameters.get("grant"), caller: try context.caller())
         let headers: HTTPFields = [
             .contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(oid.hex)\"",
@@ -168,7 +168,7 @@ struct LFSController {
             throw HubError.badRequest("A part number is expected")
         }
         let sha = try await lfs.uploadPart(
-            repo: id, oid: context.parameters.get("oid")?.removingPercentEncoding ?? "", number: number,
+            repo: id, oid: context.parameters.get("oid")?.percentDecoded ?? "", number: number,
             grant: request.uri.queryParameters.get("grant"), body: request.body)
         return Response(status: .ok, headers: [.eTag: "\"\(sha)\""])
     }
@@ -184,7 +184,7 @@ struct LFSController {
 
     func completeMultipart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try Self.repoID(context: context, kind: kind)
-        let oid = context.parameters.get("oid")?.removingPercentEncoding ?? ""
+        let oid = context.parameters.get("oid")?.percentDecoded ?? ""
         let body = try await Self.decode(CompletionRequest.self, from: request)
         guard body.oid == oid else { throw HubError.badRequest("The completion names another object") }
         try await lfs.completeMultipart(

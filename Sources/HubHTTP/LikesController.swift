@@ -39,7 +39,7 @@ struct LikesController {
         router.get("/api/users/:user/likes") { request, context in
             let pagination = try Pagination(request: request, limit: Self.pageSize)
             let liked = try await counters.likedRepos(
-                of: context.parameters.get("user")?.removingPercentEncoding ?? "", offset: pagination.offset,
+                of: context.parameters.get("user")?.percentDecoded ?? "", offset: pagination.offset,
                 limit: pagination.limit, caller: try context.caller(), accounts: accounts)
             return JSONBody.response(
                 object: liked.map {

@@ -123,7 +123,7 @@ struct RefController {
             caller: try context.caller())
         // huggingface_hub sends the literal key `expand[]` (percent-encoded on the wire).
         let formatted = request.uri.queryParameters.contains { parameter in
-            let key = String(parameter.key).removingPercentEncoding ?? String(parameter.key)
+            let key = String(parameter.key).percentDecoded ?? String(parameter.key)
             return (key == "expand[]" || key == "expand") && parameter.value == "formatted"
         }
         let page = entries.map { entry in

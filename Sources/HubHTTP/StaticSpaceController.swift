@@ -34,7 +34,7 @@ struct StaticSpaceController {
         guard let id = GitHTTPController.repoID(context: context, kind: .space) else { throw HubError.repoNotFound }
         let caller = try context.webCaller()
         var path = try context.parameters.getCatchAll().map { segment -> String in
-            guard let decoded = String(segment).removingPercentEncoding else { throw HubError.badRequest("Bad path") }
+            guard let decoded = String(segment).percentDecoded else { throw HubError.badRequest("Bad path") }
             return decoded
         }.joined(separator: "/")
         if path.isEmpty || path.hasSuffix("/") {

@@ -169,4 +169,37 @@ import Testing
             }
         }
     }
+
+    /// A file name with non-ASCII letters is percent-encoded in `filename*` (header values are
+    /// ASCII) and replaced by `_` in the plain `filename`.
+    @Test func downloadNamesAreASCIIInContentDisposition() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: bearer(token),
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            let lines = [
+                #"{"key":"header","value":{"summary":"names","description":""}}"#,
+                #"{"key":"file","value":{"path":"docs/modèle card.md","content":"aGk=","encoding":"base64"}}"#,
+                #"{"key":"file","value":{"path":"config.json","content":"e30=","encoding":"base64"}}"#,
+            ]
+            var headers = bearer(token)
+            headers[.contentType] = "application/x-ndjson"
+            try await client.execute(
+                uri: "/api/models/alice/demo/commit/main", method: .post, headers: headers,
+                body: ByteBuffer(string: lines.joined(separator: "\n") + "\n")
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/alice/demo/resolve/main/docs/mod%C3%A8le%20card.md", method: .get) { response in
+                #expect(String(buffer: response.body) == "hi")
+                #expect(response.headers[.contentDisposition] == #"inline; filename*=UTF-8''mod%C3%A8le%20card.md; filename="mod_le card.md";"#)
+                #expect(response.headers[.contentType] == "text/markdown; charset=utf-8")
+            }
+            try await client.execute(uri: "/alice/demo/resolve/main/config.json", method: .head) { response in
+                #expect(response.headers[.contentDisposition] == #"inline; filename*=UTF-8''config.json; filename="config.json";"#)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            }
+        }
+    }
 }

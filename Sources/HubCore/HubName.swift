@@ -29,7 +29,10 @@ public struct HubName: Sendable, Hashable, CustomStringConvertible {
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
         }
         if !allowed { return "only letters, digits, '-', '_' and '.' are allowed" }
-        if value.contains("--") || value.contains("..") { return "'--' and '..' are not allowed" }
+        let doubled = zip(value.utf8, value.utf8.dropFirst()).contains { pair in
+            pair.0 == pair.1 && (pair.0 == UInt8(ascii: "-") || pair.0 == UInt8(ascii: "."))
+        }
+        if doubled { return "'--' and '..' are not allowed" }
         if let first = value.first, first == "-" || first == "." {
             return "a name cannot start with '-' or '.'"
         }

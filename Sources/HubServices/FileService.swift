@@ -123,12 +123,12 @@ public struct FileService: Sendable {
 
     /// `revision` of a repository the caller was already allowed to read.
     public func revision(of repo: RepoInfo, revision: String) throws -> ResolvedRevision {
-        let location = repos.location(of: repo)
-        let commit = try self.commit(for: revision, repo: repo) { try GitRepository.open(at: location) }
+        // The default branch's commit (from the index) and its date (cached) need no git at all.
+        let commit = try self.commit(for: revision, repo: repo) { try GitRepository.open(at: repos.location(of: repo)) }
         if let date = commitDates.value(for: commit) {
             return ResolvedRevision(repo: repo, commit: commit, date: date)
         }
-        let date = try GitRepository.open(at: location).commitSummary(commit).date
+        let date = try GitRepository.open(at: repos.location(of: repo)).commitSummary(commit).date
         commitDates.store(date, for: commit)
         return ResolvedRevision(repo: repo, commit: commit, date: date)
     }

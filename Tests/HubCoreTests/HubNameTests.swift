@@ -2,7 +2,7 @@ import HubCore
 import Testing
 
 @Suite struct HubNameTests {
-    @Test(arguments: ["bert", "bert-base-uncased", "Llama_3.1", "__ci_user__", "a", String(repeating: "x", count: 96)])
+    @Test(arguments: ["bert", "bert-base-uncased", "Llama_3.1", "__ci_user__", "a", "v1.-2", "Z9_-x.y", String(repeating: "x", count: 96)])
     func acceptsValidNames(_ name: String) throws {
         #expect(try HubName(name).value == name)
     }

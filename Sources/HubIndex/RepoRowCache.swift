@@ -18,7 +18,7 @@ final class RepoRowCache: Sendable {
         var rows: [RepoID: RepoInfo] = [:]
     }
 
-    /// Rows per database version; past this the cache starts again (ids asked for once stay out).
+    /// Rows kept per database version; past this the cache is emptied and fills again.
     static let capacity = 50_000
 
     private let probe: DatabaseQueue
@@ -28,7 +28,6 @@ final class RepoRowCache: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(15)
-        // The probe holds no schema or statement caches worth clearing: one statement, prepared once.
         probe = try DatabaseQueue(path: path, configuration: configuration)
     }
 

@@ -26,6 +26,18 @@ import Testing
         [.authorization: "Bearer \(token)"]
     }
 
+    /// Creates alice/demo and commits `body` (NDJSON) to its main branch; the commit's status.
+    func createDemoAndCommit(_ client: some TestClientProtocol, token: String, body: String) async throws -> HTTPResponse.Status {
+        try await client.execute(
+            uri: "/api/repos/create", method: .post, headers: bearer(token),
+            body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+        var headers = bearer(token)
+        headers[.contentType] = "application/x-ndjson"
+        return try await client.execute(
+            uri: "/api/models/alice/demo/commit/main", method: .post, headers: headers, body: ByteBuffer(string: body)
+        ) { $0.status }
+    }
+
     @Test func createsRepoAndAnswersItsURL() async throws {
         let token = try await test.user("alice")
         try await app().test(.router) { client in
@@ -149,21 +161,11 @@ import Testing
     @Test func commitBodyWithoutAFinalLineBreakIsAccepted() async throws {
         let token = try await test.user("alice")
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: bearer(token),
-                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
             let lines = [
                 #"{"key":"header","value":{"summary":"no final newline","description":""}}"#,
                 #"{"key":"file","value":{"path":"a.txt","content":"aGk=","encoding":"base64"}}"#,
             ]
-            var headers = bearer(token)
-            headers[.contentType] = "application/x-ndjson"
-            try await client.execute(
-                uri: "/api/models/alice/demo/commit/main", method: .post, headers: headers,
-                body: ByteBuffer(string: lines.joined(separator: "\n"))
-            ) { response in
-                #expect(response.status == .ok)
-            }
+            #expect(try await createDemoAndCommit(client, token: token, body: lines.joined(separator: "\n")) == .ok)
             try await client.execute(uri: "/alice/demo/resolve/main/a.txt", method: .get) { response in
                 #expect(String(buffer: response.body) == "hi")
             }
@@ -175,22 +177,12 @@ import Testing
     @Test func downloadNamesAreASCIIInContentDisposition() async throws {
         let token = try await test.user("alice")
         try await app().test(.router) { client in
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: bearer(token),
-                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
             let lines = [
                 #"{"key":"header","value":{"summary":"names","description":""}}"#,
                 #"{"key":"file","value":{"path":"docs/modèle card.md","content":"aGk=","encoding":"base64"}}"#,
                 #"{"key":"file","value":{"path":"config.json","content":"e30=","encoding":"base64"}}"#,
             ]
-            var headers = bearer(token)
-            headers[.contentType] = "application/x-ndjson"
-            try await client.execute(
-                uri: "/api/models/alice/demo/commit/main", method: .post, headers: headers,
-                body: ByteBuffer(string: lines.joined(separator: "\n") + "\n")
-            ) { response in
-                #expect(response.status == .ok)
-            }
+            #expect(try await createDemoAndCommit(client, token: token, body: lines.joined(separator: "\n") + "\n") == .ok)
             try await client.execute(uri: "/alice/demo/resolve/main/docs/mod%C3%A8le%20card.md", method: .get) { response in
                 #expect(String(buffer: response.body) == "hi")
                 #expect(response.headers[.contentDisposition] == #"inline; filename*=UTF-8''mod%C3%A8le%20card.md; filename="mod_le card.md";"#)

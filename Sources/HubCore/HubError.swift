@@ -24,6 +24,13 @@ public enum HubError: Error, Sendable, Equatable {
     case conflict(String)
     /// The write was based on a state that is no longer current (a stale `parentCommit`).
     case preconditionFailed(String)
+    /// The request is well-formed but its content is refused (a path git would refuse, card
+    /// metadata past the parser's limits).
+    case unprocessable(String)
+    /// The request body, or one part of it, is larger than this hub accepts.
+    case payloadTooLarge(String)
+    /// The data folder is full: nothing was written, and reads go on.
+    case insufficientStorage
     /// Something broke inside the hub; the text is for the log, never for the wire.
     case internalFailure(String)
 
@@ -31,8 +38,9 @@ public enum HubError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .invalidName(let text), .badRequest(let text), .forbidden(let text), .conflict(let text),
-            .preconditionFailed(let text):
+            .preconditionFailed(let text), .unprocessable(let text), .payloadTooLarge(let text):
             text
+        case .insufficientStorage: "The hub's storage is full: nothing was written; try again later"
         case .authenticationRequired: "Authentication required"
         case .invalidCredentials: "Invalid credentials in Authorization header"
         case .repoNotFound: "Repository not found"

@@ -62,7 +62,9 @@ extension GitRepository {
     /// The entry at `path` (`dir/file.txt`, no leading `/`) in the tree of `commit`, or nil.
     public func entry(at path: String, inCommit commit: String) throws(GitError) -> GitTreeEntry? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.isEmpty, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return nil }
+        // A NUL would end the C string libgit2 reads: `a.md\0.txt` must not find `a.md`.
+        guard !path.isEmpty, !path.utf8.contains(0), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        else { return nil }
         var commitID = git_oid()
         guard git_oid_fromstr(&commitID, commit) == 0 else { return nil }
         var commitObject: OpaquePointer?

@@ -14,6 +14,9 @@ enum HubErrorResponse {
         case .repoNotFound, .revisionNotFound, .entryNotFound, .userNotFound, .orgNotFound, .tokenNotFound: .notFound
         case .repoExists, .conflict: .conflict
         case .preconditionFailed: .preconditionFailed
+        case .unprocessable: .unprocessableContent
+        case .payloadTooLarge: .contentTooLarge
+        case .insufficientStorage: .init(code: 507, reasonPhrase: "Insufficient Storage")
         case .internalFailure: .internalServerError
         }
     }

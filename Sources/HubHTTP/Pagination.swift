@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import HubCore
 
@@ -8,11 +7,15 @@ struct Pagination {
     let offset: Int
     let limit: Int
 
+    /// No listing is longer than this; a larger cursor was not handed out by this server, and
+    /// bounding it keeps `offset + limit` far from overflowing.
+    static let maxOffset = 1 << 40
+
     /// Reads `cursor` (an offset this server handed out) from the request.
     init(request: Request, limit: Int) throws {
         self.limit = limit
         if let cursor = request.uri.queryParameters.get("cursor") {
-            guard let offset = Int(cursor), offset >= 0 else {
+            guard let offset = Int(cursor), offset >= 0, offset <= Self.maxOffset else {
                 throw HubError.badRequest("Invalid cursor: use the Link header of the previous page")
             }
             self.offset = offset
@@ -28,13 +31,12 @@ struct Pagination {
     /// The `Link` header value for the page after this one, or nil on the last page.
     func nextLink(total: Int, request: Request, baseURL: BaseURL) -> String? {
         guard offset + limit < total else { return nil }
-        var components = URLComponents()
-        components.percentEncodedPath = request.uri.path
-        var items = request.uri.queryParameters.map {
-            URLQueryItem(name: String($0.key), value: String($0.value))
-        }.filter { $0.name != "cursor" }
-        items.append(URLQueryItem(name: "cursor", value: String(offset + limit)))
-        components.queryItems = items
-        return "<\(baseURL.url(for: request))\(components.string ?? request.uri.path)>; rel=\"next\""
+        // Built by hand: the path is what the client sent, and Foundation's URLComponents traps
+        // on a path or query it finds invalid.
+        var fields = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+            .filter { $0.name != "cursor" }
+        fields.append((name: "cursor", value: String(offset + limit)))
+        let target = FormURLEncoded.normalizedPath(request.uri.path) + "?" + FormURLEncoded.encode(fields)
+        return "<\(baseURL.url(for: request))\(target)>; rel=\"next\""
     }
 }

@@ -146,9 +146,7 @@ struct RepoInfoController {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
         let body = try await request.body.collect(upTo: 4 << 20)
-        var form = URLComponents()
-        form.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
-        let paths = (form.queryItems ?? []).filter { $0.name == "paths" }.compactMap(\.value)
+        let paths = try FormURLEncoded.decode(body.readableBytesView).filter { $0.name == "paths" }.map(\.value)
         guard paths.count <= 1000 else { throw HubError.badRequest("At most 1000 paths per request") }
         let entries = try await files.pathsInfo(id, revision: revision, paths: paths, caller: try context.caller())
         return JSONBody.response(object: entries.map(TreeEntryJSON.init))

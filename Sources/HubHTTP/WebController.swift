@@ -112,9 +112,7 @@ struct WebController {
 
     static func query(_ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return "" }
-        var components = URLComponents()
-        components.queryItems = items.map { URLQueryItem(name: $0.0, value: $0.1) }
-        return components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        return "?" + FormURLEncoded.encode(items.map { (name: $0.0, value: $0.1) })
     }
 
     // MARK: Home and listings

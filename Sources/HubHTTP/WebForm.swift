@@ -15,12 +15,7 @@ struct WebForm {
     static func read(_ request: Request, context: HubRequestContext, needsSession: Bool = true) async throws -> WebForm {
         try checkOrigin(request)
         let body = try await request.body.collect(upTo: maxSize)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
-        var fields: [String: String] = [:]
-        for item in components.queryItems ?? [] where fields[item.name] == nil {
-            fields[item.name] = item.value ?? ""
-        }
+        let fields = try FormURLEncoded.firstValues(body.readableBytesView)
         let form = WebForm(fields: fields)
         if needsSession {
             try checkCSRF(fields["csrf"], context: context)

@@ -20,6 +20,7 @@ public enum CardMetadata {
     /// (or has none). The metadata must be a YAML mapping.
     public static func problems(in card: String) -> [String] {
         guard let yaml = frontMatter(of: card) else { return [] }
+        if let violation = CardYAMLLimits.standard.violation(in: yaml) { return [violation] }
         do {
             let value = try Yams.load(yaml: yaml)
             if value == nil || value is [String: Any] { return [] }
@@ -33,7 +34,8 @@ public enum CardMetadata {
     /// from it, the task and library, and the text for search. Invalid metadata counts as none.
     public static func card(from text: String) -> RepoCard {
         let body = text.components(separatedBy: "\n").dropFirst(frontMatterLineCount(of: text)).joined(separator: "\n")
-        guard let yaml = frontMatter(of: text), let value = try? Yams.load(yaml: yaml), let metadata = value as? [String: Any]
+        guard let yaml = frontMatter(of: text), CardYAMLLimits.standard.violation(in: yaml) == nil,
+            let value = try? Yams.load(yaml: yaml), let metadata = value as? [String: Any]
         else {
             return RepoCard(text: body)
         }
@@ -65,6 +67,11 @@ public enum CardMetadata {
         strings("datasets").forEach { add("dataset:\($0)") }
         strings("base_model").forEach { add("base_model:\($0)") }
         return RepoCard(dataJSON: dataJSON, tags: tags, pipelineTag: pipeline, libraryName: library, text: body)
+    }
+
+    /// Why a card's metadata is refused outright (past the parser's limits), or nil.
+    public static func limitViolation(inCard text: String) -> String? {
+        frontMatter(of: text).flatMap { CardYAMLLimits.standard.violation(in: $0) }
     }
 
     /// The card of README.md at `commit` (an empty card when there is none).

@@ -80,7 +80,10 @@ public struct CommitService: Sendable {
         let ref = try Self.branchRef(revision)
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard try git.commit(atRef: ref) != nil else { throw HubError.revisionNotFound(revision) }
-        return CommitSession(service: self, repo: repo, ref: ref, revision: revision, caller: caller, git: git)
+        let quarantine = try GitQuarantine(
+            redirecting: git, at: repos.location(of: repo), temporaryDirectory: repos.storage.temporaryDirectory)
+        return CommitSession(
+            service: self, repo: repo, ref: ref, revision: revision, caller: caller, git: git, quarantine: quarantine)
     }
 
     /// Discussions and pull requests of a repository, newest first.

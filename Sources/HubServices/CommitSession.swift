@@ -12,6 +12,9 @@ public final class CommitSession {
     let revision: String
     let caller: Caller
     let git: GitRepository
+    /// Where this commit's objects wait until the commit is checked and lands: a refused or
+    /// abandoned commit leaves nothing in the repository.
+    let quarantine: GitQuarantine
 
     enum Operation {
         case put(path: String, blobID: String)
@@ -22,7 +25,11 @@ public final class CommitSession {
 
     private var operations: [Operation] = []
 
-    init(service: CommitService, repo: RepoInfo, ref: String, revision: String, caller: Caller, git: GitRepository) {
+    init(
+        service: CommitService, repo: RepoInfo, ref: String, revision: String, caller: Caller, git: GitRepository,
+        quarantine: GitQuarantine
+    ) {
+        self.quarantine = quarantine
         self.service = service
         self.repo = repo
         self.ref = ref
@@ -37,6 +44,9 @@ public final class CommitSession {
         guard contents.count <= service.maxGitFileSize else {
             throw HubError.badRequest(
                 "\(path) has \(contents.count) bytes: files over \(service.maxGitFileSize) bytes must be uploaded with Git LFS")
+        }
+        if path == "README.md", let violation = CardMetadata.limitViolation(inCard: String(decoding: contents, as: UTF8.self)) {
+            throw HubError.unprocessable(violation)
         }
         let blobID = try contents.withUnsafeBytes { try git.writeBlob($0) }
         operations.append(.put(path: path, blobID: blobID))
@@ -89,6 +99,7 @@ public final class CommitSession {
             guard let built = try git.createCommit(parent: head, changes: changes, message: message, author: author) else {
                 throw HubError.conflict("A file of this commit is where a folder is, or the reverse")
             }
+            try await admitObjects()
             if try git.moveRef(ref, to: built.commit, expecting: head, message: "commit (api): \(summary)") {
                 if ref == "refs/heads/\(RepoService.defaultBranch)" {
                     try await service.repos.refreshHead(of: repo)
@@ -100,6 +111,16 @@ public final class CommitSession {
             }
         }
         throw HubError.conflict("\(revision) keeps moving: try again")
+    }
+
+    /// Moves the commit's objects into the repository once git's fsck rules pass (the rules
+    /// `receive.fsckObjects` applies to a push).
+    func admitObjects() async throws {
+        do {
+            try await quarantine.admit(through: git)
+        } catch let refused as GitObjectsRefused {
+            throw HubError.unprocessable("git refuses this commit: \(refused.description)")
+        }
     }
 
     /// Lands the operations as a new pull request against the session's branch: a commit on the
@@ -126,6 +147,7 @@ public final class CommitSession {
         guard let built = try git.createCommit(parent: base, changes: try changes(on: base), message: message, author: author) else {
             throw HubError.conflict("A file of this commit is where a folder is, or the reverse")
         }
+        try await admitObjects()
         // The discussion row is the commit point; the ref is created inside its transaction.
         let location = service.repos.location(of: repo)
         let commit = built.commit
@@ -212,14 +234,16 @@ public final class CommitSession {
         return .upsert(path: ".gitattributes", blobID: blobID)
     }
 
-    /// A path inside the repository: relative, no empty, `.` or `..` parts, no `.git` folder.
+    /// A path git accepts in a tree (what `git fsck` checks on a push): relative, no empty, `.`
+    /// or `..` parts, no `.git` in any spelling a file system takes for it, no control characters.
+    /// Checked before anything is written, so a refused commit stores nothing.
     static func validPath(_ path: String) throws(HubError) -> String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, path.utf8.count <= 4096,
-            !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0 == ".git" }),
+            !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || GitPathRules.isDotGit($0) }),
             !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
         else {
-            throw .badRequest("Invalid path '\(HubName.printable(path))' in the commit")
+            throw .unprocessable("Invalid path '\(HubName.printable(path))' in the commit: git refuses it")
         }
         return path
     }

@@ -20,9 +20,15 @@ public struct PushHook: Sendable {
         try FileManager.default.createDirectory(at: hooksDirectory, withIntermediateDirectories: true)
         let script = "#!/bin/sh\nexec \(Self.quoted(executable.path)) hook pre-receive --max-file-size \(maxFileSize)"
             + " --data-dir \(Self.quoted(dataDirectory.path))\n"
-        try DurableFiles.write(
-            Array(script.utf8), to: hooksDirectory.appendingPathComponent("pre-receive"),
-            temporaryDirectory: temporaryDirectory, mode: 0o755)
+        let file = hooksDirectory.appendingPathComponent("pre-receive")
+        // Unchanged since the last start: nothing to write, so a full disk does not stop the
+        // server from starting (and serving reads).
+        if FileManager.default.contents(atPath: file.path) == Data(script.utf8),
+            FileManager.default.isExecutableFile(atPath: file.path)
+        {
+            return
+        }
+        try DurableFiles.write(Array(script.utf8), to: file, temporaryDirectory: temporaryDirectory, mode: 0o755)
     }
 
     static func quoted(_ path: String) -> String {

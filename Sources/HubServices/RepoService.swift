@@ -152,7 +152,11 @@ public struct RepoService: Sendable {
 
     /// Re-reads the head of `main` after git changed the repository, and stores it in the index
     /// with what its card (README.md) says.
+    ///
+    /// The repository is looked up again by its row: a push that raced a rename finishes in the
+    /// moved folder, and must update the row under its new name.
     public func refreshHead(of repo: RepoInfo) async throws {
+        guard let repo = try await store.find(rowID: repo.rowID) else { return }
         let git = try GitRepository.open(at: storage.location(of: repo.id))
         let head = try git.commit(atRef: "refs/heads/\(Self.defaultBranch)")
         let card = try head.map { try CardMetadata.card(in: git, commit: $0.id) } ?? RepoCard()
@@ -160,22 +164,46 @@ public struct RepoService: Sendable {
         try await store.updateCard(repo.id, card: card)
     }
 
-    /// Rebuilds the index rows of every repository from git (`modelhub reindex`).
-    public func reindexAll() async throws -> Int {
-        var count = 0
+    /// Repairs what a crash left in repositories, at start: the index is brought in line with git
+    /// where the server died between a push moving the branch and the index reading it, and
+    /// what killed pushes left in `objects/` is removed once older than `pushGracePeriod`.
+    /// One ref read and two folder listings per repository.
+    public func repairAfterCrash(pushGracePeriod: TimeInterval = 3600) async throws -> (heads: Int, pushes: Int) {
+        var heads = 0
+        var pushes = 0
+        try await forEachRepository { repo in
+            let location = storage.location(of: repo.id)
+            pushes += storage.sweepAbandonedPushes(in: location, olderThan: pushGracePeriod)
+            let git = try GitRepository.open(at: location)
+            if try git.commit(atRef: "refs/heads/\(Self.defaultBranch)")?.id != repo.headCommit {
+                try await refreshHead(of: repo)
+                heads += 1
+            }
+        }
+        return (heads, pushes)
+    }
+
+    /// Calls `body` with every repository of every kind, private ones included.
+    func forEachRepository(_ body: (RepoInfo) async throws -> Void) async throws {
         for kind in RepoKind.allCases {
             var query = RepoQuery(kind: kind)
             query.privateVisibility.all = true
             query.limit = 500
             while true {
                 let (page, hasMore) = try await store.search(query)
-                for repo in page {
-                    try await refreshHead(of: repo)
-                    count += 1
-                }
+                for repo in page { try await body(repo) }
                 guard hasMore else { break }
                 query.offset += page.count
             }
+        }
+    }
+
+    /// Rebuilds the index rows of every repository from git (`modelhub reindex`).
+    public func reindexAll() async throws -> Int {
+        var count = 0
+        try await forEachRepository { repo in
+            try await refreshHead(of: repo)
+            count += 1
         }
         return count
     }

@@ -35,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await hub.lfs.sweepAbandonedUploads()
         let relocated = try await hub.repos.reconcileStorage()
         if relocated > 0 { logger.warning("moved \(relocated) repositories back to where the index has them") }
+        let repaired = try await hub.repos.repairAfterCrash()
+        if repaired.heads > 0 { logger.warning("read the branch head again for \(repaired.heads) repositories the index had behind git") }
+        if repaired.pushes > 0 { logger.warning("removed \(repaired.pushes) folders that interrupted pushes left behind") }
         let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
             // Unbuffered: scripts and tests wait for this line to know the port.
             FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))

@@ -1,0 +1,58 @@
+import Foundation
+import HubCore
+import HubGit
+@testable import HubServices
+import HubTesting
+import Testing
+
+/// The index follows git even when the two were updated apart: a push that raced a rename, and a
+/// branch that moved while the server was down.
+@Suite struct RepoRepairTests {
+    let test: TestHub
+
+    init() throws {
+        test = try TestHub()
+    }
+
+    /// Moves main to a new commit with the same tree, as a push landing outside the index would.
+    func moveMain(of repo: RepoInfo) throws -> String {
+        let git = try GitRepository.open(at: test.hub.repos.location(of: repo))
+        let head = try #require(try git.commit(atRef: "refs/heads/main")).id
+        let author = GitSignature(name: "a", email: "a@example.com", date: Date())
+        let built = try #require(try git.createCommit(parent: head, changes: [], message: "outside", author: author))
+        #expect(try git.moveRef("refs/heads/main", to: built.commit, expecting: head, message: "test"))
+        return built.commit
+    }
+
+    /// alice, signed in with her write token.
+    func alice() async throws -> Caller {
+        try await test.hub.accounts.authenticate(secret: try await test.user("alice"))
+    }
+
+    @Test func aPushThatRacedARenameUpdatesTheRowUnderItsNewName() async throws {
+        let caller = try await alice()
+        let old = try RepoID(kind: .model, namespace: "alice", name: "before")
+        let new = try RepoID(kind: .model, namespace: "alice", name: "after")
+        let stale = try await test.hub.repos.create(old, isPrivate: false, sdk: nil, caller: caller)
+        try await test.hub.repos.move(old, to: new, caller: caller)
+        let renamed = try await test.hub.repos.readable(new, caller: caller)
+        let pushed = try moveMain(of: renamed)
+        // What GitGateway does after receive-pack, with the repository it authorised before the rename.
+        try await test.hub.repos.refreshHead(of: stale)
+        #expect(try await test.hub.repos.readable(new, caller: caller).headCommit == pushed)
+    }
+
+    @Test func repairAfterCrashReadsTheHeadsTheIndexMissed() async throws {
+        let caller = try await alice()
+        let id = try RepoID(kind: .model, namespace: "alice", name: "demo")
+        let untouched = try RepoID(kind: .dataset, namespace: "alice", name: "data")
+        let repo = try await test.hub.repos.create(id, isPrivate: true, sdk: nil, caller: caller)
+        _ = try await test.hub.repos.create(untouched, isPrivate: false, sdk: nil, caller: caller)
+        let moved = try moveMain(of: repo)
+        #expect(try await test.hub.repos.readable(id, caller: caller).headCommit != moved)
+        let repaired = try await test.hub.repos.repairAfterCrash()
+        #expect(repaired.heads == 1)
+        #expect(try await test.hub.repos.readable(id, caller: caller).headCommit == moved)
+        #expect(try await test.hub.repos.repairAfterCrash().heads == 0)
+    }
+}

@@ -1,5 +1,8 @@
 import CLibGit2
 import HubCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One-time set-up of libgit2 and the translation of its error codes.
 enum LibGit2 {
@@ -15,7 +18,14 @@ enum LibGit2 {
     /// right after the call, with no suspension point in between.
     static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws(GitError) {
         guard code < 0 else { return }
-        throw GitError(code: code, operation: operation(), detail: lastMessage())
+        // libgit2 does not always say why a write failed; errno still does, and a full disk
+        // must be told apart from a broken repository (HTTP 507, not 500).
+        let systemError = errno
+        var detail = lastMessage()
+        if systemError == ENOSPC || systemError == EDQUOT {
+            detail += ": " + String(cString: strerror(systemError))
+        }
+        throw GitError(code: code, operation: operation(), detail: detail)
     }
 
     static func lastMessage() -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HubCore
+import NIOCore
 
 /// The one mapping from domain errors to the Hugging Face JSON wire format: a status, a JSON body
 /// `{"error": …}`, and `X-Error-Code` / `X-Error-Message`, which huggingface_hub reads first
@@ -45,6 +46,16 @@ enum HubErrorResponse {
         return JSONBody.response(status: status(of: error), object: body, headers: headers)
     }
 
+    /// Whether a failure from below is the disk being full (ENOSPC, or EDQUOT for a quota). NIO,
+    /// Foundation and libgit2 each wrap errno their own way, and each keeps strerror's words.
+    static func isStorageFull(_ error: any Error) -> Bool {
+        if let io = error as? IOError { return io.errnoCode == ENOSPC || io.errnoCode == EDQUOT }
+        if let cocoa = error as? CocoaError, cocoa.code == .fileWriteOutOfSpace { return true }
+        let text = String(reflecting: error)
+        return text.contains("No space left on device") || text.contains("Disk quota exceeded")
+            || text.contains("ENOSPC")
+    }
+
     /// Header values cannot hold line breaks or non-ASCII bytes.
     static func headerSafe(_ text: String) -> String {
         String(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7f ? Character($0) : "?" })
@@ -76,6 +87,9 @@ struct HubErrorMiddleware: RouterMiddleware {
             throw error
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
+            if HubErrorResponse.isStorageFull(error) {
+                return HubErrorResponse.response(for: .insufficientStorage, context: context)
+            }
             return HubErrorResponse.response(for: .internalFailure("\(error)"), context: context)
         }
     }

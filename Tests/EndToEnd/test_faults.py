@@ -1,0 +1,148 @@
+"""Faults a hub that holds people's weights must survive: a crash between git and the index, a full
+disk, and the requests that once stopped the whole process. After each, the server still serves and
+the invariants hold (git fsck, SQLite, nothing left in tmp/)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from hubprocess import HubProcess
+
+
+def commit_files(hub: HubProcess, token: str, repo: str, files: dict[str, str], summary: str = "files") -> int:
+    lines = [json.dumps({"key": "header", "value": {"summary": summary}})]
+    for path, text in files.items():
+        lines.append(json.dumps({"key": "file", "value": {
+            "path": path, "content": base64.b64encode(text.encode()).decode(), "encoding": "base64"}}))
+    request = urllib.request.Request(
+        f"{hub.url}/api/models/{repo}/commit/main", data="\n".join(lines).encode(), method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def listed_sha(hub: HubProcess, author: str, name: str) -> str | None:
+    """The head commit the index holds (listings are answered from the index, not from git)."""
+    status, _, body = hub.api("GET", f"/api/models?author={author}&expand=sha")
+    assert status == 200, body
+    return next((item.get("sha") for item in body if item["id"] == f"{author}/{name}"), None)
+
+
+def move_branch_behind_the_index(repository: pathlib.Path, message: str) -> str:
+    """What a push whose server died in the hook window leaves: git's branch moved, the index not."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="a", GIT_AUTHOR_EMAIL="a@example.com",
+               GIT_COMMITTER_NAME="a", GIT_COMMITTER_EMAIL="a@example.com", GIT_CONFIG_NOSYSTEM="1")
+    git = ["git", "--git-dir", str(repository)]
+    tree = subprocess.run(git + ["rev-parse", "main^{tree}"], capture_output=True, text=True, check=True, env=env).stdout.strip()
+    parent = subprocess.run(git + ["rev-parse", "main"], capture_output=True, text=True, check=True, env=env).stdout.strip()
+    commit = subprocess.run(git + ["commit-tree", tree, "-p", parent, "-m", message],
+                            capture_output=True, text=True, check=True, env=env).stdout.strip()
+    subprocess.run(git + ["update-ref", "refs/heads/main", commit, parent], check=True, env=env)
+    return commit
+
+
+def test_index_catches_up_with_a_branch_moved_while_the_server_was_down(tmp_path: pathlib.Path):
+    workdir = tmp_path / "hub"
+    workdir.mkdir()
+    hub = HubProcess(workdir).start()
+    token = hub.create_user("alice")
+    hub.create_repo(token, "demo")
+    assert commit_files(hub, token, "alice/demo", {"a.txt": "a"}) == 200
+    hub.stop()
+    moved = move_branch_behind_the_index(hub.data_dir / "repos/models/alice/demo.git", "landed while the hub was down")
+    hub.start()
+    try:
+        assert listed_sha(hub, "alice", "demo") == moved
+        status, _, info = hub.api("GET", "/api/models/alice/demo")
+        assert status == 200 and info["sha"] == moved
+    finally:
+        assert hub.stop() == 0
+    hub.check_invariants()
+
+
+def test_a_push_killed_mid_transfer_leaves_nothing_once_its_grace_period_is_over(hub: HubProcess, alice: str):
+    hub.create_repo(alice, "demo")
+    objects = hub.data_dir / "repos/models/alice/demo.git/objects"
+    leftover = objects / "tmp_objdir-incoming-abc123"
+    (leftover / "pack").mkdir(parents=True)
+    (leftover / "pack" / "tmp_pack_x").write_bytes(b"\0" * 1024)
+    fresh = objects / "tmp_objdir-incoming-def456"
+    fresh.mkdir()
+    old = time.time() - 2 * 3600
+    os.utime(leftover, (old, old))
+    hub.stop()
+    hub.start()
+    assert not leftover.exists()
+    assert fresh.exists(), "a quarantine younger than the grace period may belong to a running push"
+    fresh.rmdir()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")
+def test_a_full_disk_refuses_writes_clearly_and_keeps_serving_reads(tmp_path: pathlib.Path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount)], check=True)
+    hub = HubProcess(mount)
+    try:
+        hub.start()
+        token = hub.create_user("alice")
+        hub.create_repo(token, "demo")
+        assert commit_files(hub, token, "alice/demo", {"a.txt": "kept"}) == 200
+        hub.stop()
+        # Fill the disk, then start again: starting must not need to write.
+        filler = mount / "filler"
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1M", "count=100"], capture_output=True)
+        hub.start()
+        with urllib.request.urlopen(f"{hub.url}/alice/demo/resolve/main/a.txt", timeout=30) as response:
+            assert response.read() == b"kept"
+        status = commit_files(hub, token, "alice/demo", {"b.txt": "x" * (4 << 20)})
+        assert status == 507
+        with urllib.request.urlopen(f"{hub.url}/alice/demo/resolve/main/a.txt", timeout=30) as response:
+            assert response.read() == b"kept"
+        # Space is back: the same write works.
+        filler.unlink()
+        assert commit_files(hub, token, "alice/demo", {"b.txt": "x" * (4 << 20)}) == 200
+        assert hub.stop() == 0
+        hub.check_invariants()
+    finally:
+        if hub.process is not None:
+            hub.process.send_signal(signal.SIGKILL)
+            hub.process.wait()
+            hub.process.stdout.close()
+            hub.log.close()
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("method,path,body,content_type", [
+    ("POST", "/api/models/nobody/nothing/paths-info/main", b"{", "application/x-www-form-urlencoded"),
+    ("POST", "/login", b"name={&password=x", "application/x-www-form-urlencoded"),
+    ("POST", "/new", b"name=%&x=%zz", "application/x-www-form-urlencoded"),
+    ("GET", "/api/models/alice/demo/tree/main?cursor=9223372036854775807", None, None),
+    ("GET", "/alice/demo/resolve/main/README.md%00.txt", None, None),
+])
+def test_requests_that_once_stopped_the_server_are_answered(hub: HubProcess, alice: str, method, path, body, content_type):
+    hub.create_repo(alice, "demo")
+    request = urllib.request.Request(hub.url + path, data=body, method=method)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert 200 <= status < 500
+    assert hub.process.poll() is None, "the server died"
+    status, _, _ = hub.api("GET", "/api/models/alice/demo")
+    assert status == 200

@@ -93,7 +93,9 @@ def test_a_push_killed_mid_transfer_leaves_nothing_once_its_grace_period_is_over
 def test_a_full_disk_refuses_writes_clearly_and_keeps_serving_reads(tmp_path: pathlib.Path):
     mount = tmp_path / "small"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount)], check=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     hub = HubProcess(mount)
     try:
         hub.start()

@@ -85,6 +85,10 @@ struct HubErrorMiddleware: RouterMiddleware {
             return HubErrorResponse.response(for: error, context: context, extra: extra)
         } catch let error as HTTPError {
             throw error
+        } catch let error as NIOTooManyBytesError {
+            let limit = error.maxBytes.map { " (at most \($0) bytes)" } ?? ""
+            return HubErrorResponse.response(
+                for: .payloadTooLarge("The request body is larger than this endpoint accepts\(limit)"), context: context)
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
             if HubErrorResponse.isStorageFull(error) {

@@ -282,4 +282,18 @@ import Testing
         #expect(objects.filter { $0.hasPrefix("pack/") && $0.hasSuffix(".pack") }.count == 1)
         #expect(test.directory.listing("tmp").isEmpty)
     }
+
+    // MARK: Sizes
+
+    @Test func aRepoCreateBodyOverTheJSONLimitIsContentTooLarge() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            let body = #"{"name":"demo","organization":"alice","pad":""# + String(repeating: "a", count: 3 << 20) + #""}"#
+            try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: ByteBuffer(string: body)) {
+                response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[HTTPField.Name("X-Error-Message")!]?.contains("larger") == true)
+            }
+        }
+    }
 }

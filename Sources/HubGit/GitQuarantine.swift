@@ -10,7 +10,7 @@ import Subprocess
 /// as one pack. A commit that is refused, or whose request dies, leaves nothing in the repository;
 /// the folder lives under the data folder's `tmp/`, which start-up sweeps.
 public final class GitQuarantine {
-    public let directory: URL
+    let directory: URL
     let repositoryLocation: URL
 
     /// Sends `repository`'s writes to a new folder under `temporaryDirectory`.
@@ -26,12 +26,8 @@ public final class GitQuarantine {
         }
     }
 
+    /// Whatever was not admitted goes with the session that wrote it.
     deinit {
-        discard()
-    }
-
-    /// Removes the folder and whatever it still holds.
-    public func discard() {
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -130,17 +130,16 @@ public struct RepositoryStorage: Sendable {
         try FileManager.default.removeItem(at: trash)
     }
 
-    /// Clears what crashed writes left in `tmp/`. Run at start, before serving.
     /// Removes what a `git receive-pack` killed mid-push left in a repository: its quarantine
     /// folders (`objects/tmp_objdir-incoming-*`, see git-receive-pack(1)) and half-written packs
-    /// (`objects/pack/tmp_*`), once they are older than `age` seconds (a push may still be running
+    /// (`objects/pack/tmp_pack_*`, `tmp_idx_*`): every name git gives them starts with `tmp_`), once they are older than `age` seconds (a push may still be running
     /// in another process). Returns how many were removed.
     public func sweepAbandonedPushes(in location: URL, olderThan age: TimeInterval) -> Int {
         var removed = 0
         let cutoff = Date().addingTimeInterval(-age)
         for folder in [location.appendingPathComponent("objects"), location.appendingPathComponent("objects/pack")] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names where name.hasPrefix("tmp_objdir-incoming-") || name.hasPrefix("incoming-") || name.hasPrefix("tmp_") {
+            for name in names where name.hasPrefix("tmp_") {
                 let item = folder.appendingPathComponent(name)
                 guard let modified = (try? FileManager.default.attributesOfItem(atPath: item.path))?[.modificationDate] as? Date,
                     modified < cutoff
@@ -151,6 +150,7 @@ public struct RepositoryStorage: Sendable {
         return removed
     }
 
+    /// Clears what crashed writes left in `tmp/`. Run at start, before serving.
     public func sweepTemporaryDirectory() throws {
         try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path) {

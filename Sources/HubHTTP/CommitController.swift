@@ -47,11 +47,9 @@ struct CommitController {
     func validateYAML(_ request: Request, context: HubRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ValidateRequest.self, context: context)
         let problems = CardMetadata.problems(in: body.content)
-        // Metadata past the parser's limits is refused outright, whatever else it says.
-        let refused = CardMetadata.limitViolation(inCard: body.content) != nil
         return JSONBody.response(
-            status: refused ? .unprocessableContent : problems.isEmpty ? .ok : .badRequest,
-            object: ValidateResponse(errors: problems.map(Problem.init), warnings: []))
+            status: problems.pastLimits ? .unprocessableContent : problems.messages.isEmpty ? .ok : .badRequest,
+            object: ValidateResponse(errors: problems.messages.map(Problem.init), warnings: []))
     }
 
     // MARK: preupload

@@ -77,7 +77,7 @@ struct FileController {
         guard var revision = context.parameters.get("revision")?.percentDecoded else {
             throw HubError.badRequest("A revision is required")
         }
-        guard !revision.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+        guard !revision.containsControlCharacters else {
             throw HubError.badRequest("A revision may not contain control characters")
         }
         var segments = try context.parameters.getCatchAll().map { segment -> String in
@@ -85,7 +85,7 @@ struct FileController {
                 throw HubError.badRequest("The path is not valid percent-encoded UTF-8")
             }
             // git paths are C strings below: `README.md%00.txt` would name README.md.
-            guard !decoded.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            guard !decoded.containsControlCharacters else {
                 throw HubError.badRequest("A path may not contain control characters")
             }
             return decoded

@@ -53,7 +53,6 @@ enum HubErrorResponse {
         if let cocoa = error as? CocoaError, cocoa.code == .fileWriteOutOfSpace { return true }
         let text = String(reflecting: error)
         return text.contains("No space left on device") || text.contains("Disk quota exceeded")
-            || text.contains("ENOSPC")
     }
 
     /// Header values cannot hold line breaks or non-ASCII bytes.

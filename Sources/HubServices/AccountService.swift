@@ -147,7 +147,7 @@ public struct AccountService: Sendable {
 
     static func validTokenName(_ name: String) throws(HubError) -> String {
         guard (1...100).contains(name.count),
-            name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
+            !name.containsControlCharacters
         else {
             throw .badRequest("A token name has 1 to 100 printable characters")
         }

@@ -17,16 +17,17 @@ public enum CardMetadata {
     }
 
     /// The problems in a card's metadata, in words a user can act on; empty when it is valid
-    /// (or has none). The metadata must be a YAML mapping.
-    public static func problems(in card: String) -> [String] {
-        guard let yaml = frontMatter(of: card) else { return [] }
-        if let violation = CardYAMLLimits.standard.violation(in: yaml) { return [violation] }
+    /// (or has none). The metadata must be a YAML mapping. `pastLimits`: it was refused outright,
+    /// unread, because it breaks `CardYAMLLimits`.
+    public static func problems(in card: String) -> (messages: [String], pastLimits: Bool) {
+        guard let yaml = frontMatter(of: card) else { return ([], false) }
+        if let violation = CardYAMLLimits.standard.violation(in: yaml) { return ([violation], true) }
         do {
             let value = try Yams.load(yaml: yaml)
-            if value == nil || value is [String: Any] { return [] }
-            return ["The metadata of README.md must be a YAML mapping (key: value lines)"]
+            if value == nil || value is [String: Any] { return ([], false) }
+            return (["The metadata of README.md must be a YAML mapping (key: value lines)"], false)
         } catch {
-            return ["The metadata of README.md is not valid YAML: \(error)"]
+            return (["The metadata of README.md is not valid YAML: \(error)"], false)
         }
     }
 

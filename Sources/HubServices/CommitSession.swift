@@ -241,7 +241,7 @@ public final class CommitSession {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, path.utf8.count <= 4096,
             !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || GitPathRules.isDotGit($0) }),
-            !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
+            !path.containsControlCharacters
         else {
             throw .unprocessable("Invalid path '\(HubName.printable(path))' in the commit: git refuses it")
         }

@@ -66,7 +66,7 @@ extension LFSService {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, path.utf8.count <= 1024, !path.hasPrefix("/"),
             !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-            !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
+            !path.containsControlCharacters
         else {
             throw .badRequest("Invalid path '\(HubName.printable(path))': a relative file path is expected")
         }

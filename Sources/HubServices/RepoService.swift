@@ -183,10 +183,15 @@ public struct RepoService: Sendable {
         return (heads, pushes)
     }
 
-    /// Calls `body` with every repository of every kind, private ones included.
+    /// Calls `body` with every repository of every kind, private ones included. Pages go by
+    /// creation date, which no write changes: by last modification (the default), a push that
+    /// lands while `modelhub reindex` runs beside the server moves its row to the front and
+    /// shifts every later page by one, so a repository would be skipped.
     func forEachRepository(_ body: (RepoInfo) async throws -> Void) async throws {
         for kind in RepoKind.allCases {
             var query = RepoQuery(kind: kind)
+            query.order = .createdAt
+            query.ascending = true
             query.privateVisibility.all = true
             query.limit = 500
             while true {

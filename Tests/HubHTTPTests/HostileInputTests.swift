@@ -236,14 +236,18 @@ import Testing
     @Test(arguments: [".GIT/config", "a/.Git/hooks", ".git./x", ".git /x", "git~1/config", ".git::$INDEX_ALLOCATION/x",
                       "\u{200C}.git/x", "../x", "a/./b"])
     func commitOfAPathGitRefusesIsUnprocessableAndStoresNothing(path: String) async throws {
+        try await expectRefusedStoringNothing([Self.fileLine("valid.txt", "kept nowhere"), Self.fileLine(path, "x")])
+    }
+
+    /// Commits `lines` on top of a first commit: the answer must be 422, and neither the
+    /// repository's objects nor its branch may change.
+    func expectRefusedStoringNothing(_ lines: [String]) async throws {
         let token = try await test.user("alice")
         try await app().test(.router) { client in
             try await createAndCommit(client, token: token, lines: [Self.fileLine("a.txt", "a")])
             let before = storedObjectFiles()
             let headBefore = try await head(client)
-            let status = try await commit(
-                client, token: token, lines: [Self.fileLine("valid.txt", "kept nowhere"), Self.fileLine(path, "x")])
-            #expect(status == .unprocessableContent)
+            #expect(try await commit(client, token: token, lines: lines) == .unprocessableContent)
             #expect(storedObjectFiles() == before)
             #expect(try await head(client) == headBefore)
         }
@@ -255,16 +259,7 @@ import Testing
         "[submodule \"../../hooks\"]\n\tpath = x\n\turl = https://example.com/x\n",
     ])
     func commitOfAHostileGitmodulesIsUnprocessableAndStoresNothing(gitmodules: String) async throws {
-        let token = try await test.user("alice")
-        try await app().test(.router) { client in
-            try await createAndCommit(client, token: token, lines: [Self.fileLine("a.txt", "a")])
-            let before = storedObjectFiles()
-            let headBefore = try await head(client)
-            let status = try await commit(client, token: token, lines: [Self.fileLine(".gitmodules", gitmodules)])
-            #expect(status == .unprocessableContent)
-            #expect(storedObjectFiles() == before)
-            #expect(try await head(client) == headBefore)
-        }
+        try await expectRefusedStoringNothing([Self.fileLine(".gitmodules", gitmodules)])
     }
 
     @Test func acceptedCommitLandsAsOnePackAndLeavesNoTemporaryFiles() async throws {

@@ -31,6 +31,8 @@ public enum HubError: Error, Sendable, Equatable {
     case payloadTooLarge(String)
     /// The data folder is full: nothing was written, and reads go on.
     case insufficientStorage
+    /// The caller already has as many requests running as one client may.
+    case tooManyRequests(String)
     /// Something broke inside the hub; the text is for the log, never for the wire.
     case internalFailure(String)
 
@@ -38,7 +40,8 @@ public enum HubError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .invalidName(let text), .badRequest(let text), .forbidden(let text), .conflict(let text),
-            .preconditionFailed(let text), .unprocessable(let text), .payloadTooLarge(let text):
+            .preconditionFailed(let text), .unprocessable(let text), .payloadTooLarge(let text),
+            .tooManyRequests(let text):
             text
         case .insufficientStorage: "The hub's storage is full: nothing was written; try again later"
         case .authenticationRequired: "Authentication required"

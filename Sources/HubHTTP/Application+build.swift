@@ -13,10 +13,13 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
     router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
+    router.add(
+        middleware: ConcurrencyLimitMiddleware(
+            limiter: ClientConcurrencyLimiter(maxPerClient: configuration.maxConcurrentRequestsPerClient)))
     PublicFiles().register(on: router)
     AccountAPIController().register(on: router)
     RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
-    GitHTTPController(git: hub.git).register(on: router)
+    GitHTTPController(git: hub.git, maxFetchRequestSize: configuration.maxFetchRequestSize).register(on: router)
     LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
     FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters).register(on: router)
     XetController().register(on: router)
@@ -47,6 +50,12 @@ public func buildApplication(
     let host = configuration.host
     return Application(
         router: buildRouter(hub: hub, configuration: configuration),
+        server: .http1(
+            configuration: .init(
+                idleTimeout: .seconds(Int64(configuration.idleTimeout)),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize,
+                    maxHeaderFieldCount: configuration.maxHeaderCount))),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "modelhub"),
         onServerRunning: { channel in
             await onServerRunning(host, channel.localAddress?.port ?? configuration.port)

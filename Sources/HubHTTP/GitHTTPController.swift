@@ -9,6 +9,8 @@ import HubServices
 /// `/info/refs`, `/git-upload-pack` or `/git-receive-pack`.
 struct GitHTTPController {
     let git: GitGateway
+    /// The largest upload-pack request body, after gunzipping (see `GitRequestBody`).
+    let maxFetchRequestSize: Int
 
     static let noCache: HTTPFields = [
         .cacheControl: "no-cache, max-age=0, must-revalidate",
@@ -68,7 +70,9 @@ struct GitHTTPController {
         guard encoding == nil || encoding == "gzip" || encoding == "x-gzip" || encoding == "identity" else {
             return Self.plain(.unsupportedMediaType, "Unsupported Content-Encoding\n")
         }
-        let input = GitRequestBody(body: request.body, gzipped: encoding == "gzip" || encoding == "x-gzip")
+        let input = GitRequestBody(
+            body: request.body, gzipped: encoding == "gzip" || encoding == "x-gzip",
+            maxSize: service == .uploadPack ? maxFetchRequestSize : .max)
         let gitProtocol = request.headers[.gitProtocol]
         var headers = Self.noCache
         headers[.contentType] = service.resultContentType
@@ -121,11 +125,16 @@ struct GitHTTPController {
 
     /// A response body fed by `produce` as it runs. The channel suspends the producer until the
     /// client has taken each chunk, so a slow client slows git down instead of filling memory.
+    ///
+    /// A client that goes away stops the producer (and so its git process) within a second, even
+    /// while git is still thinking and has written nothing a failed write would reveal.
     static func streamed(
         context: HubRequestContext,
         _ produce: @escaping @Sendable (_ output: @escaping @Sendable ([UInt8]) async throws -> Void) async throws -> Void
     ) -> ResponseBody {
         let logger = context.logger
+        let connection = context.connection
+        let watchConnection = connection.isActive
         return ResponseBody { writer in
             let channel = AsyncThrowingChannel<[UInt8], any Error>()
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -138,16 +147,29 @@ struct GitHTTPController {
                         channel.fail(error)
                     }
                 }
+                group.addTask {
+                    // (A connection that was not active when the handler ran is a test harness's.)
+                    guard watchConnection else { return }
+                    while connection.isActive {
+                        do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                    }
+                    channel.fail(ClientDisconnected())
+                }
                 do {
                     for try await chunk in channel {
                         try await writer.write(ByteBuffer(bytes: chunk))
                     }
                 } catch {
-                    group.cancelAll()
+                    // git failed (what it wrote, usually its own error for the client, has
+                    // been sent), or the client left: either way nothing more goes out.
                 }
+                group.cancelAll()
                 try await group.waitForAll()
             }
             try await writer.finish(nil)
         }
     }
 }
+
+/// The client closed its connection before the response was complete.
+struct ClientDisconnected: Error {}

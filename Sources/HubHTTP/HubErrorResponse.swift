@@ -18,6 +18,7 @@ enum HubErrorResponse {
         case .unprocessable: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .insufficientStorage: .init(code: 507, reasonPhrase: "Insufficient Storage")
+        case .tooManyRequests: .tooManyRequests
         case .internalFailure: .internalServerError
         }
     }
@@ -41,9 +42,27 @@ enum HubErrorResponse {
         if let code = code(of: error) { headers[.xErrorCode] = code }
         headers[.xErrorMessage] = headerSafe(message)
         headers[.xRequestID] = context.id
+        if case .tooManyRequests = error { headers[.retryAfter] = "1" }
         var body = extra
         body["error"] = message
         return JSONBody.response(status: status(of: error), object: body, headers: headers)
+    }
+
+    /// Any failure as the `HubError` a client is told: a body past its route's limit is a 413, a
+    /// full disk a 507, anything unexpected a 500 whose details stay in the log. Every surface
+    /// (API, LFS, web pages) answers through this one mapping, in its own wire format.
+    static func hubError(from error: any Error) -> HubError {
+        switch error {
+        case let error as HubError:
+            return error
+        case let error as NIOTooManyBytesError:
+            let limit = error.maxBytes.map { " (at most \($0) bytes)" } ?? ""
+            return .payloadTooLarge("The request body is larger than this endpoint accepts\(limit)")
+        case _ where isStorageFull(error):
+            return .insufficientStorage
+        default:
+            return .internalFailure(String(reflecting: error))
+        }
     }
 
     /// Whether a failure from below is the disk being full (ENOSPC, or EDQUOT for a quota). NIO,
@@ -84,16 +103,9 @@ struct HubErrorMiddleware: RouterMiddleware {
             return HubErrorResponse.response(for: error, context: context, extra: extra)
         } catch let error as HTTPError {
             throw error
-        } catch let error as NIOTooManyBytesError {
-            let limit = error.maxBytes.map { " (at most \($0) bytes)" } ?? ""
-            return HubErrorResponse.response(
-                for: .payloadTooLarge("The request body is larger than this endpoint accepts\(limit)"), context: context)
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
-            if HubErrorResponse.isStorageFull(error) {
-                return HubErrorResponse.response(for: .insufficientStorage, context: context)
-            }
-            return HubErrorResponse.response(for: .internalFailure("\(error)"), context: context)
+            return HubErrorResponse.response(for: HubErrorResponse.hubError(from: error), context: context)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import HubCore
 import HubServices
 
@@ -11,9 +12,13 @@ public struct HubRequestContext: RequestContext {
     /// the web pages' routes only: the API, git and LFS authenticate by header alone, so a cookie
     /// never authorises them.
     public var webSession: (caller: Caller, csrfToken: String)?
+    /// The client's connection: whether it is still open (a git process serving a client that
+    /// left is stopped), and the address anonymous callers are counted by.
+    public let connection: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        connection = source.channel
     }
 
     /// The caller, or nil when no credentials were sent. Credentials that were sent but are not

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HubCore
 import HubServices
+import NIOCore
 
 /// The Git LFS API at `{repo}.git/info/lfs/…` (and without `.git`): batch, signed basic
 /// transfers, verify, and locks. Bodies are `application/vnd.git-lfs+json`.
@@ -12,6 +13,11 @@ struct LFSController {
 
     static let mediaType = "application/vnd.git-lfs+json"
     static let maxObjectsPerBatch = 1000
+    /// A batch of `maxObjectsPerBatch` objects is about 150 KB of JSON; locks and verify are smaller.
+    static let maxJSONBodySize = 1 << 20
+    /// A multipart completion lists every part's ETag (~80 bytes each): enough for the largest
+    /// object in the smallest parts the configuration allows.
+    static let maxCompletionBodySize = 64 << 20
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
@@ -84,12 +90,15 @@ struct LFSController {
 
     func batch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try Self.repoID(context: context, kind: kind)
+        // Who may not even read the repository is answered before its body is read: a batch
+        // body is up to a megabyte of JSON, and parsing it must not be free for strangers.
+        _ = try await lfs.readableOrChallenge(id, caller: try context.caller())
         let body = try await Self.decode(BatchRequest.self, from: request)
         guard let operation = LFSOperation(rawValue: body.operation) else {
             throw HubError.badRequest("Unknown operation '\(HubName.printable(body.operation))': expected upload or download")
         }
         guard body.objects.count <= Self.maxObjectsPerBatch else {
-            throw LFSRequestTooLarge(message: "At most \(Self.maxObjectsPerBatch) objects per batch request")
+            throw HubError.payloadTooLarge("At most \(Self.maxObjectsPerBatch) objects per batch request")
         }
         if let transfers = body.transfers, !transfers.isEmpty, !transfers.contains("basic"), !transfers.contains("multipart") {
             throw HubError.badRequest("Only the basic and multipart transfer adapters are served")
@@ -185,7 +194,7 @@ struct LFSController {
     func completeMultipart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try Self.repoID(context: context, kind: kind)
         let oid = context.parameters.get("oid")?.percentDecoded ?? ""
-        let body = try await Self.decode(CompletionRequest.self, from: request)
+        let body = try await Self.decode(CompletionRequest.self, from: request, maxSize: Self.maxCompletionBodySize)
         guard body.oid == oid else { throw HubError.badRequest("The completion names another object") }
         try await lfs.completeMultipart(
             repo: id, oid: oid, grant: request.uri.queryParameters.get("grant"),
@@ -215,12 +224,14 @@ struct LFSController {
         return id
     }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> Value {
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from request: Request, maxSize: Int = maxJSONBodySize
+    ) async throws -> Value {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: 16 << 20)
-        } catch {
-            throw LFSRequestTooLarge(message: "The request body is too large")
+            buffer = try await request.body.collect(upTo: maxSize)
+        } catch is NIOTooManyBytesError {
+            throw HubError.payloadTooLarge("The request body is larger than \(maxSize) bytes")
         }
         do {
             return try JSONDecoder().decode(type, from: Data(buffer: buffer))
@@ -240,7 +251,8 @@ struct LFSController {
     static func handle(_ context: HubRequestContext, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
-        } catch let error as HubError {
+        } catch {
+            let error = HubErrorResponse.hubError(from: error)
             let status: HTTPResponse.Status
             switch error {
             case .badRequest, .invalidName: status = .unprocessableContent
@@ -258,12 +270,6 @@ struct LFSController {
                 response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
             }
             return response
-        } catch let error as LFSRequestTooLarge {
-            return Self.json(["message": error.message, "request_id": context.id], status: .contentTooLarge)
         }
     }
-}
-
-struct LFSRequestTooLarge: Error {
-    let message: String
 }

@@ -25,11 +25,23 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     public var logLevel: String = "info"
     /// Whether anyone may create an account in the web UI (`/join`). Off: operators create users.
     public var allowSignUp: Bool = false
+    /// Seconds a connection may sit without completing a request's headers, or between two reads
+    /// of a request body; headers trickled in a byte at a time are cut off after this.
+    public var idleTimeout: Int = 60
+    /// The largest request head (all header lines together, and any one of them), in bytes.
+    public var maxHeaderSize: Int = 64 << 10
+    /// The most header lines one request may have.
+    public var maxHeaderCount: Int = 100
+    /// The largest `git-upload-pack` request body (a fetch's wants and haves), after gunzipping.
+    public var maxFetchRequestSize: Int = 32 << 20
+    /// Requests one client (a token, or an address for anonymous callers) may have in flight.
+    public var maxConcurrentRequestsPerClient: Int = 256
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel, allowSignUp
+        case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +58,14 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             try container.decodeIfPresent(Int64.self, forKey: .lfsMultipartChunkSize) ?? defaults.lfsMultipartChunkSize
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
         allowSignUp = try container.decodeIfPresent(Bool.self, forKey: .allowSignUp) ?? defaults.allowSignUp
+        idleTimeout = try container.decodeIfPresent(Int.self, forKey: .idleTimeout) ?? defaults.idleTimeout
+        maxHeaderSize = try container.decodeIfPresent(Int.self, forKey: .maxHeaderSize) ?? defaults.maxHeaderSize
+        maxHeaderCount = try container.decodeIfPresent(Int.self, forKey: .maxHeaderCount) ?? defaults.maxHeaderCount
+        maxFetchRequestSize =
+            try container.decodeIfPresent(Int.self, forKey: .maxFetchRequestSize) ?? defaults.maxFetchRequestSize
+        maxConcurrentRequestsPerClient =
+            try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRequestsPerClient)
+            ?? defaults.maxConcurrentRequestsPerClient
     }
 
     /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
@@ -88,6 +108,19 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             lfsMultipartChunkSize = Int64(try Self.integer(value, name: "MODELHUB_LFS_MULTIPART_CHUNK_SIZE"))
         }
         if let value = environment["MODELHUB_LOG_LEVEL"] { logLevel = value }
+        if let value = environment["MODELHUB_IDLE_TIMEOUT"] { idleTimeout = try Self.integer(value, name: "MODELHUB_IDLE_TIMEOUT") }
+        if let value = environment["MODELHUB_MAX_HEADER_SIZE"] {
+            maxHeaderSize = try Self.integer(value, name: "MODELHUB_MAX_HEADER_SIZE")
+        }
+        if let value = environment["MODELHUB_MAX_HEADER_COUNT"] {
+            maxHeaderCount = try Self.integer(value, name: "MODELHUB_MAX_HEADER_COUNT")
+        }
+        if let value = environment["MODELHUB_MAX_FETCH_REQUEST_SIZE"] {
+            maxFetchRequestSize = try Self.integer(value, name: "MODELHUB_MAX_FETCH_REQUEST_SIZE")
+        }
+        if let value = environment["MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT"] {
+            maxConcurrentRequestsPerClient = try Self.integer(value, name: "MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT")
+        }
         if let value = environment["MODELHUB_ALLOW_SIGN_UP"] {
             guard let flag = ["true": true, "false": false, "1": true, "0": false][value] else {
                 throw ConfigurationError("MODELHUB_ALLOW_SIGN_UP must be true or false, not '\(value)'")
@@ -105,6 +138,15 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         guard maxLFSObjectSize > 0 else { throw ConfigurationError("maxLFSObjectSize must be positive") }
         guard lfsMultipartChunkSize >= 1 << 20 else {
             throw ConfigurationError("lfsMultipartChunkSize must be at least 1048576 (1 MiB)")
+        }
+        guard idleTimeout >= 1 else { throw ConfigurationError("idleTimeout must be at least 1 (second)") }
+        guard maxHeaderSize >= 4096 else { throw ConfigurationError("maxHeaderSize must be at least 4096") }
+        guard maxHeaderCount >= 16 else { throw ConfigurationError("maxHeaderCount must be at least 16") }
+        guard maxFetchRequestSize >= 1 << 20 else {
+            throw ConfigurationError("maxFetchRequestSize must be at least 1048576 (1 MiB)")
+        }
+        guard maxConcurrentRequestsPerClient >= 32 else {
+            throw ConfigurationError("maxConcurrentRequestsPerClient must be at least 32")
         }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {

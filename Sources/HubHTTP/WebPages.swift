@@ -61,15 +61,13 @@ struct WebPages: Sendable {
         } catch HubError.authenticationRequired where request?.method == .get {
             let next = request.map { $0.uri.path + ($0.uri.query.map { "?" + $0 } ?? "") } ?? "/"
             return Response.redirect(to: "/login" + WebController.query([("next", next)]), type: .found)
-        } catch let error as HubError {
-            if case .internalFailure(let detail) = error { Self.logger.error("web page failed: \(detail)") }
-            return errorPage(error)
         } catch let error as HTTPError {
             return render("error", ["status": "\(error.status.code)", "message": error.body ?? error.status.reasonPhrase],
                           status: error.status)
         } catch {
-            Self.logger.error("web page failed: \(error)")
-            return errorPage(.internalFailure("\(error)"))
+            let failure = HubErrorResponse.hubError(from: error)
+            if case .internalFailure(let detail) = failure { Self.logger.error("web page failed: \(detail)") }
+            return errorPage(failure)
         }
     }
 

@@ -34,7 +34,7 @@ struct WebUpload {
         for try await buffer in request.body {
             received += buffer.readableBytes
             guard received <= maxSize else {
-                throw HubError.badRequest(
+                throw HubError.payloadTooLarge(
                     "Uploads through the web page are limited to \(maxSize >> 20) MiB: use git or huggingface_hub for larger files")
             }
             try parser.execute(buffer)

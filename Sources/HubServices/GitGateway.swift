@@ -40,8 +40,19 @@ public struct GitGateway: Sendable {
             try await transport.serve(
                 service, repository: location, gitProtocol: gitProtocol,
                 hookEnvironment: [PushHook.repoRowIDVariable: String(repo.rowID)], input: input, output: output)
+        } catch HubError.payloadTooLarge(let message) where service == .uploadPack {
+            // A fetch request past its bound (the input refuses to go on and git is stopped).
+            // git reads its whole request before it answers, so nothing has been sent yet, and
+            // the client shows this line as "remote error: …".
+            try await output(PacketLine.error(message))
         } catch {
-            if service == .receivePack { try? await repos.refreshHead(of: repo) }
+            // A push that failed, or whose client left (the request's task is then cancelled,
+            // and the database refuses work from a cancelled task), may still have moved a ref:
+            // the index reads the head again outside the request's cancellation.
+            if service == .receivePack {
+                let repos = self.repos
+                await Task { try? await repos.refreshHead(of: repo) }.value
+            }
             throw error
         }
         // The index follows git: after a push, whatever it changed, read the head again.

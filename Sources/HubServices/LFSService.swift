@@ -202,8 +202,9 @@ public struct LFSService: Sendable {
     // MARK: Access
 
     /// Read access; without credentials a hidden or missing repository asks for them (git-lfs
-    /// then tries its credential helper), as the git routes do.
-    func readableOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+    /// then tries its credential helper), as the git routes do. Routes call it before reading a
+    /// body, so a stranger's request costs no parsing.
+    public func readableOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
         do {
             return try await repos.readable(id, caller: caller)
         } catch HubError.repoNotFound where caller == nil {

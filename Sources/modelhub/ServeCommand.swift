@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try resolvedConfiguration()
         Self.keepLargeBuffersOutOfTheHeap()
+        Self.raiseOpenFileLimit()
         var logger = Logger(label: "modelhub")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
 
@@ -78,6 +79,17 @@ struct ServeCommand: AsyncParsableCommand {
     /// on free (measured: 79 MB peak). See Tests/Benchmarks/lfs_transfer.py.
     static func keepLargeBuffersOutOfTheHeap() {
         _ = modelhub_fix_mmap_threshold(128 * 1024)
+    }
+
+    /// Every connection, open blob and git pipe is a file descriptor. Distributions start
+    /// processes at a soft limit of 1,024 while allowing far more (the hard limit): 1,000 slow
+    /// clients would otherwise leave nothing for anyone else. Servers raise the soft limit to the
+    /// hard one, as nginx's worker_rlimit_nofile and Go's runtime do.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     /// This binary's own path: the pre-receive hook runs it.

@@ -126,8 +126,15 @@ class HubProcess:
         database = sqlite3.connect(self.data_dir / "modelhub.sqlite")
         try:
             assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = database.execute("SELECT kind, namespace, name, head_commit FROM repos").fetchall()
         finally:
             database.close()
+        for kind, namespace, name, indexed_head in rows:
+            # The index answers listings and repo info: it must hold the head git has.
+            repository = self.data_dir / "repos" / f"{kind}s" / namespace.lower() / f"{name.lower()}.git"
+            head = subprocess.run(["git", "--git-dir", str(repository), "rev-parse", "--verify", "-q", "HEAD"],
+                                  capture_output=True, text=True).stdout.strip() or None
+            assert indexed_head == head, f"{namespace}/{name}: the index holds {indexed_head}, git {head}"
         leftovers = list((self.data_dir / "tmp").iterdir()) if (self.data_dir / "tmp").exists() else []
         assert leftovers == [], f"left in data/tmp: {leftovers}"
         for stored in (self.data_dir / "lfs" / "objects").glob("*/*/*"):

@@ -291,4 +291,43 @@ import Testing
             }
         }
     }
+
+    // MARK: Nesting
+
+    /// 100,000 nested arrays: a recursive parser without a depth bound overflows its stack,
+    /// which kills the process as surely as a trap.
+    static let deepJSON = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+
+    @Test func deeplyNestedJSONBodyIsBadRequest() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/validate-yaml", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"content":"x","repoType":"# + Self.deepJSON + "}")
+            ) { #expect($0.status == .badRequest) }
+        }
+    }
+
+    @Test func deeplyNestedCommitLineIsBadRequest() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            let status = try await createAndCommit(
+                client, token: token, lines: [#"{"key":"file","value":"# + Self.deepJSON + "}"])
+            #expect(status == .badRequest)
+        }
+    }
+
+    @Test func deeplyNestedLFSBatchIsRefused() async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: bearer(token),
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            var headers = bearer(token)
+            headers[.contentType] = "application/vnd.git-lfs+json"
+            try await client.execute(
+                uri: "/alice/demo.git/info/lfs/objects/batch", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"operation":"upload","objects":"# + Self.deepJSON + "}")
+            ) { #expect($0.status == .unprocessableContent) }
+        }
+    }
 }

@@ -1,0 +1,263 @@
+"""Limits that hold under abuse, against a running server: headers trickled a byte at a time, a
+gzip bomb of "want" lines, one client opening too many requests, and clients that abort halfway.
+Each checks that everyone else is still served and that nothing leaks."""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import gzip
+import hashlib
+import json
+import os
+import pathlib
+import resource
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from hubprocess import HubProcess
+
+
+def raise_open_file_limit(wanted: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < wanted:
+        pytest.skip(f"this machine allows fewer than {wanted} open files")
+
+
+def connect(hub: HubProcess) -> socket.socket:
+    host, port = hub.url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def closed_by_server(sock: socket.socket, within: float) -> bool:
+    """Whether the server closes `sock` within `within` seconds (reading whatever it sends)."""
+    sock.settimeout(0.2)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if sock.recv(65536) == b"":
+                return True
+        except socket.timeout:
+            continue
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+    return False
+
+
+def child_processes(pid: int) -> list[str]:
+    result = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def open_files(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def wait_until(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def commit_binary(hub: HubProcess, token: str, repo: str, files: dict[str, bytes]) -> None:
+    lines = [json.dumps({"key": "header", "value": {"summary": "data"}})]
+    for path, content in files.items():
+        lines.append(json.dumps({"key": "file", "value": {
+            "path": path, "content": base64.b64encode(content).decode(), "encoding": "base64"}}))
+    request = urllib.request.Request(
+        f"{hub.url}/api/models/{repo}/commit/main", data="\n".join(lines).encode(), method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert response.status == 200
+
+
+def get(url: str, token: str | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_headers_trickled_a_byte_at_a_time_are_cut_off_while_others_are_served(tmp_path: pathlib.Path):
+    raise_open_file_limit(4096)
+    workdir = tmp_path / "hub"
+    workdir.mkdir()
+    hub = HubProcess(workdir, env={"MODELHUB_IDLE_TIMEOUT": "3"}).start()
+    slow: list[socket.socket] = []
+    try:
+        # 1,000 connections, each with half a request head.
+        for _ in range(1000):
+            sock = connect(hub)
+            sock.sendall(b"GET /api/models HTTP/1.1\r\nHo")
+            slow.append(sock)
+        started = time.monotonic()
+        status, _, _ = get(hub.url + "/api/models")
+        assert status == 200
+        assert time.monotonic() - started < 2, "a normal request waited behind the slow connections"
+
+        # One more trickles a header a byte every half second: never a whole head, so it is cut.
+        trickler = connect(hub)
+        started = time.monotonic()
+        cut = False
+        for byte in b"GET /api/models HTTP/1.1\r\nX-Slow: " + b"a" * 40:
+            try:
+                trickler.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                cut = True
+                break
+            if closed_by_server(trickler, within=0.5):
+                cut = True
+                break
+        assert cut, "a header trickled for 20 s was still being read"
+        assert time.monotonic() - started < 8
+        trickler.close()
+        # And the 1,000 half-sent heads are gone too.
+        assert all(closed_by_server(sock, within=0.05) for sock in slow)
+        status, _, _ = get(hub.url + "/api/models")
+        assert status == 200
+    finally:
+        for sock in slow:
+            sock.close()
+        assert hub.stop() == 0
+    hub.check_invariants()
+
+
+def test_a_gzip_bomb_of_want_lines_is_refused_before_it_is_inflated(hub: HubProcess, alice: str):
+    hub.create_repo(alice, "demo")
+    commit_binary(hub, alice, "alice/demo", {"a.txt": b"a"})
+    _, _, info = hub.api("GET", "/api/models/alice/demo")
+    want = f"0032want {info['sha']}\n".encode()
+    plain = want * (48 * 1024 * 1024 // len(want))  # 48 MiB of wants, past the 32 MiB default
+    bomb = gzip.compress(plain, compresslevel=9)
+    assert len(bomb) < 200 * 1024
+    request = urllib.request.Request(
+        hub.url + "/alice/demo.git/git-upload-pack", data=bomb, method="POST",
+        headers={"Content-Type": "application/x-git-upload-pack-request", "Content-Encoding": "gzip"})
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+    elapsed = time.monotonic() - started
+    assert b"ERR The git request body is larger than 33554432 bytes" in body, body[:200]
+    assert elapsed < 30
+    assert wait_until(lambda: child_processes(hub.pid) == [], timeout=10), child_processes(hub.pid)
+    # A real clone is unaffected.
+    clone = subprocess.run(["git", "clone", "-q", hub.remote("alice/demo"), str(hub.workdir / "clone")],
+                           capture_output=True, text=True, env=dict(os.environ, GIT_TERMINAL_PROMPT="0"))
+    assert clone.returncode == 0, clone.stderr
+    assert (hub.workdir / "clone" / "a.txt").read_bytes() == b"a"
+
+
+def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(tmp_path: pathlib.Path):
+    workdir = tmp_path / "hub"
+    workdir.mkdir()
+    hub = HubProcess(workdir, env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"}).start()
+    held: list[socket.socket] = []
+    try:
+        alice = hub.create_user("alice")
+        # 32 anonymous requests in flight: each promised a body it never sends.
+        for _ in range(32):
+            sock = connect(hub)
+            sock.sendall(b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{")
+            held.append(sock)
+        assert wait_until(lambda: get(hub.url + "/api/models")[0] == 429, timeout=10)
+        status, headers, body = get(hub.url + "/api/models")
+        assert status == 429
+        assert headers.get("Retry-After") == "1"
+        assert "Too many concurrent requests" in headers.get("X-Error-Message", "")
+        # Another client (a token) is not affected.
+        assert get(hub.url + "/api/models", token=alice)[0] == 200
+        for sock in held:
+            sock.close()
+        held.clear()
+        assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=10)
+    finally:
+        for sock in held:
+            sock.close()
+        assert hub.stop() == 0
+    hub.check_invariants()
+
+
+def test_32_parallel_downloads_from_one_machine_are_all_served(hub: HubProcess, alice: str):
+    hub.create_repo(alice, "weights")
+    content = os.urandom(4 << 20)
+    commit_binary(hub, alice, "alice/weights", {"shard.bin": content})
+    url = hub.url + "/alice/weights/resolve/main/shard.bin"
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(lambda _: get(url), range(32)))
+    assert [status for status, _, _ in results] == [200] * 32
+    assert all(hashlib.sha256(body).digest() == hashlib.sha256(content).digest() for _, _, body in results)
+
+
+def test_a_thousand_aborted_requests_leak_nothing(hub: HubProcess, alice: str):
+    """Downloads, clones and uploads whose clients vanish halfway: afterwards the server holds the
+    same file descriptors, runs no git, and has nothing in data/tmp."""
+    hub.create_repo(alice, "big")
+    commit_binary(hub, alice, "alice/big", {f"part{i}.bin": os.urandom(6 << 20) for i in range(2)})
+    _, _, info = hub.api("GET", "/api/models/alice/big")
+    host = hub.url.removeprefix("http://")
+
+    clone_request = f"0032want {info['sha']}\n00000009done\n".encode()
+    download = (f"GET /alice/big/resolve/main/part0.bin HTTP/1.1\r\nHost: {host}\r\n\r\n").encode()
+    upload_pack = (f"POST /alice/big.git/git-upload-pack HTTP/1.1\r\nHost: {host}\r\n"
+                   f"Content-Type: application/x-git-upload-pack-request\r\n"
+                   f"Content-Length: {len(clone_request)}\r\n\r\n").encode() + clone_request
+    commit_head = (f"POST /api/models/alice/big/commit/main HTTP/1.1\r\nHost: {host}\r\n"
+                   f"Authorization: Bearer {alice}\r\nContent-Type: application/x-ndjson\r\n"
+                   f"Content-Length: {64 << 20}\r\n\r\n").encode()
+    commit_body = (json.dumps({"key": "header", "value": {"summary": "never"}}) + "\n"
+                   + '{"key":"file","value":{"path":"x.bin","encoding":"base64","content":"').encode() + b"A" * 200_000
+
+    def abort(kind: int) -> None:
+        sock = connect(hub)
+        try:
+            if kind == 0:
+                sock.sendall(download)
+                sock.recv(65536)
+            elif kind == 1:
+                sock.sendall(upload_pack)
+                sock.recv(65536)
+            else:
+                sock.sendall(commit_head + commit_body)
+        finally:
+            # RST instead of FIN: the harshest way for a client to vanish.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.close()
+
+    # A first round fills what grows once and stays (the database's pool of readers, the event
+    # loops that watch git processes); what is open after it is the baseline.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(abort, [i % 3 for i in range(60)]))
+    assert wait_until(lambda: child_processes(hub.pid) == [], timeout=20)
+    time.sleep(1)
+    files_before = open_files(hub.pid)
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(abort, [i % 3 for i in range(1000)]))
+    print(f"1,000 aborted requests in {time.monotonic() - started:.1f} s")
+
+    assert wait_until(lambda: child_processes(hub.pid) == [], timeout=20), child_processes(hub.pid)
+    assert wait_until(lambda: open_files(hub.pid) <= files_before, timeout=20), \
+        f"{open_files(hub.pid)} open files, {files_before} before"
+    tmp = hub.data_dir / "tmp"
+    assert wait_until(lambda: not tmp.exists() or list(tmp.iterdir()) == [], timeout=20), list(tmp.iterdir())
+    # Still serving, and the aborted commits changed nothing.
+    status, _, body = get(hub.url + "/alice/big/resolve/main/part1.bin")
+    assert status == 200 and len(body) == 6 << 20
+    _, _, after = hub.api("GET", "/api/models/alice/big")
+    assert after["sha"] == info["sha"]

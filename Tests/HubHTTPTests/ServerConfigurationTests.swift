@@ -1,0 +1,47 @@
+import Foundation
+import HubHTTP
+import Testing
+
+/// The abuse limits are configuration like every other key: file, environment, and a refusal at
+/// start that names the key when a value would disable the protection.
+@Suite struct ServerConfigurationTests {
+    @Test func limitsHaveDefaultsThatNeverRefuseOneCIMachine() throws {
+        let configuration = ServerConfiguration()
+        #expect(configuration.idleTimeout == 60)
+        #expect(configuration.maxHeaderSize == 65536)
+        #expect(configuration.maxHeaderCount == 100)
+        #expect(configuration.maxFetchRequestSize == 32 << 20)
+        #expect(configuration.maxConcurrentRequestsPerClient >= 32)
+        try configuration.validate()
+    }
+
+    @Test func limitsAreReadFromTheFileAndTheEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"idleTimeout": 5, "maxHeaderCount": 40, "maxConcurrentRequestsPerClient": 64}"#.utf8).write(to: file)
+        var configuration = try ServerConfiguration.load(file: file)
+        try configuration.apply(environment: [
+            "MODELHUB_MAX_HEADER_SIZE": "8192", "MODELHUB_MAX_FETCH_REQUEST_SIZE": "2097152",
+            "MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "48",
+        ])
+        #expect(configuration.idleTimeout == 5)
+        #expect(configuration.maxHeaderCount == 40)
+        #expect(configuration.maxHeaderSize == 8192)
+        #expect(configuration.maxFetchRequestSize == 2 << 20)
+        #expect(configuration.maxConcurrentRequestsPerClient == 48)
+        try configuration.validate()
+    }
+
+    @Test(arguments: [
+        ("idleTimeout", 0), ("maxHeaderSize", 100), ("maxHeaderCount", 2), ("maxFetchRequestSize", 1000),
+        ("maxConcurrentRequestsPerClient", 4),
+    ])
+    func aLimitThatWouldBreakRealClientsIsRefusedByName(key: String, value: Int) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"\#(key)": \#(value)}"#.utf8).write(to: file)
+        let configuration = try ServerConfiguration.load(file: file)
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix(key) == true)
+    }
+}

@@ -106,24 +106,22 @@ struct CommitController {
         let (revision, _) = try FileController.revisionAndPath(context: context)
         let createPR = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
         let session = try await commits.begin(id, revision: revision, caller: try context.caller())
-        var header: [String: Any]?
-        for try await line in NDJSONLines(body: request.body, maxLineLength: Self.maxLineLength) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                let key = object["key"] as? String, let value = object["value"] as? [String: Any]
-            else {
-                throw HubError.badRequest("Each line of the commit must be a JSON object with 'key' and 'value'")
+        var header: (summary: String, description: String, parentCommit: String?)?
+        for try await bytes in NDJSONLines(body: request.body, maxLineLength: Self.maxLineLength) {
+            let line = try CommitLine(parsing: bytes)
+            switch (line, header) {
+            case (.header(let summary, let description, let parentCommit), nil):
+                header = (summary, description, parentCommit)
+            case (_, nil):
+                throw HubError.badRequest("The first line of the commit must be its header")
+            case (.header, _):
+                throw HubError.badRequest("The commit has a second header line")
+            default:
+                try await apply(line, to: session)
             }
-            if header == nil {
-                guard key == "header" else { throw HubError.badRequest("The first line of the commit must be its header") }
-                header = value
-                continue
-            }
-            try await apply(key: key, value: value, to: session)
         }
         guard let header else { throw HubError.badRequest("The commit is empty: a header line is expected") }
-        let summary = header["summary"] as? String ?? ""
-        let description = header["description"] as? String ?? ""
-        let parent = header["parentCommit"] as? String
+        let (summary, description, parent) = header
         let repoURL = baseURL.url(for: request) + "/" + id.webPath
         if createPR {
             let (commit, discussion) = try await session.finishAsPullRequest(
@@ -146,39 +144,20 @@ struct CommitController {
         let pullRequestUrl: String
     }
 
-    func apply(key: String, value: [String: Any], to session: CommitSession) async throws {
-        guard let path = value["path"] as? String else {
-            throw HubError.badRequest("A '\(HubName.printable(key))' line needs a path")
-        }
-        switch key {
-        case "file":
-            guard let content = value["content"] as? String else { throw HubError.badRequest("\(path): no content") }
-            let bytes: [UInt8]
-            switch value["encoding"] as? String ?? "base64" {
-            case "base64":
-                guard let data = Data(base64Encoded: content) else { throw HubError.badRequest("\(path): content is not base64") }
-                bytes = Array(data)
-            case "utf-8":
-                bytes = Array(content.utf8)
-            default:
-                throw HubError.badRequest("\(path): unknown encoding")
-            }
-            try session.addFile(path: path, contents: bytes)
-        case "lfsFile":
-            guard let oid = value["oid"] as? String else { throw HubError.badRequest("\(path): no oid") }
-            if let algorithm = value["algo"] as? String, algorithm != "sha256" {
-                throw HubError.badRequest("\(path): only sha256 LFS objects are stored")
-            }
-            try await session.addLFSFile(path: path, oid: oid, size: (value["size"] as? NSNumber)?.int64Value)
-        case "deletedFile":
+    func apply(_ line: CommitLine, to session: CommitSession) async throws {
+        switch line {
+        case .header:
+            break
+        case .file(let path, let contents):
+            try session.addFile(path: path, contents: contents)
+        case .lfsFile(let path, let oid, let size):
+            try await session.addLFSFile(path: path, oid: oid, size: size)
+        case .deletedFile(let path):
             try session.deleteFile(path: path)
-        case "deletedFolder":
+        case .deletedFolder(let path):
             try session.deleteFolder(path: path)
-        default:
-            throw HubError.badRequest("Unknown commit operation '\(HubName.printable(key))'")
         }
     }
-
 }
 
 /// The lines of a streamed body, without their line breaks, each at most `maxLineLength` bytes.
@@ -206,7 +185,7 @@ struct NDJSONLines: AsyncSequence {
                 }
                 scanned = pending.count
                 guard pending.count <= maxLineLength else {
-                    throw HubError.badRequest("A line of the commit is longer than \(maxLineLength) bytes")
+                    throw HubError.payloadTooLarge("A line of the commit is longer than \(maxLineLength) bytes")
                 }
                 if finished {
                     guard !pending.isEmpty else { return nil }

@@ -68,6 +68,16 @@ class HubProcess:
         self.log.close()
         return process.returncode
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no shutdown code runs."""
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        self.log.close()
+
     @property
     def pid(self) -> int:
         return self.process.pid

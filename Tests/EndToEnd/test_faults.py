@@ -5,6 +5,7 @@ the invariants hold (git fsck, SQLite, nothing left in tmp/)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import pathlib
@@ -15,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from hubprocess import HubProcess
+from hubprocess import Git, HubProcess
 
 
 def commit_files(hub: HubProcess, token: str, repo: str, files: dict[str, str], summary: str = "files") -> int:
@@ -31,6 +32,15 @@ def commit_files(hub: HubProcess, token: str, repo: str, files: dict[str, str], 
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def lfs_upload_href(hub: HubProcess, token: str, repo: str, oid: str, size: int) -> tuple[int, str]:
+    request = urllib.request.Request(
+        f"{hub.url}/{repo}.git/info/lfs/objects/batch", method="POST",
+        data=json.dumps({"operation": "upload", "transfers": ["basic"], "objects": [{"oid": oid, "size": size}]}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/vnd.git-lfs+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())["objects"][0]["actions"]["upload"]["href"]
 
 
 def listed_sha(hub: HubProcess, author: str, name: str) -> str | None:
@@ -111,11 +121,34 @@ def test_a_full_disk_refuses_writes_clearly_and_keeps_serving_reads(tmp_path: pa
             assert response.read() == b"kept"
         status = commit_files(hub, token, "alice/demo", {"b.txt": "x" * (4 << 20)})
         assert status == 507
+        # An LFS upload that does not fit: a 507 in Git LFS's format, and no object appears.
+        blob = os.urandom(4 << 20)
+        oid = hashlib.sha256(blob).hexdigest()
+        status, href = lfs_upload_href(hub, token, "alice/demo", oid, len(blob))
+        assert status == 200
+        put = urllib.request.Request(href, data=blob, method="PUT", headers={"Content-Type": "application/octet-stream"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(put, timeout=60)
+        assert refused.value.code == 507
+        assert "storage is full" in json.loads(refused.value.read())["message"]
+        assert not list((hub.data_dir / "lfs" / "objects").rglob(oid))
+        # A push that does not fit: git says so, and the branch does not move.
+        git = Git(tmp_path / "home")
+        clone = tmp_path / "clone"
+        git("clone", "-q", hub.remote("alice/demo", "alice", token), str(clone))
+        git.commit_file(clone, "c.bin", os.urandom(4 << 20), "too big for the disk")
+        pushed = git("push", "origin", "main", cwd=clone, check=False)
+        assert pushed.returncode != 0
+        assert "No space left on device" in pushed.stderr or "unpack" in pushed.stderr, pushed.stderr
         with urllib.request.urlopen(f"{hub.url}/alice/demo/resolve/main/a.txt", timeout=30) as response:
             assert response.read() == b"kept"
-        # Space is back: the same write works.
+        # Space is back: the same writes work.
         filler.unlink()
         assert commit_files(hub, token, "alice/demo", {"b.txt": "x" * (4 << 20)}) == 200
+        with urllib.request.urlopen(put, timeout=60) as response:
+            assert response.status == 200
+        git("pull", "-q", "--rebase", "origin", "main", cwd=clone)
+        git("push", "-q", "origin", "main", cwd=clone)
         assert hub.stop() == 0
         hub.check_invariants()
     finally:

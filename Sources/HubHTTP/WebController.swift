@@ -110,6 +110,19 @@ struct WebController {
         }.joined(separator: "/")
     }
 
+    /// The deepest page a listing goes: `(page - 1) * pageSize` stays far from overflowing, and
+    /// no request walks millions of rows or commits to skip them.
+    static let maxPageNumber = 10_000
+
+    /// The `p` parameter of a paged web listing: 1 when absent (or below 1).
+    static func pageNumber(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("p") else { return 1 }
+        guard let page = Int(text), page <= maxPageNumber else {
+            throw HubError.badRequest("Invalid page number: pages go from 1 to \(maxPageNumber)")
+        }
+        return max(page, 1)
+    }
+
     static func query(_ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return "" }
         return "?" + FormURLEncoded.encode(items.map { (name: $0.0, value: $0.1) })
@@ -161,7 +174,7 @@ struct WebController {
         }
         let sortName = parameters.get("sort") ?? (search == nil ? "trending" : "relevance")
         query.order = Self.sorts.first { $0.value == sortName }?.order ?? (search == nil ? .trendingScore : .relevance)
-        let page = max(parameters.get("p").flatMap { Int($0) } ?? 1, 1)
+        let page = try Self.pageNumber(request)
         query.limit = Self.pageSize
         query.offset = (page - 1) * Self.pageSize
         let caller = try context.webCaller()
@@ -394,7 +407,7 @@ struct WebController {
         let (revision, _) = try FileController.revisionAndPath(context: context)
         let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
-        let page = max(request.uri.queryParameters.get("p").flatMap { Int($0) } ?? 1, 1)
+        let page = try Self.pageNumber(request)
         let (entries, hasMore) = try await hub.refs.commits(
             id, revision: revision, offset: (page - 1) * Self.commitsPageSize, limit: Self.commitsPageSize, caller: caller)
         var view = header(repo, revision: revision, tab: "commits", caller: try context.webCaller())

@@ -144,6 +144,23 @@ import Testing
         }
     }
 
+    @Test(arguments: ["9223372036854775807", "10001", "abc", "1e3"])
+    func webListingPageThatCannotExistIsBadRequest(page: String) async throws {
+        let token = try await test.user("alice")
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/repos/create", method: .post, headers: bearer(token),
+                body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
+            // (page - 1) * pageSize overflowed on the first: the process died.
+            for path in ["/models?p=", "/alice/demo/commits/main?p="] {
+                try await client.execute(uri: path + page, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(path)\(page)")
+                }
+            }
+            try await client.execute(uri: "/models?p=0", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
     // MARK: Paths
 
     @Test func resolveOfAPathWithANULIsBadRequest() async throws {

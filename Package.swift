@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "modelhub", targets: ["modelhub"]),
+        // For the fuzzing package in Fuzz/, which drives the request parsers directly.
+        .library(name: "HubCore", targets: ["HubCore"]),
+        .library(name: "HubServices", targets: ["HubServices"]),
+        .library(name: "HubHTTP", targets: ["HubHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -20,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
-        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // Debian's libgit2 (libgit2-dev), imported by HubGit only.
@@ -89,7 +92,6 @@ let package = Package(
                 "HubServices",
                 "HubMarkdown",
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HubCore
-import MultipartKit
+import NIOCore
 
 /// A `multipart/form-data` upload from the web UI's upload form: its text fields and its files.
 /// The whole request is held in memory, so it is capped (`maxSize`): weights and other large
@@ -25,58 +25,22 @@ struct WebUpload {
         else {
             throw HubError.badRequest("Uploads are sent as multipart/form-data")
         }
-        let collector = Collector()
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in collector.header(name, value) }
-        parser.onBody = { buffer in collector.body(buffer.readBytes(length: buffer.readableBytes) ?? []) }
-        parser.onPartComplete = { collector.complete() }
-        var received = 0
-        for try await buffer in request.body {
-            received += buffer.readableBytes
-            guard received <= maxSize else {
-                throw HubError.payloadTooLarge(
-                    "Uploads through the web page are limited to \(maxSize >> 20) MiB: use git or huggingface_hub for larger files")
-            }
-            try parser.execute(buffer)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxSize)
+        } catch is NIOTooManyBytesError {
+            throw HubError.payloadTooLarge(
+                "Uploads through the web page are limited to \(maxSize >> 20) MiB: use git or huggingface_hub for larger files")
         }
-        return collector.upload
-    }
-
-    /// Gathers the parser's callbacks into fields and files.
-    final class Collector {
         var upload = WebUpload()
-        var name: String?
-        var filename: String?
-        var bytes: [UInt8] = []
-
-        func header(_ field: String, _ value: String) {
-            guard field.lowercased() == "content-disposition" else { return }
-            for parameter in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2 else { continue }
-                let text = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                switch pair[0].lowercased() {
-                case "name": name = text
-                case "filename": filename = text
-                default: break
-                }
-            }
-        }
-
-        func body(_ chunk: [UInt8]) {
-            bytes += chunk
-        }
-
-        func complete() {
-            if let filename {
+        for part in try MultipartFormData(parsing: Array(buffer: body), boundary: boundary).parts {
+            if let filename = part.filename {
                 // Browsers send an empty part for an empty file input.
-                if !filename.isEmpty { upload.files.append(File(name: filename, bytes: bytes)) }
-            } else if let name {
-                upload.fields[name] = String(decoding: bytes, as: UTF8.self)
+                if !filename.isEmpty { upload.files.append(File(name: filename, bytes: Array(part.bytes))) }
+            } else if let name = part.name {
+                upload.fields[name] = String(decoding: part.bytes, as: UTF8.self)
             }
-            name = nil
-            filename = nil
-            bytes = []
         }
+        return upload
     }
 }

@@ -385,6 +385,24 @@ import Testing
         }
     }
 
+    /// Found by the `multipart` fuzz target: a byte past 0x7F in a part's header name indexed past
+    /// MultipartKit's 128-entry table and stopped the server, for any signed-in user.
+    @Test func anUploadWithABinaryHeaderNameIsBadRequest() async throws {
+        let token = try await alice()
+        try await app().test(.router) { client in
+            try await createRepo(client, token: token, name: "demo")
+            let (cookie, _) = try await signIn(client)
+            var headers = HTTPFields()
+            headers[.cookie] = cookie
+            headers[.contentType] = "multipart/form-data; boundary=fuzz"
+            let body = try #require(Data(base64Encoded: MultipartFormDataTests.fuzzCrash))
+            let status = try await client.execute(
+                uri: "/alice/demo/upload/main", method: .post, headers: headers, body: ByteBuffer(data: body)) { $0.status }
+            #expect(status == .badRequest)
+            #expect(try await get(client, "/alice/demo").status == .ok)
+        }
+    }
+
     @Test func fineGrainedTokensAndOrgSettingsFromTheBrowser() async throws {
         _ = try await alice()
         _ = try await test.hub.orgs.create(name: "acme", fullname: nil, privateByDefault: false, owner: "alice", by: .siteOperator)

@@ -123,7 +123,9 @@ public struct RepositoryStorage: Sendable {
         try remove(at: location(of: id))
     }
 
-    private func remove(at location: URL) throws {
+    /// Removes the repository folder at `location` (first renamed into `tmp/`, so a crash never
+    /// leaves half a repository where one is looked for).
+    public func remove(at location: URL) throws {
         guard FileManager.default.fileExists(atPath: location.path) else { return }
         let trash = temporaryDirectory.appendingPathComponent("deleted-\(UUID().uuidString).git")
         try DurableFiles.rename(location, to: trash)

@@ -60,19 +60,28 @@ public struct RepoService: Sendable {
         try storage.remove(repo.id)
     }
 
-    /// Puts every repository where its index row says. A move renames the row and the folder in
-    /// one transaction; a crash between the folder's rename and the commit leaves the folder at the
-    /// new place and the row at the old one, and this (run at start) moves the folder back.
-    public func reconcileStorage() async throws -> Int {
+    /// Puts every repository where its index row says, and removes those the index no longer
+    /// has. Run at start, before serving. The index is the commit point of every change of place:
+    /// - a move renames the row and the folder in one transaction; a crash between the folder's
+    ///   rename and the commit leaves the folder at the new place and the row at the old one: the
+    ///   folder goes back;
+    /// - a delete removes the row, then the folder; a crash between them leaves a folder whose row
+    ///   is gone, and a create that crashed before its row was committed leaves one too: removed.
+    public func reconcileStorage() async throws -> (moved: Int, removed: Int) {
         var moved = 0
+        var removed = 0
         for (location, rowID) in try storage.markedRepositories() {
-            guard let repo = try await store.find(rowID: rowID) else { continue }
+            guard let repo = try await store.find(rowID: rowID) else {
+                try storage.remove(at: location)
+                removed += 1
+                continue
+            }
             if location.standardizedFileURL != storage.location(of: repo.id).standardizedFileURL {
                 try storage.relocate(location, to: repo.id)
                 moved += 1
             }
         }
-        return moved
+        return (moved, removed)
     }
 
     /// Changes visibility, for those who may administer the repository.

@@ -34,8 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw fail(error)
         }
         try await hub.lfs.sweepAbandonedUploads()
-        let relocated = try await hub.repos.reconcileStorage()
-        if relocated > 0 { logger.warning("moved \(relocated) repositories back to where the index has them") }
+        let reconciled = try await hub.repos.reconcileStorage()
+        if reconciled.moved > 0 { logger.warning("moved \(reconciled.moved) repositories back to where the index has them") }
+        if reconciled.removed > 0 {
+            logger.warning("removed \(reconciled.removed) repository folders whose delete or create a crash interrupted")
+        }
         let repaired = try await hub.repos.repairAfterCrash()
         if repaired.heads > 0 { logger.warning("read the branch head again for \(repaired.heads) repositories the index had behind git") }
         if repaired.pushes > 0 { logger.warning("removed \(repaired.pushes) folders that interrupted pushes left behind") }

@@ -55,4 +55,26 @@ import Testing
         #expect(try await test.hub.repos.readable(id, caller: caller).headCommit == moved)
         #expect(try await test.hub.repos.repairAfterCrash().heads == 0)
     }
+
+    @Test func startUpFinishesADeleteThatACrashInterrupted() async throws {
+        let caller = try await alice()
+        let id = try RepoID(kind: .model, namespace: "alice", name: "gone")
+        let kept = try RepoID(kind: .model, namespace: "alice", name: "kept")
+        let repo = try await test.hub.repos.create(id, isPrivate: false, sdk: nil, caller: caller)
+        _ = try await test.hub.repos.create(kept, isPrivate: false, sdk: nil, caller: caller)
+        let location = test.hub.repos.location(of: repo)
+        // What a crash between the delete's commit point (the row) and the folder's removal leaves.
+        let copy = test.directory.url.appendingPathComponent("copy.git")
+        try FileManager.default.copyItem(at: location, to: copy)
+        try await test.hub.repos.delete(id, caller: caller)
+        try FileManager.default.moveItem(at: copy, to: location)
+
+        let reconciled = try await test.hub.repos.reconcileStorage()
+        #expect(reconciled.removed == 1 && reconciled.moved == 0)
+        #expect(!FileManager.default.fileExists(atPath: location.path))
+        #expect(try await test.hub.repos.readable(kept, caller: caller).id == kept)
+        // The name is free again.
+        _ = try await test.hub.repos.create(id, isPrivate: false, sdk: nil, caller: caller)
+        #expect(try await test.hub.repos.reconcileStorage().removed == 0)
+    }
 }

@@ -9,7 +9,7 @@ os.environ["HF_HUB_DISABLE_UPDATE_CHECK"] = "1"
 
 import pytest  # noqa: E402
 
-from hubprocess import BINARY, Git, HubProcess  # noqa: E402
+from hubprocess import BINARY, Git, HubProcess, running_hub  # noqa: E402
 
 
 def pytest_configure(config):
@@ -20,15 +20,8 @@ def pytest_configure(config):
 @pytest.fixture
 def hub(tmp_path: pathlib.Path):
     """A running modelhub on a fresh data folder; stopped (SIGTERM) and checked after the test."""
-    workdir = tmp_path / "hub"
-    workdir.mkdir()
-    process = HubProcess(workdir).start()
-    try:
+    with running_hub(tmp_path) as process:
         yield process
-    finally:
-        exit_code = process.stop()
-        assert exit_code == 0, f"modelhub exited with {exit_code} on SIGTERM"
-        process.check_invariants()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from hubprocess import HubProcess
+from hubprocess import HubProcess, running_hub
 
 
 def raise_open_file_limit(wanted: int) -> None:
@@ -94,11 +94,8 @@ def get(url: str, token: str | None = None) -> tuple[int, dict, bytes]:
 
 def test_headers_trickled_a_byte_at_a_time_are_cut_off_while_others_are_served(tmp_path: pathlib.Path):
     raise_open_file_limit(4096)
-    workdir = tmp_path / "hub"
-    workdir.mkdir()
-    hub = HubProcess(workdir, env={"MODELHUB_IDLE_TIMEOUT": "3"}).start()
     slow: list[socket.socket] = []
-    try:
+    with running_hub(tmp_path, env={"MODELHUB_IDLE_TIMEOUT": "3"}) as hub:
         # 1,000 connections, each with half a request head.
         for _ in range(1000):
             sock = connect(hub)
@@ -129,11 +126,8 @@ def test_headers_trickled_a_byte_at_a_time_are_cut_off_while_others_are_served(t
         assert all(closed_by_server(sock, within=0.05) for sock in slow)
         status, _, _ = get(hub.url + "/api/models")
         assert status == 200
-    finally:
         for sock in slow:
             sock.close()
-        assert hub.stop() == 0
-    hub.check_invariants()
 
 
 def test_a_gzip_bomb_of_want_lines_is_refused_before_it_is_inflated(hub: HubProcess, alice: str):
@@ -162,11 +156,8 @@ def test_a_gzip_bomb_of_want_lines_is_refused_before_it_is_inflated(hub: HubProc
 
 
 def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(tmp_path: pathlib.Path):
-    workdir = tmp_path / "hub"
-    workdir.mkdir()
-    hub = HubProcess(workdir, env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"}).start()
     held: list[socket.socket] = []
-    try:
+    with running_hub(tmp_path, env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"}) as hub:
         alice = hub.create_user("alice")
         # 32 anonymous requests in flight: each promised a body it never sends.
         for _ in range(32):
@@ -185,11 +176,6 @@ def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(tmp_path: pa
             sock.close()
         held.clear()
         assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=10)
-    finally:
-        for sock in held:
-            sock.close()
-        assert hub.stop() == 0
-    hub.check_invariants()
 
 
 def test_32_parallel_downloads_from_one_machine_are_all_served(hub: HubProcess, alice: str):

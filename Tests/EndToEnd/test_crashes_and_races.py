@@ -18,21 +18,14 @@ import time
 
 import pytest
 
-from hubprocess import Git, HubProcess
+from hubprocess import Git, HubProcess, running_hub
 
 
 @pytest.fixture
 def restartable(tmp_path: pathlib.Path):
     """A hub the test may kill; stopped and checked at the end whatever happened."""
-    workdir = tmp_path / "hub"
-    workdir.mkdir()
-    hub = HubProcess(workdir).start()
-    try:
+    with running_hub(tmp_path) as hub:
         yield hub
-    finally:
-        if hub.process is not None:
-            assert hub.stop() == 0
-        hub.check_invariants()
 
 
 def descendants(pid: int) -> list[tuple[int, str]]:
@@ -127,6 +120,18 @@ def random_files(count: int, size: int) -> dict[str, bytes]:
     return {f"data/part{i}.bin": os.urandom(size) for i in range(count)}
 
 
+def clone_and_commit_random_files(git: Git, remote: str, clone: pathlib.Path, count: int, size: int) -> str:
+    """Clones `remote`, commits `count` random files of `size` bytes (too random to compress);
+    returns the commit."""
+    git("clone", "-q", remote, str(clone))
+    for name, content in random_files(count, size).items():
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        (clone / name).write_bytes(content)
+    git("add", ".", cwd=clone)
+    git("commit", "-q", "-m", "weights", cwd=clone)
+    return git.head(clone)
+
+
 # --- kill -9 in the middle of each write -----------------------------------------------------
 
 def test_kill_during_a_large_push(restartable: HubProcess, tmp_path: pathlib.Path):
@@ -135,14 +140,8 @@ def test_kill_during_a_large_push(restartable: HubProcess, tmp_path: pathlib.Pat
     hub.create_repo(token, "big")
     git = Git(tmp_path / "home")
     clone = tmp_path / "clone"
-    git("clone", "-q", hub.remote("alice/big", "alice", token), str(clone))
     before = indexed_sha(hub, "alice/big")
-    for name, content in random_files(4, 9 << 20).items():
-        (clone / name).parent.mkdir(parents=True, exist_ok=True)
-        (clone / name).write_bytes(content)
-    git("add", ".", cwd=clone)
-    git("commit", "-q", "-m", "weights", cwd=clone)
-    pushed = git.head(clone)
+    pushed = clone_and_commit_random_files(git, hub.remote("alice/big", "alice", token), clone, 4, 9 << 20)
 
     objects = hub.data_dir / "repos/models/alice/big.git/objects"
     push = subprocess.Popen(["git", "push", "-q", "origin", "main"], cwd=clone, env=git.env,
@@ -345,12 +344,7 @@ def test_a_rename_while_a_push_runs_leaves_the_index_right(hub: HubProcess, alic
         name = f"moving{round_}"
         hub.create_repo(alice, name)
         clone = tmp_path / f"clone{round_}"
-        git("clone", "-q", hub.remote(f"alice/{name}", "alice", alice), str(clone))
-        for path, content in random_files(2, 8 << 20).items():
-            (clone / path).parent.mkdir(parents=True, exist_ok=True)
-            (clone / path).write_bytes(content)
-        git("add", ".", cwd=clone)
-        git("commit", "-q", "-m", "weights", cwd=clone)
+        clone_and_commit_random_files(git, hub.remote(f"alice/{name}", "alice", alice), clone, 2, 8 << 20)
         objects = hub.data_dir / f"repos/models/alice/{name}.git/objects"
         push = subprocess.Popen(["git", "push", "-q", "origin", "main"], cwd=clone, env=git.env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)

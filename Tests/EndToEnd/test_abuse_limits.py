@@ -247,3 +247,68 @@ def test_a_thousand_aborted_requests_leak_nothing(hub: HubProcess, alice: str):
     assert status == 200 and len(body) == 6 << 20
     _, _, after = hub.api("GET", "/api/models/alice/big")
     assert after["sha"] == info["sha"]
+
+
+def raw_exchange(hub: HubProcess, request: bytes, timeout: float = 10) -> bytes:
+    """Sends `request` as it is and reads until the server closes or goes quiet."""
+    sock = connect(hub)
+    sock.settimeout(timeout)
+    try:
+        sock.sendall(request)
+        received = b""
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            received += chunk
+            if b"\r\n\r\n" in received and b"Content-Length: 0" in received:
+                break
+        return received
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize("name,request_bytes,expected", [
+    ("too many header lines",
+     b"GET /api/models HTTP/1.1\r\nHost: hub\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n", b" 400 "),
+    ("one header past the size limit",
+     b"GET /api/models HTTP/1.1\r\nHost: hub\r\nX-Big: " + b"a" * (70 << 10) + b"\r\n\r\n", b" 400 "),
+    ("Content-Length and Transfer-Encoding together (request smuggling)",
+     b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/models HTTP/1.1\r\nHost: hub\r\n\r\n", b" 400 "),
+    ("two different Content-Lengths",
+     b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcd", b" 400 "),
+], ids=["header-count", "header-size", "cl-and-te", "two-content-lengths"])
+def test_malformed_request_heads_are_refused_and_the_server_serves_on(hub: HubProcess, name, request_bytes, expected):
+    answer = raw_exchange(hub, request_bytes)
+    status_line = answer.split(b"\r\n", 1)[0]
+    assert expected in status_line, f"{name}: {answer[:200]!r}"
+    # A smuggled second request is never answered on the same connection.
+    assert answer.count(b"HTTP/1.1 ") == 1, f"{name}: {answer[:400]!r}"
+    assert get(hub.url + "/api/models")[0] == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/alice/demo/resolve/main/../../../../etc/passwd",
+    "/alice/demo/resolve/main/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/alice/demo/resolve/main/..%2f..%2f..%2fetc%2fpasswd",
+    "/alice/demo/resolve/main/%252e%252e%252fetc%252fpasswd",
+    "/alice/demo/resolve/main/.git/config",
+    "/alice/demo/raw/main/..%5c..%5cetc%5cpasswd",
+    "/api/models/alice/demo/tree/main/..%2f..%2f..",
+    "/alice/..%2f..%2f..%2fetc/passwd/info/refs?service=git-upload-pack",
+    "/alice/demo.git/info/lfs/objects/..%2f..%2f..%2fsecret.key",
+    "/static/../../secret.key",
+    "/static/%2e%2e/%2e%2e/secret.key",
+], ids=lambda path: path.split("/", 3)[-1][:40])
+def test_traversal_urls_never_reach_outside_the_repository(hub: HubProcess, alice: str, path: str):
+    hub.create_repo(alice, "demo")
+    status, _, body = get(hub.url + path)
+    assert status in (400, 401, 403, 404, 422), (status, body[:200])
+    assert b"root:" not in body
+    secret = (hub.data_dir / "secret.key").read_bytes()
+    assert secret not in body

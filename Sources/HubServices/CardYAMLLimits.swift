@@ -48,46 +48,70 @@ public struct CardYAMLLimits: Sendable {
         }
     }
 
+    /// A collection being read: its anchor, its expanded size so far, and (for a mapping) how
+    /// many keys and values it has, so that the next node is known to be a key or a value.
+    struct OpenCollection {
+        var anchor: String?
+        var size: Int
+        var isMapping = false
+        var children = 0
+    }
+
     /// The running sizes of the collections being read, innermost last.
     struct ExpansionWalk {
         let limits: CardYAMLLimits
-        var open: [(anchor: String?, size: Int)] = [(nil, 0)]
-        var anchors: [String: Int] = [:]
+        var open: [OpenCollection] = [OpenCollection(anchor: nil, size: 0)]
+        /// Each anchor's expanded size, and whether it names a scalar.
+        var anchors: [String: (size: Int, isScalar: Bool)] = [:]
         var aliases = 0
 
         mutating func visit(_ event: yaml_event_t) -> String? {
             switch event.type {
             case YAML_SCALAR_EVENT:
+                _ = startNode()
                 let size = 1 + event.data.scalar.length
-                record(size, anchor: Self.text(event.data.scalar.anchor))
+                record(size, anchor: Self.text(event.data.scalar.anchor), isScalar: true)
                 return add(size)
             case YAML_ALIAS_EVENT:
+                let isKey = startNode()
                 aliases += 1
                 guard aliases <= limits.maxAliases else {
                     return "The metadata of README.md uses more than \(limits.maxAliases) aliases"
                 }
                 // An unknown alias is a syntax error Yams reports.
-                let size = Self.text(event.data.alias.anchor).flatMap { anchors[$0] } ?? 1
-                return add(size)
+                let anchored = Self.text(event.data.alias.anchor).flatMap { anchors[$0] }
+                if isKey, anchored?.isScalar == false { return Self.complexKey }
+                return add(anchored?.size ?? 1)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                let anchor = event.type == YAML_SEQUENCE_START_EVENT
-                    ? Self.text(event.data.sequence_start.anchor) : Self.text(event.data.mapping_start.anchor)
-                open.append((anchor, 1))
+                // Keys are text in card metadata; Yams (6.2) traps on a sequence or mapping as a key.
+                if startNode() { return Self.complexKey }
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                let anchor = isMapping ? Self.text(event.data.mapping_start.anchor) : Self.text(event.data.sequence_start.anchor)
+                open.append(OpenCollection(anchor: anchor, size: 1, isMapping: isMapping))
                 guard open.count - 1 <= limits.maxDepth else {
                     return "The metadata of README.md nests deeper than \(limits.maxDepth) levels"
                 }
                 return nil
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard open.count > 1, let closed = open.popLast() else { return nil }
-                record(closed.size, anchor: closed.anchor)
+                record(closed.size, anchor: closed.anchor, isScalar: false)
                 return add(closed.size)
             default:
                 return nil
             }
         }
 
-        mutating func record(_ size: Int, anchor: String?) {
-            if let anchor { anchors[anchor] = size }
+        static let complexKey = "The metadata of README.md uses a list or a mapping as a key: keys must be text"
+
+        /// Counts a node into the innermost collection; whether it is a mapping's key.
+        mutating func startNode() -> Bool {
+            guard let last = open.indices.last else { return false }
+            defer { open[last].children += 1 }
+            return open[last].isMapping && open[last].children % 2 == 0
+        }
+
+        mutating func record(_ size: Int, anchor: String?, isScalar: Bool) {
+            if let anchor { anchors[anchor] = (size, isScalar) }
         }
 
         /// Adds to the innermost open collection and checks the whole document's size so far

@@ -192,6 +192,31 @@ import Testing
         return (lines + ["---", "", "# Card"]).joined(separator: "\n")
     }()
 
+    /// Found by the `card` fuzz target: Yams force-unwraps every mapping key as text, so a list
+    /// or a mapping used as a key stopped the server, from the anonymous validate-yaml and from
+    /// any README indexed after a push.
+    @Test(arguments: [
+        "---\n? [a, b]\n: c\n---\n",
+        "---\n{[a]: b}\n---\n",
+        "---\n? {x: 1}\n: c\n---\n",
+        "---\nl: &l [x]\nm: {*l : v}\n---\n",
+        "---\na: &a [x, ?]\nb: &b [\u{a5},*a: &a]\n---\n [",
+        "---\ns: !!set {? [a]}\n---\n",
+    ])
+    func validateYAMLRefusesAListOrMappingAsAKey(card: String) async throws {
+        try await app().test(.router) { client in
+            let body = try JSONSerialization.data(withJSONObject: ["content": card, "repoType": "model"])
+            try await client.execute(uri: "/api/validate-yaml", method: .post, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .unprocessableContent || response.status == .badRequest)
+            }
+            // Scalars that look like other types are still keys Yams reads as text.
+            let fine = try JSONSerialization.data(withJSONObject: ["content": "---\n1: a\ntrue: b\nl: &l x\n*l : y\n---\n"])
+            try await client.execute(uri: "/api/validate-yaml", method: .post, body: ByteBuffer(bytes: fine)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test func validateYAMLRefusesAnAliasBombQuickly() async throws {
         try await app().test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["content": Self.aliasBomb, "repoType": "model"])

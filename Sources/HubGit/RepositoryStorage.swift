@@ -134,8 +134,10 @@ public struct RepositoryStorage: Sendable {
 
     /// Removes what a `git receive-pack` killed mid-push left in a repository: its quarantine
     /// folders (`objects/tmp_objdir-incoming-*`, see git-receive-pack(1)) and half-written packs
-    /// (`objects/pack/tmp_pack_*`, `tmp_idx_*`): every name git gives them starts with `tmp_`), once they are older than `age` seconds (a push may still be running
-    /// in another process). Returns how many were removed.
+    /// (`objects/pack/tmp_pack_*`, `tmp_idx_*`): every name git gives them starts with `tmp_`),
+    /// once nothing in them has changed for `age` seconds. The server sweeps while it serves, so
+    /// a push still receiving its pack (its pack file growing inside the quarantine) is left alone
+    /// however long it has run. Returns how many were removed.
     public func sweepAbandonedPushes(in location: URL, olderThan age: TimeInterval) -> Int {
         var removed = 0
         let cutoff = Date().addingTimeInterval(-age)
@@ -143,13 +145,26 @@ public struct RepositoryStorage: Sendable {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names where name.hasPrefix("tmp_") {
                 let item = folder.appendingPathComponent(name)
-                guard let modified = (try? FileManager.default.attributesOfItem(atPath: item.path))?[.modificationDate] as? Date,
-                    modified < cutoff
-                else { continue }
+                guard let modified = Self.lastModification(of: item), modified < cutoff else { continue }
                 if (try? FileManager.default.removeItem(at: item)) != nil { removed += 1 }
             }
         }
         return removed
+    }
+
+    /// The latest modification time of `item` and, for a folder, of everything inside it.
+    static func lastModification(of item: URL) -> Date? {
+        let manager = FileManager.default
+        guard var latest = (try? manager.attributesOfItem(atPath: item.path))?[.modificationDate] as? Date else { return nil }
+        if let inside = manager.enumerator(atPath: item.path) {
+            while let relative = inside.nextObject() as? String {
+                let path = item.appendingPathComponent(relative).path
+                if let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date {
+                    latest = max(latest, modified)
+                }
+            }
+        }
+        return latest
     }
 
     /// Clears what crashed writes left in `tmp/`. Run at start, before serving.

@@ -36,12 +36,16 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     public var maxFetchRequestSize: Int = 32 << 20
     /// Requests one client (a token, or an address for anonymous callers) may have in flight.
     public var maxConcurrentRequestsPerClient: Int = 256
+    /// Seconds between two runs of the repairs start-up makes (abandoned uploads and push
+    /// quarantines swept, branch heads the index missed read again), for servers that run for weeks.
+    public var maintenanceInterval: Int = 3600
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel, allowSignUp
         case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
+        case maintenanceInterval
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +70,8 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         maxConcurrentRequestsPerClient =
             try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRequestsPerClient)
             ?? defaults.maxConcurrentRequestsPerClient
+        maintenanceInterval =
+            try container.decodeIfPresent(Int.self, forKey: .maintenanceInterval) ?? defaults.maintenanceInterval
     }
 
     /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
@@ -121,6 +127,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         if let value = environment["MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT"] {
             maxConcurrentRequestsPerClient = try Self.integer(value, name: "MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT")
         }
+        if let value = environment["MODELHUB_MAINTENANCE_INTERVAL"] {
+            maintenanceInterval = try Self.integer(value, name: "MODELHUB_MAINTENANCE_INTERVAL")
+        }
         if let value = environment["MODELHUB_ALLOW_SIGN_UP"] {
             guard let flag = ["true": true, "false": false, "1": true, "0": false][value] else {
                 throw ConfigurationError("MODELHUB_ALLOW_SIGN_UP must be true or false, not '\(value)'")
@@ -148,6 +157,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         guard maxConcurrentRequestsPerClient >= 32 else {
             throw ConfigurationError("maxConcurrentRequestsPerClient must be at least 32")
         }
+        guard maintenanceInterval >= 1 else { throw ConfigurationError("maintenanceInterval must be at least 1 (second)") }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")

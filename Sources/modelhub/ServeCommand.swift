@@ -33,24 +33,46 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as HubError {
             throw fail(error)
         }
-        try await hub.lfs.sweepAbandonedUploads()
         let reconciled = try await hub.repos.reconcileStorage()
         if reconciled.moved > 0 { logger.warning("moved \(reconciled.moved) repositories back to where the index has them") }
         if reconciled.removed > 0 {
             logger.warning("removed \(reconciled.removed) repository folders whose delete or create a crash interrupted")
         }
-        let repaired = try await hub.repos.repairAfterCrash()
-        if repaired.heads > 0 { logger.warning("read the branch head again for \(repaired.heads) repositories the index had behind git") }
-        if repaired.pushes > 0 { logger.warning("removed \(repaired.pushes) folders that interrupted pushes left behind") }
+        try await Self.maintain(hub, logger: logger)
         let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
             // Unbuffered: scripts and tests wait for this line to know the port.
             FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))
         }
         // runService handles SIGTERM and SIGINT: the server stops accepting, in-flight requests
-        // finish, and then the database is closed.
-        try await app.runService()
+        // finish, and then the database is closed. Maintenance runs beside it until then.
+        let maintenanceLogger = logger
+        let interval = configuration.maintenanceInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+                    do {
+                        try await Self.maintain(hub, logger: maintenanceLogger)
+                    } catch {
+                        maintenanceLogger.error("maintenance failed: \(String(reflecting: error))")
+                    }
+                }
+            }
+            try await app.runService()
+            group.cancelAll()
+        }
         try await hub.counters.downloads.flush()
         try hub.close()
+    }
+
+    /// What start-up repairs, and what a long-running server repairs again every
+    /// `maintenanceInterval`: abandoned multipart parts (after a day) and push quarantines (after
+    /// an hour) swept, and the branch head read again wherever the index is behind git.
+    static func maintain(_ hub: Hub, logger: Logger) async throws {
+        try await hub.lfs.sweepAbandonedUploads()
+        let repaired = try await hub.repos.repairAfterCrash()
+        if repaired.heads > 0 { logger.warning("read the branch head again for \(repaired.heads) repositories the index had behind git") }
+        if repaired.pushes > 0 { logger.warning("removed \(repaired.pushes) folders that interrupted pushes left behind") }
     }
 
     /// Flags > `MODELHUB_*` environment > config file > defaults.

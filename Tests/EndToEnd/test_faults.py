@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import time
@@ -16,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from hubprocess import Git, HubProcess
+from hubprocess import Git, HubProcess, running_hub
 
 
 def commit_files(hub: HubProcess, token: str, repo: str, files: dict[str, str], summary: str = "files") -> int:
@@ -90,13 +91,59 @@ def test_a_push_killed_mid_transfer_leaves_nothing_once_its_grace_period_is_over
     (leftover / "pack" / "tmp_pack_x").write_bytes(b"\0" * 1024)
     fresh = objects / "tmp_objdir-incoming-def456"
     fresh.mkdir()
-    old = time.time() - 2 * 3600
-    os.utime(leftover, (old, old))
+    age(leftover, 2 * 3600)
     hub.stop()
     hub.start()
     assert not leftover.exists()
     assert fresh.exists(), "a quarantine younger than the grace period may belong to a running push"
     fresh.rmdir()
+
+
+def age(path: pathlib.Path, seconds: float) -> None:
+    """Makes `path` and everything in it look untouched for `seconds`."""
+    then = time.time() - seconds
+    for item in [*path.rglob("*"), path]:
+        os.utime(item, (then, then))
+
+
+def test_a_long_running_server_repairs_what_start_up_repairs(tmp_path: pathlib.Path):
+    """Maintenance every `maintenanceInterval` (1 s here): abandoned push quarantines and multipart
+    parts go, a push still writing its pack stays, and a branch head the index missed is read again,
+    all without a restart."""
+    with running_hub(tmp_path, env={"MODELHUB_MAINTENANCE_INTERVAL": "1"}) as hub:
+        token = hub.create_user("alice")
+        hub.create_repo(token, "demo")
+        assert commit_files(hub, token, "alice/demo", {"a.txt": "a"}) == 200
+        repository = hub.data_dir / "repos/models/alice/demo.git"
+        abandoned = repository / "objects" / "tmp_objdir-incoming-old"
+        (abandoned / "pack").mkdir(parents=True)
+        (abandoned / "pack" / "tmp_pack_x").write_bytes(b"\0" * 1024)
+        age(abandoned, 2 * 3600)
+        receiving = repository / "objects" / "tmp_objdir-incoming-slow"
+        (receiving / "pack").mkdir(parents=True)
+        age(receiving, 2 * 3600)
+        (receiving / "pack" / "tmp_pack_y").write_bytes(b"\0" * 1024)  # still growing
+        parts = hub.data_dir / "lfs" / "incoming"
+        stale_parts = parts / "stale-upload"
+        stale_parts.mkdir(parents=True)
+        (stale_parts / "1").write_bytes(b"\0" * 1024)
+        age(stale_parts, 2 * 24 * 3600)
+        current_parts = parts / "current-upload"
+        current_parts.mkdir()
+        moved = move_branch_behind_the_index(repository, "landed outside the index")
+
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if not abandoned.exists() and not stale_parts.exists() and listed_sha(hub, "alice", "demo") == moved:
+                break
+            time.sleep(0.2)
+        assert not abandoned.exists()
+        assert not stale_parts.exists()
+        assert listed_sha(hub, "alice", "demo") == moved
+        assert receiving.exists(), "a push still writing its pack was swept"
+        assert current_parts.exists()
+        shutil.rmtree(receiving)
+        current_parts.rmdir()
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")

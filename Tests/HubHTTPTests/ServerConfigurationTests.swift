@@ -12,6 +12,7 @@ import Testing
         #expect(configuration.maxHeaderCount == 100)
         #expect(configuration.maxFetchRequestSize == 32 << 20)
         #expect(configuration.maxConcurrentRequestsPerClient >= 32)
+        #expect(configuration.maintenanceInterval == 3600)
         try configuration.validate()
     }
 
@@ -34,7 +35,7 @@ import Testing
 
     @Test(arguments: [
         ("idleTimeout", 0), ("maxHeaderSize", 100), ("maxHeaderCount", 2), ("maxFetchRequestSize", 1000),
-        ("maxConcurrentRequestsPerClient", 4),
+        ("maxConcurrentRequestsPerClient", 4), ("maintenanceInterval", 0),
     ])
     func aLimitThatWouldBreakRealClientsIsRefusedByName(key: String, value: Int) throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID()).json")

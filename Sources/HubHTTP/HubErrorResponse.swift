@@ -104,8 +104,17 @@ struct HubErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             throw error
         } catch {
-            context.logger.error("request failed: \(String(reflecting: error))")
-            return HubErrorResponse.response(for: HubErrorResponse.hubError(from: error), context: context)
+            let failure = HubErrorResponse.hubError(from: error)
+            switch failure {
+            case .internalFailure:
+                context.logger.error("request failed: \(String(reflecting: error))")
+            case .insufficientStorage:
+                context.logger.warning("the data folder is full: \(String(reflecting: error))")
+            default:
+                // A client's mistake (a body past its limit): not the server's failure.
+                context.logger.debug("request refused: \(String(reflecting: error))")
+            }
+            return HubErrorResponse.response(for: failure, context: context)
         }
     }
 }

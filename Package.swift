@@ -114,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "HubTesting",
-            dependencies: ["HubCore", "HubServices", "HubHTTP"],
+            dependencies: ["HubCore", "HubServices", "HubHTTP", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/HubTesting"
         ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),

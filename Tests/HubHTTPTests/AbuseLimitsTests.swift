@@ -18,10 +18,6 @@ import Testing
         test = try TestHub()
     }
 
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
-    }
-
     static let lfsHeaders: HTTPFields = [
         .contentType: "application/vnd.git-lfs+json", .accept: "application/vnd.git-lfs+json",
     ]
@@ -33,7 +29,7 @@ import Testing
     }
 
     func createPrivateRepo(token: String) async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
                 body: ByteBuffer(string: #"{"name":"secret","private":true}"#)
@@ -46,7 +42,7 @@ import Testing
     @Test func lfsBatchFromAnonymousIsChallengedBeforeItsBodyIsRead() async throws {
         let owner = try await test.user("alice")
         try await createPrivateRepo(token: owner)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             // The body is not even JSON: had it been parsed first, this would be a 422.
             for path in ["/alice/secret.git", "/nobody/nothing.git"] {
                 try await client.execute(
@@ -65,7 +61,7 @@ import Testing
         let stranger = try await test.user("mallory")
         try await createPrivateRepo(token: owner)
         let headers = Self.lfsHeaders(token: stranger)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/alice/secret.git/info/lfs/objects/batch", method: .post, headers: headers,
                 body: ByteBuffer(string: "{ this is not json")
@@ -78,7 +74,7 @@ import Testing
         try await createPrivateRepo(token: owner)
         let headers = Self.lfsHeaders(token: owner)
         let padding = String(repeating: " ", count: 2 << 20)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/alice/secret.git/info/lfs/objects/batch", method: .post, headers: headers,
                 body: ByteBuffer(string: #"{"operation":"download","objects":[]"# + padding + "}")
@@ -91,7 +87,7 @@ import Testing
     }
 
     @Test func webFormPastItsLimitIsTooLargeNotAnInternalError() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "name=alice&password=" + String(repeating: "x", count: 128 << 10))

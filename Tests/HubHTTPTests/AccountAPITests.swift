@@ -13,13 +13,9 @@ import Testing
         test = try TestHub()
     }
 
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
-    }
-
     @Test func whoamiDescribesTheTokenOwner() async throws {
         let token = try await test.user("__ci_user__")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                 #expect(response.status == .ok)
                 let body = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
@@ -36,7 +32,7 @@ import Testing
     @Test func whoamiAcceptsBasicAuthWithTokenAsPassword() async throws {
         let token = try await test.user("alice")
         let basic = Data("anything:\(token)".utf8).base64EncodedString()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Basic \(basic)"]) { response in
                 #expect(response.status == .ok)
             }
@@ -44,7 +40,7 @@ import Testing
     }
 
     @Test func whoamiWithoutTokenIsUnauthorized() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/api/whoami-v2", method: .get) { response in
                 #expect(response.status == .unauthorized)
             }
@@ -53,7 +49,7 @@ import Testing
 
     @Test func wrongTokenIsInvalidCredentials() async throws {
         try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Bearer hf_wrongwrongwrong"]) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[HTTPField.Name("X-Error-Message")!] == "Invalid credentials in Authorization header")
@@ -62,7 +58,7 @@ import Testing
     }
 
     @Test func landingPageShowsThisHubsAddress() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/", method: .get, headers: [:]) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("http://localhost"))
@@ -71,7 +67,7 @@ import Testing
     }
 
     @Test func agentHarnessRegistryIsEmpty() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/api/agent-harnesses", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"harnesses":{},"standardEnvVars":[]}"#)
             }

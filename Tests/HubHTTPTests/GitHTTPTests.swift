@@ -14,12 +14,8 @@ import Testing
         test = try TestHub()
     }
 
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
-    }
-
     func createRepo(_ name: String, token: String, private isPrivate: Bool = false) async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let payload = try JSONSerialization.data(withJSONObject: ["name": name, "private": isPrivate])
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
@@ -33,7 +29,7 @@ import Testing
     @Test func publicRepoAdvertisesRefsAnonymously() async throws {
         let token = try await test.user("alice")
         try await createRepo("demo", token: token)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             for path in ["/alice/demo/info/refs", "/alice/demo.git/info/refs"] {
                 try await client.execute(uri: path + "?service=git-upload-pack", method: .get) { response in
                     #expect(response.status == .ok)
@@ -49,7 +45,7 @@ import Testing
     @Test func privateRepoLooksExactlyLikeAMissingOne() async throws {
         let token = try await test.user("alice")
         try await createRepo("secret", token: token, private: true)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             var answers: [String] = []
             for path in ["/alice/secret", "/alice/nothing-here"] {
                 try await client.execute(uri: path + "/info/refs?service=git-upload-pack", method: .get) { response in
@@ -71,7 +67,7 @@ import Testing
     @Test func anonymousPushIsChallenged() async throws {
         let token = try await test.user("alice")
         try await createRepo("demo", token: token)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/alice/demo/info/refs?service=git-receive-pack", method: .get) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.wwwAuthenticate] == "Basic realm=\"modelhub\"")
@@ -83,7 +79,7 @@ import Testing
         let token = try await test.user("alice")
         let mallory = try await test.user("mallory")
         try await createRepo("demo", token: token)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/alice/demo/info/refs?service=git-receive-pack", method: .get,
                 headers: [.authorization: "Bearer \(mallory)"]
@@ -94,7 +90,7 @@ import Testing
     }
 
     @Test func invalidRepoNameNeverReachesGit() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/-alice/demo/info/refs?service=git-upload-pack", method: .get) { response in
                 #expect(response.status == .unauthorized)
             }
@@ -107,7 +103,7 @@ import Testing
     @Test func dumbProtocolIsRefused() async throws {
         let token = try await test.user("alice")
         try await createRepo("demo", token: token)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/alice/demo/info/refs", method: .get) { response in
                 #expect(response.status == .forbidden)
             }

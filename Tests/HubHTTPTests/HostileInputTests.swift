@@ -16,10 +16,6 @@ import Testing
         test = try TestHub()
     }
 
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
-    }
-
     func bearer(_ token: String) -> HTTPFields {
         [.authorization: "Bearer \(token)"]
     }
@@ -58,7 +54,7 @@ import Testing
 
     @Test(arguments: ["{", "paths={", "paths=a b", "paths=\"x\"", "paths=%", "paths=%zz", "paths=%C3%28"])
     func pathsInfoOfAMissingRepoWithAnyBodyIsAnswered(body: String) async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/models/nobody/nothing/paths-info/main", method: .post, headers: form(), body: ByteBuffer(string: body)
             ) { response in
@@ -69,7 +65,7 @@ import Testing
 
     @Test func pathsInfoWithABadEscapeIsBadRequest() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createAndCommit(client, token: token, lines: [Self.fileLine("a b.txt", "x")])
             try await client.execute(
                 uri: "/api/models/alice/demo/paths-info/main", method: .post, headers: form(token),
@@ -92,7 +88,7 @@ import Testing
     @Test(arguments: ["name={&password=x", "name=%&password=x", "name=\"&password=%FF"])
     func signInWithAHostileFormIsAnswered(body: String) async throws {
         try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/login", method: .post, headers: form(), body: ByteBuffer(string: body)) { response in
                 #expect([.badRequest, .unauthorized, .ok].contains(response.status))
             }
@@ -103,7 +99,7 @@ import Testing
     }
 
     @Test func newRepositoryFormWithAStrayPercentIsBadRequest() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(uri: "/new", method: .post, headers: form(), body: ByteBuffer(string: "name=%&csrf=x")) { response in
                 #expect(response.status.code >= 400 && response.status.code < 500)
             }
@@ -114,7 +110,7 @@ import Testing
 
     @Test func nextPageLinkOfAFolderWithBracesIsEncoded() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let lines = (0..<51).map { Self.fileLine("d{1}/f\($0).txt", "\($0)") }
             #expect(try await createAndCommit(client, token: token, lines: lines) == .ok)
             try await client.execute(uri: "/api/models/alice/demo/tree/main/d{1}?expand=true", method: .get) { response in
@@ -133,7 +129,7 @@ import Testing
     @Test(arguments: ["9223372036854775807", "-1", "1e3", "abc", "99999999999999999999"])
     func treeCursorThatWasNeverHandedOutIsBadRequest(cursor: String) async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createAndCommit(client, token: token, lines: [Self.fileLine("a.txt", "a")])
             try await client.execute(uri: "/api/models/alice/demo/tree/main?cursor=\(cursor)", method: .get) { response in
                 #expect(response.status == .badRequest)
@@ -147,7 +143,7 @@ import Testing
     @Test(arguments: ["9223372036854775807", "10001", "abc", "1e3"])
     func webListingPageThatCannotExistIsBadRequest(page: String) async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: bearer(token),
                 body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))
@@ -165,7 +161,7 @@ import Testing
 
     @Test func resolveOfAPathWithANULIsBadRequest() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createAndCommit(client, token: token, lines: [Self.fileLine("README.md", "hello")])
             try await client.execute(uri: "/alice/demo/resolve/main/README.md%00.txt", method: .get) { response in
                 #expect(response.status == .badRequest)
@@ -204,7 +200,7 @@ import Testing
         "---\ns: !!set {? [a]}\n---\n",
     ])
     func validateYAMLRefusesAListOrMappingAsAKey(card: String) async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["content": card, "repoType": "model"])
             try await client.execute(uri: "/api/validate-yaml", method: .post, body: ByteBuffer(bytes: body)) { response in
                 #expect(response.status == .unprocessableContent || response.status == .badRequest)
@@ -218,7 +214,7 @@ import Testing
     }
 
     @Test func validateYAMLRefusesAnAliasBombQuickly() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["content": Self.aliasBomb, "repoType": "model"])
             try await client.execute(uri: "/api/validate-yaml", method: .post, body: ByteBuffer(bytes: body)) { response in
                 #expect(response.status == .unprocessableContent)
@@ -229,7 +225,7 @@ import Testing
 
     @Test func validateYAMLRefusesDeepNesting() async throws {
         let deep = "---\nx: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "\n---\n"
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["content": deep])
             try await client.execute(uri: "/api/validate-yaml", method: .post, body: ByteBuffer(bytes: body)) { response in
                 #expect(response.status == .unprocessableContent)
@@ -239,7 +235,7 @@ import Testing
 
     @Test func validateYAMLStillAcceptsModestAliases() async throws {
         let card = "---\nbase: &b {license: mit}\nother: *b\ntags: [a, b]\n---\n"
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = try JSONSerialization.data(withJSONObject: ["content": card])
             try await client.execute(uri: "/api/validate-yaml", method: .post, body: ByteBuffer(bytes: body)) { response in
                 #expect(response.status == .ok)
@@ -249,7 +245,7 @@ import Testing
 
     @Test func commitOfAnAliasBombREADMEIsRefusedAndStoresNothing() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let status = try await createAndCommit(client, token: token, lines: [Self.fileLine("README.md", Self.aliasBomb)])
             #expect(status == .unprocessableContent)
             try await client.execute(uri: "/api/models/alice/demo", method: .get) { response in
@@ -285,7 +281,7 @@ import Testing
     /// repository's objects nor its branch may change.
     func expectRefusedStoringNothing(_ lines: [String]) async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createAndCommit(client, token: token, lines: [Self.fileLine("a.txt", "a")])
             let before = storedObjectFiles()
             let headBefore = try await head(client)
@@ -306,7 +302,7 @@ import Testing
 
     @Test func acceptedCommitLandsAsOnePackAndLeavesNoTemporaryFiles() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let status = try await createAndCommit(
                 client, token: token,
                 lines: (0..<20).map { Self.fileLine("f\($0).txt", "file \($0)") } + [Self.fileLine(".gitmodules", "")])
@@ -324,7 +320,7 @@ import Testing
 
     @Test func aRepoCreateBodyOverTheJSONLimitIsContentTooLarge() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = #"{"name":"demo","organization":"alice","pad":""# + String(repeating: "a", count: 3 << 20) + #""}"#
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: ByteBuffer(string: body)) {
                 response in
@@ -341,7 +337,7 @@ import Testing
     static let deepJSON = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
 
     @Test func deeplyNestedJSONBodyIsBadRequest() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/validate-yaml", method: .post, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: #"{"content":"x","repoType":"# + Self.deepJSON + "}")
@@ -351,7 +347,7 @@ import Testing
 
     @Test func deeplyNestedCommitLineIsBadRequest() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let status = try await createAndCommit(
                 client, token: token, lines: [#"{"key":"file","value":"# + Self.deepJSON + "}"])
             #expect(status == .badRequest)
@@ -360,7 +356,7 @@ import Testing
 
     @Test func deeplyNestedLFSBatchIsRefused() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: bearer(token),
                 body: ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#))

@@ -13,10 +13,6 @@ import Testing
         test = try TestHub()
     }
 
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
-    }
-
     /// The response body as a JSON object (empty when it is not one, which fails the expectation reading it).
     func json(_ buffer: ByteBuffer) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] ?? [:]
@@ -40,7 +36,7 @@ import Testing
 
     @Test func createsRepoAndAnswersItsURL() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: body) { response in
                 #expect(response.status == .ok)
@@ -52,7 +48,7 @@ import Testing
 
     @Test func secondCreateIsConflictWithURL() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"ds","organization":"alice","type":"dataset","visibility":"private"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: body)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: body) { response in
@@ -64,7 +60,7 @@ import Testing
 
     @Test func nullOrganizationMeansTheCallersNamespace() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"mine","organization":null}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: body) { response in
                 #expect(json(response.body)["url"] as? String == "http://localhost/alice/mine")
@@ -75,7 +71,7 @@ import Testing
     @Test(arguments: ["a--b", "-lead", "trail.", "has space", "x.git", String(repeating: "n", count: 97)])
     func invalidNameIsRefusedWithNothingOnDisk(_ name: String) async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let payload = try JSONSerialization.data(withJSONObject: ["name": name, "organization": "alice"])
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: bearer(token), body: ByteBuffer(data: payload)
@@ -91,7 +87,7 @@ import Testing
     @Test func cannotCreateInSomeoneElsesNamespace() async throws {
         try await test.user("alice")
         let mallory = try await test.user("mallory")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(mallory), body: body) { response in
                 #expect(response.status == .forbidden)
@@ -103,7 +99,7 @@ import Testing
     @Test func readTokenCannotCreate() async throws {
         try await test.user("alice")
         let read = try await test.readToken(for: "alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"demo"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(read), body: body) { response in
                 #expect(response.status == .forbidden)
@@ -112,7 +108,7 @@ import Testing
     }
 
     @Test func anonymousCannotCreate() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, body: body) { response in
                 #expect(response.status == .unauthorized)
@@ -122,7 +118,7 @@ import Testing
 
     @Test func spaceNeedsAnSDK() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"sp","organization":"alice","type":"space"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: body) { response in
                 #expect(response.status == .badRequest)
@@ -132,7 +128,7 @@ import Testing
 
     @Test func malformedBodyIsBadRequest() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: bearer(token), body: ByteBuffer(string: "{not json")
             ) { response in
@@ -143,7 +139,7 @@ import Testing
 
     @Test func deleteRemovesRepoAndMissingRepoIsRepoNotFound() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let body = ByteBuffer(string: #"{"name":"demo","organization":"alice"}"#)
             try await client.execute(uri: "/api/repos/create", method: .post, headers: bearer(token), body: body)
             try await client.execute(uri: "/api/repos/delete", method: .delete, headers: bearer(token), body: body) { response in
@@ -160,7 +156,7 @@ import Testing
     /// A commit body whose last line has no line break is read to its end (it once crashed the server).
     @Test func commitBodyWithoutAFinalLineBreakIsAccepted() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let lines = [
                 #"{"key":"header","value":{"summary":"no final newline","description":""}}"#,
                 #"{"key":"file","value":{"path":"a.txt","content":"aGk=","encoding":"base64"}}"#,
@@ -176,7 +172,7 @@ import Testing
     /// ASCII) and replaced by `_` in the plain `filename`.
     @Test func downloadNamesAreASCIIInContentDisposition() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let lines = [
                 #"{"key":"header","value":{"summary":"names","description":""}}"#,
                 #"{"key":"file","value":{"path":"docs/modèle card.md","content":"aGk=","encoding":"base64"}}"#,

@@ -84,7 +84,7 @@ import Testing
 
     @Test func wrongPasswordIsRefusedWithoutSayingWhich() async throws {
         _ = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let wrong = try await post(client, "/login", [("name", "alice"), ("password", "wrong horse")])
             let nobody = try await post(client, "/login", [("name", "nobody"), ("password", "wrong horse")])
             #expect(wrong.status == .unauthorized && nobody.status == .unauthorized)
@@ -94,7 +94,7 @@ import Testing
 
     @Test func signInRedirectsOnlyWithinTheHub() async throws {
         _ = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let page = try await post(client, "/login", [("name", "alice"), ("password", "correct horse"), ("next", "//evil.example/")])
             #expect(page.headers[.location] == "/")
             let local = try await post(client, "/login", [("name", "alice"), ("password", "correct horse"), ("next", "/alice")])
@@ -104,7 +104,7 @@ import Testing
 
     @Test func aSessionSeesPrivateRepositoriesButNeverAuthorisesTheAPI() async throws {
         let token = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createRepo(client, token: token, name: "secret", isPrivate: true)
             let (cookie, _) = try await signIn(client)
             #expect(try await get(client, "/alice/secret", cookie: cookie).status == .ok)
@@ -117,7 +117,7 @@ import Testing
 
     @Test func formsWithoutTheCSRFTokenAreRefused() async throws {
         _ = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let missing = try await post(client, "/settings/tokens", [("name", "ci"), ("role", "read")], cookie: cookie)
             #expect(missing.status == .forbidden)
@@ -133,7 +133,7 @@ import Testing
 
     @Test func aNewTokenIsShownOnceAndWorks() async throws {
         _ = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let created = try await post(
                 client, "/settings/tokens", [("name", "laptop"), ("role", "write"), ("csrf", csrf)], cookie: cookie)
@@ -153,7 +153,7 @@ import Testing
     }
 
     @Test func settingsNeedASignedInUser() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let page = try await get(client, "/settings/tokens")
             #expect(page.status == .found && page.headers[.location] == "/login?next=/settings/tokens")
         }
@@ -161,7 +161,7 @@ import Testing
 
     @Test func signOutEndsTheSession() async throws {
         _ = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let out = try await post(client, "/logout", [("csrf", csrf)], cookie: cookie)
             #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true)
@@ -170,7 +170,7 @@ import Testing
     }
 
     @Test func signUpIsOffUnlessConfigured() async throws {
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let page = try await get(client, "/join")
             let posted = try await post(client, "/join", [("name", "mallory"), ("password", "long enough")])
             #expect(page.status == .notFound && posted.status == .notFound)
@@ -185,7 +185,7 @@ import Testing
 
     @Test func changingThePasswordNeedsTheCurrentOne() async throws {
         _ = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let wrong = try await post(
                 client, "/settings/password", [("current", "nope nope"), ("new", "battery staple"), ("csrf", csrf)], cookie: cookie)
@@ -203,7 +203,7 @@ import Testing
 
     @Test func repositorySettingsNeedTheTypedNameToDelete() async throws {
         let token = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createRepo(client, token: token, name: "demo")
             let (cookie, csrf) = try await signIn(client)
             let settings = try await get(client, "/alice/demo/settings", cookie: cookie)
@@ -224,7 +224,7 @@ import Testing
         _ = try await test.user("bob")
         _ = try await test.hub.orgs.create(name: "acme", fullname: nil, privateByDefault: false, owner: "alice", by: .siteOperator)
         try await test.hub.orgs.setRole(.write, of: "bob", in: "acme", by: .siteOperator)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let page = try await get(client, "/organizations/acme/members", cookie: cookie)
             #expect(page.status == .ok && page.html.contains(#"<option value="write" selected>write</option>"#))
@@ -239,7 +239,7 @@ import Testing
 
     @Test func signedInUsersCreateRepositoriesAndOrganizationsAndLike() async throws {
         let owner = try await test.hub.accounts.authenticate(secret: try await alice())
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let form = try await get(client, "/new", cookie: cookie)
             #expect(form.status == .ok && form.html.contains(#"<option value="alice">alice</option>"#))
@@ -284,7 +284,7 @@ import Testing
 
     @Test func branchesTagsAndTextFilesAreEditedInTheBrowser() async throws {
         let token = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createRepo(client, token: token, name: "demo")
             try await commitFile(client, token: token, repo: "alice/demo", path: "notes.txt", text: "one\n")
             let (cookie, csrf) = try await signIn(client)
@@ -333,7 +333,7 @@ import Testing
 
     @Test func pullRequestsAreListed() async throws {
         let token = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createRepo(client, token: token, name: "demo")
             try await commitFile(client, token: token, repo: "alice/demo", path: "a.txt", text: "a", query: "?create_pr=1")
             let page = try await get(client, "/alice/demo/discussions")
@@ -345,7 +345,7 @@ import Testing
 
     @Test func uploadedFilesBecomeOneCommitWithBinariesInLFS() async throws {
         let token = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createRepo(client, token: token, name: "demo")
             let (cookie, csrf) = try await signIn(client)
             let weights: [UInt8] = [0, 1, 2, 3, 0, 255, 7] + Array(repeating: 9, count: 1000)
@@ -389,7 +389,7 @@ import Testing
     /// MultipartKit's 128-entry table and stopped the server, for any signed-in user.
     @Test func anUploadWithABinaryHeaderNameIsBadRequest() async throws {
         let token = try await alice()
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await createRepo(client, token: token, name: "demo")
             let (cookie, _) = try await signIn(client)
             var headers = HTTPFields()
@@ -406,7 +406,7 @@ import Testing
     @Test func fineGrainedTokensAndOrgSettingsFromTheBrowser() async throws {
         _ = try await alice()
         _ = try await test.hub.orgs.create(name: "acme", fullname: nil, privateByDefault: false, owner: "alice", by: .siteOperator)
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             let (cookie, csrf) = try await signIn(client)
             let created = try await post(
                 client, "/settings/tokens",

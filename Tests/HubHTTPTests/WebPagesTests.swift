@@ -15,10 +15,6 @@ import Testing
         test = try TestHub()
     }
 
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: test.hub, configuration: test.configuration))
-    }
-
     static let hostileCard = """
         ---
         language: de
@@ -69,7 +65,7 @@ import Testing
 
     @Test func everyPageSetsAStrictContentSecurityPolicy() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             for uri in ["/", "/models", "/alice", "/alice/spam", "/alice/spam/tree/main", "/alice/nothing"] {
                 let (_, headers, _) = try await page(client, uri)
@@ -82,7 +78,7 @@ import Testing
 
     @Test func homeListsTrendingRepositoriesAndThisHubsAddress() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             let (status, _, html) = try await page(client, "/")
             #expect(status == .ok)
@@ -92,7 +88,7 @@ import Testing
 
     @Test func repoPageRendersTheCardSafely() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             let (status, _, html) = try await page(client, "/alice/spam")
             #expect(status == .ok)
@@ -106,7 +102,7 @@ import Testing
 
     @Test func listingFiltersByFacetsWithCounts() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
@@ -125,7 +121,7 @@ import Testing
 
     @Test func filesHistoryAndOneCommit() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             let (_, _, tree) = try await page(client, "/alice/spam/tree/main")
             #expect(tree.contains(#"href="/alice/spam/tree/main/conf">conf/</a>"#))
@@ -148,7 +144,7 @@ import Testing
 
     @Test func profilesListTheirRepositories() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             let (status, _, html) = try await page(client, "/alice")
             #expect(status == .ok && html.contains("alice/spam"))
@@ -159,7 +155,7 @@ import Testing
 
     @Test func aPrivateRepositoryIsMissingToStrangers() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "secret", isPrivate: true)
             for suffix in ["", "/tree/main", "/blob/main/README.md", "/commits/main"] {
                 let (status, _, html) = try await page(client, "/alice/secret" + suffix)
@@ -175,7 +171,7 @@ import Testing
 
     @Test func errorsArePagesWithTheAPIsStatus() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeRepo(client, token: token, name: "spam")
             let (revision, _, html) = try await page(client, "/alice/spam/tree/no-such-branch")
             #expect(revision == .notFound && html.contains("<h1>404 Not Found</h1>"))
@@ -209,7 +205,7 @@ import Testing
 
     @Test func aStaticSpaceRunsSandboxedAwayFromTheHubsOrigin() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeSpace(client, token: token, name: "demo", sdk: "static")
             let (status, headers, html) = try await page(client, "/spaces/alice/demo/app/")
             #expect(status == .ok && html.contains(#"<p id="out">app</p>"#))
@@ -226,7 +222,7 @@ import Testing
 
     @Test func otherSpacesAreNotRun() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeSpace(client, token: token, name: "gradio-app", sdk: "gradio")
             let (status, _, _) = try await page(client, "/spaces/alice/gradio-app/app/")
             #expect(status == .notFound)
@@ -240,7 +236,7 @@ import Testing
 
     @Test func downloadedFilesNeverRunAsHubPages() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await makeSpace(client, token: token, name: "demo", sdk: "static")
             let (status, headers, _) = try await page(client, "/spaces/alice/demo/resolve/main/index.html")
             #expect(status == .ok && headers[.contentType] == "text/plain; charset=utf-8")
@@ -251,7 +247,7 @@ import Testing
 
     @Test func hostileFileNamesAndCommitMessagesAreEscaped() async throws {
         let token = try await test.user("alice")
-        try await app().test(.router) { client in
+        try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
                 body: ByteBuffer(string: #"{"name":"files","organization":"alice"}"#))

@@ -1,5 +1,6 @@
 import Foundation
 import HubCore
+import Hummingbird
 import HubHTTP
 import HubServices
 
@@ -28,5 +29,10 @@ public final class TestHub: Sendable {
 
     public func readToken(for name: String) async throws -> String {
         try await hub.accounts.createToken(userName: name, name: "read", role: .read, token: nil).1.value
+    }
+
+    /// The hub's whole router as an application, for HummingbirdTesting's `.router` client.
+    public func application() -> some ApplicationProtocol {
+        Application(router: buildRouter(hub: hub, configuration: configuration))
     }
 }

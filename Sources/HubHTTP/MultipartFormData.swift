@@ -15,11 +15,15 @@ struct MultipartFormData {
 
     var parts: [Part] = []
 
+    /// RFC 2046's `bchars`.
+    static let boundaryCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'()+_,-./:=? ".utf8)
+    /// RFC 9110's token characters besides letters and digits (header names are tokens).
+    static let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
+
     /// RFC 2046: a boundary is 1 to 70 characters from a small set.
     static func isValidBoundary(_ boundary: String) -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'()+_,-./:=? ".utf8)
         let bytes = Array(boundary.utf8)
-        return (1...70).contains(bytes.count) && bytes.allSatisfy(allowed.contains) && bytes.last != 0x20
+        return (1...70).contains(bytes.count) && bytes.allSatisfy(boundaryCharacters.contains) && bytes.last != 0x20
     }
 
     init(parsing body: [UInt8], boundary: String) throws(HubError) {
@@ -133,7 +137,7 @@ struct MultipartFormData {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
-            Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            tokenPunctuation.contains(byte)
         }
     }
 

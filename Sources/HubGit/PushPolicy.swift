@@ -29,7 +29,7 @@ public struct PushPolicy: Sendable {
                 continue
             }
             if !update.isDeletion {
-                reasons += try await oversizedFiles(reachableFrom: update.new)
+                reasons += try await refusedFiles(reachableFrom: update.new)
                 let pointers = try await newLFSPointers(reachableFrom: update.new)
                 let missing = Set(try await missingLFSObjects(pointers.map(\.pointer)))
                 for (path, pointer) in pointers where missing.contains(pointer) {
@@ -99,13 +99,24 @@ public struct PushPolicy: Sendable {
         return nil
     }
 
-    /// Files over `maxFileSize` among the objects this push adds (those not reachable from any ref yet).
-    func oversizedFiles(reachableFrom commit: String) async throws -> [String] {
-        let omitted = try await git([
+    /// Files over `maxFileSize` among the objects this push adds (those not reachable from any ref
+    /// yet), and paths with a backslash: git on Windows and huggingface_hub's local folders take
+    /// `a\b` for a folder `a`, and `..\x` would climb out of a checkout, so the hub refuses them on
+    /// every write path (git's own fsck already refuses `..` components).
+    func refusedFiles(reachableFrom commit: String) async throws -> [String] {
+        let listing = try await git([
             "rev-list", "--objects", "--filter=blob:limit=\(maxFileSize + 1)", "--filter-print-omitted",
             commit, "--not", "--all",
-        ]).split(separator: "\n").filter { $0.hasPrefix("~") }.map { String($0.dropFirst()) }
-        guard !omitted.isEmpty else { return [] }
+        ]).split(separator: "\n")
+        var reasons: [String] = []
+        for line in listing where !line.hasPrefix("~") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[1].contains("\\") {
+                reasons.append("\(parts[1]): a path may not contain a backslash")
+            }
+        }
+        let omitted = listing.filter { $0.hasPrefix("~") }.map { String($0.dropFirst()) }
+        guard !omitted.isEmpty else { return reasons }
         var paths: [String: String] = [:]
         for line in try await git(["rev-list", "--objects", commit, "--not", "--all"]).split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -113,7 +124,7 @@ public struct PushPolicy: Sendable {
         }
         let mebibyte = 1024 * 1024
         let limit = maxFileSize % mebibyte == 0 ? "\(maxFileSize / mebibyte) MiB" : "\(maxFileSize) bytes"
-        return omitted.map { oid in
+        return reasons + omitted.map { oid in
             "\(paths[oid] ?? oid) is larger than \(limit): track it with Git LFS (git lfs track) and push again"
         }
     }

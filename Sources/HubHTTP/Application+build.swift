@@ -9,8 +9,8 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     let router = Router(context: HubRequestContext.self, options: .autoGenerateHeadEndpoints)
     // One line per request only at debug level: at thousands of requests a second the log
     // itself becomes the bottleneck. Failures are logged at error level with their request id.
-    router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
     router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
     router.add(

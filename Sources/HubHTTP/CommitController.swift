@@ -46,10 +46,11 @@ struct CommitController {
 
     func validateYAML(_ request: Request, context: HubRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ValidateRequest.self, context: context)
-        let problems = CardMetadata.problems(in: body.content)
+        let validation = CardValidation(card: body.content, kind: try RepoKind(apiType: body.repoType))
         return JSONBody.response(
-            status: problems.pastLimits ? .unprocessableContent : problems.messages.isEmpty ? .ok : .badRequest,
-            object: ValidateResponse(errors: problems.messages.map(Problem.init), warnings: []))
+            status: validation.pastLimits ? .unprocessableContent : validation.errors.isEmpty ? .ok : .badRequest,
+            object: ValidateResponse(
+                errors: validation.errors.map(Problem.init), warnings: validation.warnings.map(Problem.init)))
     }
 
     // MARK: preupload

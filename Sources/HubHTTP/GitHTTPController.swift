@@ -111,7 +111,7 @@ struct GitHTTPController {
             return response
         case .internalFailure(let detail):
             context.logger.error("git request failed: \(detail)")
-            return Self.plain(.internalServerError, "Internal error (request id \(context.id))\n")
+            return Self.plain(.internalServerError, "Internal error (request id \(context.requestID))\n")
         default:
             return Self.plain(HubErrorResponse.status(of: error), error.message + "\n")
         }

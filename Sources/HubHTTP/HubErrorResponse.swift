@@ -36,12 +36,12 @@ enum HubErrorResponse {
     static func response(for error: HubError, context: HubRequestContext, extra: [String: String] = [:]) -> Response {
         var message = error.message
         if case .internalFailure = error {
-            message = "Internal error (request id \(context.id))"
+            message = "Internal error (request id \(context.requestID))"
         }
         var headers = HTTPFields()
         if let code = code(of: error) { headers[.xErrorCode] = code }
         headers[.xErrorMessage] = headerSafe(message)
-        headers[.xRequestID] = context.id
+        headers[.xRequestID] = context.requestID
         if case .tooManyRequests = error { headers[.retryAfter] = "1" }
         var body = extra
         body["error"] = message

@@ -15,6 +15,12 @@ public struct HubRequestContext: RequestContext {
     /// The client's connection: whether it is still open (a git process serving a client that
     /// left is stopped), and the address anonymous callers are counted by.
     public let connection: any Channel
+    /// The id the client gave this request (`X-Request-Id` or `X-Amzn-Trace-Id`), set by
+    /// `RequestIDMiddleware`.
+    public var clientRequestID: String?
+
+    /// The id this request is known by in answers, logs and error messages.
+    public var requestID: String { clientRequestID ?? id }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

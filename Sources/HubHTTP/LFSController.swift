@@ -262,9 +262,9 @@ struct LFSController {
             var message = error.message
             if case .internalFailure(let detail) = error {
                 context.logger.error("LFS request failed: \(detail)")
-                message = "Internal error (request id \(context.id))"
+                message = "Internal error (request id \(context.requestID))"
             }
-            var response = Self.json(["message": message, "request_id": context.id], status: status)
+            var response = Self.json(["message": message, "request_id": context.requestID], status: status)
             if status == .unauthorized {
                 response.headers[.lfsAuthenticate] = "Basic realm=\"modelhub\""
                 response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""

@@ -146,10 +146,27 @@ struct RepoInfoController {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, _) = try FileController.revisionAndPath(context: context)
         let body = try await request.body.collect(upTo: 4 << 20)
-        let paths = try FormURLEncoded.decode(body.readableBytesView).filter { $0.name == "paths" }.map(\.value)
+        let form = try FormURLEncoded.decode(body.readableBytesView)
+        let paths = form.filter { $0.name == "paths" }.map(\.value)
         guard paths.count <= 1000 else { throw HubError.badRequest("At most 1000 paths per request") }
-        let entries = try await files.pathsInfo(id, revision: revision, paths: paths, caller: try context.caller())
-        return JSONBody.response(object: entries.map(TreeEntryJSON.init))
+        // huggingface_hub sends `expand` in the form body; the query is accepted too.
+        let expand = (form.last { $0.name == "expand" }?.value ?? request.uri.queryParameters.get("expand")) == "true"
+        let (resolved, entries) = try await files.pathsInfo(id, revision: revision, paths: paths, caller: try context.caller())
+        var listed = entries.map(TreeEntryJSON.init)
+        if expand {
+            try await addLastCommits(to: &listed, resolved: resolved)
+        }
+        return JSONBody.response(object: listed)
+    }
+
+    /// Gives each entry the last commit that changed it (`expand=true` on tree and paths-info).
+    func addLastCommits(to entries: inout [TreeEntryJSON], resolved: ResolvedRevision) async throws {
+        let last = try await files.lastCommits(resolved.repo, paths: entries.map(\.path), commit: resolved.commit)
+        for index in entries.indices {
+            if let commit = last[entries[index].path] {
+                entries[index].lastCommit = .init(id: commit.id, title: commit.title, date: HubDate.format(commit.date))
+            }
+        }
     }
 
     func tree(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -168,12 +185,7 @@ struct RepoInfoController {
         }
         var page = pagination.page(entries).map(TreeEntryJSON.init)
         if expand {
-            let last = try await files.lastCommits(resolved.repo, paths: page.map(\.path), commit: resolved.commit)
-            for index in page.indices {
-                if let commit = last[page[index].path] {
-                    page[index].lastCommit = .init(id: commit.id, title: commit.title, date: HubDate.format(commit.date))
-                }
-            }
+            try await addLastCommits(to: &page, resolved: resolved)
         }
         var response = JSONBody.response(object: page)
         if let next = pagination.nextLink(total: entries.count, request: request, baseURL: baseURL) {

@@ -1,9 +1,11 @@
 import HTTPTypes
 import Hummingbird
 
-/// Echoes the client's trace id (huggingface_hub sends `X-Amzn-Trace-Id` on every request) as
-/// `X-Request-Id`, so the id printed by a failing client is the one in the server's answer;
-/// without one, the server's own request id is used.
+/// Gives every request the id a user will quote: the client's own `X-Request-Id` unchanged, else
+/// the trace id huggingface_hub sends on every call (`X-Amzn-Trace-Id`, a UUID; the client prints
+/// the response's `X-Request-Id` in its errors, see `utils/_http.py` in huggingface_hub), else the
+/// server's own id. The id is answered as `X-Request-Id`, tagged on every log line of the request
+/// and written into the message of a 5xx, so a user's error and the server's log line meet.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
@@ -12,8 +14,14 @@ struct RequestIDMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        var context = context
         let incoming = request.headers[.xRequestID] ?? request.headers[Self.amazonTraceID]
-        let id = incoming.flatMap { $0.count <= 200 ? HubErrorResponse.headerSafe($0) : nil } ?? context.id
+        if let incoming, !incoming.isEmpty, incoming.count <= 200 {
+            let safe = HubErrorResponse.headerSafe(incoming)
+            context.clientRequestID = safe
+            context.logger[metadataKey: "hb.request.id"] = .string(safe)
+        }
+        let id = context.requestID
         var response = try await next(request, context)
         response.headers[.xRequestID] = id
         return response

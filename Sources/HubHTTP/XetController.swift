@@ -12,7 +12,7 @@ struct XetController {
                 router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/\(token)/:revision")) { _, context in
                     var response = JSONBody.response(status: .notFound, object: ["error": Self.message])
                     response.headers[.xErrorMessage] = Self.message
-                    response.headers[.xRequestID] = context.id
+                    response.headers[.xRequestID] = context.requestID
                     return response
                 }
             }

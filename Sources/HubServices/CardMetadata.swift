@@ -16,21 +16,6 @@ public enum CardMetadata {
         return lines[1..<end].joined(separator: "\n")
     }
 
-    /// The problems in a card's metadata, in words a user can act on; empty when it is valid
-    /// (or has none). The metadata must be a YAML mapping. `pastLimits`: it was refused outright,
-    /// unread, because it breaks `CardYAMLLimits`.
-    public static func problems(in card: String) -> (messages: [String], pastLimits: Bool) {
-        guard let yaml = frontMatter(of: card) else { return ([], false) }
-        if let violation = CardYAMLLimits.standard.violation(in: yaml) { return ([violation], true) }
-        do {
-            let value = try Yams.load(yaml: yaml)
-            if value == nil || value is [String: Any] { return ([], false) }
-            return (["The metadata of README.md must be a YAML mapping (key: value lines)"], false)
-        } catch {
-            return (["The metadata of README.md is not valid YAML: \(error)"], false)
-        }
-    }
-
     /// What the index keeps of a card: its front matter as JSON, the tags the public hub derives
     /// from it, the task and library, and the text for search. Invalid metadata counts as none.
     public static func card(from text: String) -> RepoCard {

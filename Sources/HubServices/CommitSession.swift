@@ -91,8 +91,9 @@ public final class CommitSession {
             if let parentCommit {
                 let wanted = parentCommit.lowercased()
                 guard wanted.count >= 4, head.hasPrefix(wanted) else {
+                    // The public hub's wording (huggingface_hub's test suite matches it, tests/test_hf_api.py).
                     throw HubError.preconditionFailed(
-                        "The commit was based on \(HubName.printable(parentCommit)), but \(revision) is now at \(head)")
+                        "The branch was updated since you opened this page. Please refresh and try again.")
                 }
             }
             let changes = try changes(on: head)
@@ -237,8 +238,16 @@ public final class CommitSession {
     /// A path git accepts in a tree (what `git fsck` checks on a push): relative, no empty, `.`
     /// or `..` parts, no `.git` in any spelling a file system takes for it, no control characters.
     /// Checked before anything is written, so a refused commit stores nothing.
+    /// A backslash is refused too: huggingface_hub on Windows and git for Windows take `..\x` for
+    /// a folder climb, so no spelling of `..` gets in.
     static func validPath(_ path: String) throws(HubError) -> String {
+        if path.contains("\\") {
+            throw .unprocessable("Invalid path '\(HubName.printable(path))' in the commit: a path may not contain a backslash")
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.contains("..") {
+            throw .unprocessable("Invalid path '\(HubName.printable(path))' in the commit: a path may not contain '..'")
+        }
         guard !path.isEmpty, path.utf8.count <= 4096,
             !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || GitPathRules.isDotGit($0) }),
             !path.containsControlCharacters

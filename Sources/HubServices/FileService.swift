@@ -167,7 +167,9 @@ public struct FileService: Sendable {
     }
 
     /// The entries of the given paths that exist at `revision` (files and directories).
-    public func pathsInfo(_ id: RepoID, revision: String, paths: [String], caller: Caller?) async throws -> [RepoTreeEntry] {
+    public func pathsInfo(
+        _ id: RepoID, revision: String, paths: [String], caller: Caller?
+    ) async throws -> (resolved: ResolvedRevision, entries: [RepoTreeEntry]) {
         let resolved = try await self.revision(id, revision: revision, caller: caller)
         let git = try GitRepository.open(at: repos.location(of: resolved.repo))
         var listed: [GitListedEntry] = []
@@ -175,7 +177,7 @@ public struct FileService: Sendable {
             let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
             if let entry = try git.describe(path: trimmed, inCommit: resolved.commit) { listed.append(entry) }
         }
-        return try await entries(listed, repo: resolved.repo)
+        return (resolved, try await entries(listed, repo: resolved.repo))
     }
 
     /// Listing entries as the API reports them: LFS files with their object's size, unless the

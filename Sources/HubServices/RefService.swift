@@ -14,12 +14,18 @@ public struct RefService: Sendable {
     /// Creates branch `name` at `startingPoint` (any revision; the default branch's head when nil).
     public func createBranch(_ id: RepoID, name: String, startingPoint: String?, caller: Caller?) async throws {
         let repo = try await repos.writable(id, caller: caller)
+        // `refs/pr/5` as a branch would shadow a pull request's ref for every client that resolves
+        // revisions by their last segments; the public hub refuses any `refs/` name the same way.
+        guard !name.hasPrefix("refs/") else {
+            throw HubError.badRequest("Invalid reference for a branch: \(HubName.printable(name))")
+        }
         let branch = try GitRefName(name)
         let git = try GitRepository.open(at: repos.location(of: repo))
         let start = startingPoint ?? RepoService.defaultBranch
         guard let commit = try git.commitID(forRevision: start) else { throw HubError.revisionNotFound(start) }
         guard try git.moveRef("refs/heads/\(branch.value)", to: commit, expecting: nil, message: "branch: created") else {
-            throw HubError.conflict("Branch '\(branch.value)' already exists")
+            // The public hub's wording, which huggingface_hub's own tests match (tests/test_hf_api.py).
+            throw HubError.conflict("Reference refs/heads/\(branch.value) already exists")
         }
     }
 
@@ -27,7 +33,7 @@ public struct RefService: Sendable {
         let repo = try await repos.writable(id, caller: caller)
         let branch = try GitRefName(name)
         guard branch.value != RepoService.defaultBranch else {
-            throw HubError.forbidden("The \(RepoService.defaultBranch) branch cannot be deleted")
+            throw HubError.badRequest("Cannot delete refs/heads/\(branch.value): it is the default branch")
         }
         guard try GitRepository.open(at: repos.location(of: repo)).deleteRef("refs/heads/\(branch.value)") else {
             throw HubError.revisionNotFound(name)
@@ -45,7 +51,7 @@ public struct RefService: Sendable {
             name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
             date: HubDate.now())
         guard try git.createTag(name.value, on: commit, message: message, tagger: tagger) else {
-            throw HubError.conflict("Tag '\(name.value)' already exists")
+            throw HubError.conflict("Reference refs/tags/\(name.value) already exists")
         }
     }
 

@@ -35,22 +35,46 @@ public struct RepoService: Sendable {
         if let existing = try await store.find(id) {
             throw HubError.repoExists(existing.id)
         }
+        var files = [(".gitattributes", Array(DefaultGitAttributes.contents(for: id.kind).utf8))]
+        let spaceCard = id.kind == .space ? Self.spaceCard(name: id.name.value, sdk: sdk ?? "static") : nil
+        if let spaceCard { files.append(("README.md", Array(spaceCard.utf8))) }
         let prepared = try storage.prepare(
-            files: [(".gitattributes", Array(DefaultGitAttributes.contents(for: id.kind).utf8))],
+            files: files,
             message: "initial commit",
             author: GitSignature(name: "system", email: "system@modelhub.local", date: HubDate.now()),
             branch: Self.defaultBranch)
         do {
             let storage = self.storage
-            return try await store.create(
+            let created = try await store.create(
                 NewRepo(id: id, isPrivate: isPrivate, sdk: sdk, creatorID: caller.user.id, headCommit: prepared.commit)
             ) { rowID in
                 try storage.install(prepared, as: id, rowID: rowID)
             }
+            if let spaceCard { try await store.updateCard(created.id, card: CardMetadata.card(from: spaceCard)) }
+            return created
         } catch {
             storage.discard(prepared)
             throw error
         }
+    }
+
+    /// The README a new Space starts with, as on the public hub: a Space is configured by its
+    /// card's metadata, so it never exists without one (huggingface_hub's `metadata_update`
+    /// refuses a Space without `README.md`).
+    static func spaceCard(name: String, sdk: String) -> String {
+        """
+        ---
+        title: \(name)
+        emoji: 🚀
+        colorFrom: blue
+        colorTo: indigo
+        sdk: \(sdk)
+        pinned: false
+        ---
+
+        Check out the configuration reference at https://huggingface.co/docs/hub/spaces-config-reference
+
+        """
     }
 
     /// Deletes a repository the caller may administer. The row goes first (the commit point), then the files.
@@ -103,8 +127,13 @@ public struct RepoService: Sendable {
         guard newID.kind == repo.id.kind else { throw HubError.badRequest("A repository keeps its type when it moves") }
         let storage = self.storage
         let from = repo.id
-        try await store.rename(from, to: newID) {
-            try storage.move(from, to: newID)
+        do {
+            try await store.rename(from, to: newID) {
+                try storage.move(from, to: newID)
+            }
+        } catch HubError.repoExists(let existing) {
+            // The public hub's wording (huggingface_hub's tests/test_hf_api.py matches it).
+            throw HubError.conflict("A \(existing.kind.rawValue) repository called \(existing.path) already exists")
         }
     }
 

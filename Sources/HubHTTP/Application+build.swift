@@ -13,6 +13,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: HubErrorMiddleware(baseURL: baseURL))
     router.add(middleware: AuthenticationMiddleware(accounts: hub.accounts))
+    router.add(middleware: RepoRedirectMiddleware(repos: hub.repos, baseURL: baseURL))
     router.add(
         middleware: ConcurrencyLimitMiddleware(
             limiter: ClientConcurrencyLimiter(maxPerClient: configuration.maxConcurrentRequestsPerClient)))

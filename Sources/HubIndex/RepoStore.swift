@@ -49,6 +49,13 @@ public protocol RepoStore: Sendable {
     /// Renames the row to `newID`, then runs `commitPoint` (moving the git repository) in the same
     /// transaction. Throws `repoExists` when `newID` is taken.
     func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws
+    /// The repository an old name (`namespace/name`, left by a rename) or an alias (`name`) leads
+    /// to, if any.
+    func redirect(kind: RepoKind, from path: String) async throws -> RepoInfo?
+    /// Makes the one-segment `name` an alias of `target`, or removes the alias when `target` is nil.
+    func setAlias(kind: RepoKind, name: String, to target: RepoID?) async throws
+    /// Every alias, by kind and name.
+    func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)]
     /// A number that changes whenever anything in the database changes (in this process or any
     /// other): what was read at one version is still true while the number stays the same.
     func indexVersion() throws -> Int64

@@ -24,8 +24,13 @@ public struct SQLiteRepoStore: RepoStore {
                     repo.id.kind.rawValue, repo.id.namespace.value, repo.id.name.value, repo.isPrivate,
                     repo.sdk, repo.creatorID, repo.headCommit, RowDate.encode(now), RowDate.encode(now),
                 ])
+            let rowID = db.lastInsertedRowID
+            // A repository created at an old name takes the name back from the renamed one.
+            try db.execute(
+                sql: "DELETE FROM repo_redirects WHERE kind = ? AND from_path = ?",
+                arguments: [repo.id.kind.rawValue, repo.id.path])
             let info = RepoInfo(
-                rowID: db.lastInsertedRowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk,
+                rowID: rowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk,
                 creatorID: repo.creatorID, headCommit: repo.headCommit, createdAt: now, lastModified: now)
             try commitPoint(info.rowID)
             return info
@@ -100,6 +105,20 @@ public struct SQLiteRepoStore: RepoStore {
                     id.name.value,
                 ])
             guard db.changesCount == 1 else { throw HubError.repoNotFound }
+            if !id.sameRepository(as: newID) {
+                // The new name is the repository's own again; the old one now leads to it.
+                guard let row = try Self.row(for: newID, in: db) else { throw HubError.repoNotFound }
+                let rowID: Int64 = row["id"]
+                try db.execute(
+                    sql: "DELETE FROM repo_redirects WHERE kind = ? AND from_path = ?",
+                    arguments: [newID.kind.rawValue, newID.path])
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO repo_redirects (kind, from_path, repo_id, is_alias, created_at)
+                        VALUES (?, ?, ?, 0, ?)
+                        """,
+                    arguments: [id.kind.rawValue, id.path, rowID, RowDate.encode(HubDate.now())])
+            }
             try commitPoint()
         }
     }
@@ -267,6 +286,55 @@ public struct SQLiteRepoStore: RepoStore {
     /// `'t' || lower(hex(tag))` computes).
     static func tagToken(_ tag: String) -> String {
         "t" + tag.utf8.hexString
+    }
+
+    public func redirect(kind: RepoKind, from path: String) async throws -> RepoInfo? {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT repos.* FROM repo_redirects JOIN repos ON repos.id = repo_redirects.repo_id
+                    WHERE repo_redirects.kind = ? AND repo_redirects.from_path = ?
+                    """,
+                arguments: [kind.rawValue, path]
+            ).map(Self.info)
+        }
+    }
+
+    public func setAlias(kind: RepoKind, name: String, to target: RepoID?) async throws {
+        try await database.pool.write { db in
+            guard let target else {
+                try db.execute(
+                    sql: "DELETE FROM repo_redirects WHERE kind = ? AND from_path = ? AND is_alias = 1",
+                    arguments: [kind.rawValue, name])
+                guard db.changesCount > 0 else { throw HubError.badRequest("There is no alias '\(name)'") }
+                return
+            }
+            guard let row = try Self.row(for: target, in: db) else { throw HubError.repoNotFound }
+            let rowID: Int64 = row["id"]
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO repo_redirects (kind, from_path, repo_id, is_alias, created_at)
+                    VALUES (?, ?, ?, 1, ?)
+                    """,
+                arguments: [kind.rawValue, name, rowID, RowDate.encode(HubDate.now())])
+        }
+    }
+
+    public func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT repo_redirects.from_path AS alias, repos.* FROM repo_redirects
+                    JOIN repos ON repos.id = repo_redirects.repo_id
+                    WHERE repo_redirects.is_alias = 1 ORDER BY repo_redirects.kind, repo_redirects.from_path
+                    """
+            ).map { row in
+                let info = try Self.info(row)
+                return (info.id.kind, row["alias"], info.id)
+            }
+        }
     }
 
     private static func row(for id: RepoID, in db: Database) throws -> Row? {

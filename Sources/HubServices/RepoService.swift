@@ -137,6 +137,46 @@ public struct RepoService: Sendable {
         }
     }
 
+    /// Where a request for `id` should go when no repository is there: the repository that was
+    /// renamed away from `id`, if `caller` may read it there. Nil when `id` exists (it is served
+    /// as it is) or when there is nowhere the caller may go, so a private repository's old name
+    /// looks exactly like a missing one.
+    public func redirect(from id: RepoID, caller: Caller?) async throws -> RepoID? {
+        guard try await store.find(id) == nil else { return nil }
+        return try await readableRedirect(kind: id.kind, from: id.path, caller: caller)
+    }
+
+    /// Whether a repository is at `id` (visible or not).
+    public func exists(_ id: RepoID) async throws -> Bool {
+        try await store.find(id) != nil
+    }
+
+    /// The repository the one-segment id `name` (`gpt2`) is an alias of, if `caller` may read it.
+    public func alias(kind: RepoKind, name: String, caller: Caller?) async throws -> RepoID? {
+        guard HubName.brokenRule(in: name) == nil else { return nil }
+        return try await readableRedirect(kind: kind, from: name, caller: caller)
+    }
+
+    func readableRedirect(kind: RepoKind, from path: String, caller: Caller?) async throws -> RepoID? {
+        guard let target = try await store.redirect(kind: kind, from: path),
+            AccessPolicy.access(to: target, caller: caller) >= .read
+        else { return nil }
+        return target.id
+    }
+
+    /// Makes `name` an alias of `target` (a site operator's decision, from the command line), or
+    /// removes the alias when `target` is nil.
+    public func setAlias(kind: RepoKind, name: String, to target: RepoID?) async throws {
+        if let rule = HubName.brokenRule(in: name) {
+            throw HubError.invalidName("Invalid alias '\(HubName.printable(name))': \(rule)")
+        }
+        try await store.setAlias(kind: kind, name: name, to: target)
+    }
+
+    public func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)] {
+        try await store.aliases()
+    }
+
     /// The repository, if `caller` may delete, move it and change its settings.
     func administrable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
         let (repo, access) = try await writable(id, caller: caller, need: .administer)

@@ -22,6 +22,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: router)
     GitHTTPController(git: hub.git, maxFetchRequestSize: configuration.maxFetchRequestSize).register(on: router)
     LFSController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
+    LFSFilesController(lfs: hub.lfs, baseURL: baseURL).register(on: router)
     FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters).register(on: router)
     XetController().register(on: router)
     RepoInfoController(files: hub.files, repos: hub.repos, baseURL: baseURL).register(on: router)

@@ -24,6 +24,9 @@ struct CommitController {
                 router.post(RouterPath(base + "/commit" + suffix)) { request, context in
                     try await commit(request, context: context, kind: kind)
                 }
+                router.post(RouterPath(base + "/super-squash" + suffix)) { request, context in
+                    try await superSquash(request, context: context, kind: kind)
+                }
             }
         }
     }
@@ -51,6 +54,22 @@ struct CommitController {
             status: validation.pastLimits ? .unprocessableContent : validation.errors.isEmpty ? .ok : .badRequest,
             object: ValidateResponse(
                 errors: validation.errors.map(Problem.init), warnings: validation.warnings.map(Problem.init)))
+    }
+
+    // MARK: super-squash
+
+    struct SquashRequest: Decodable {
+        let message: String?
+    }
+
+    /// `super_squash_history` (huggingface_hub `hf_api.py`): `{"message": …}`, the branch
+    /// %2F-encoded in the path.
+    func superSquash(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let id = try LFSController.repoID(context: context, kind: kind)
+        let branch = try RefController.name(context: context)
+        let body = try await request.decodeJSON(SquashRequest.self, context: context)
+        let commit = try await commits.superSquash(id, branch: branch, message: body.message, caller: try context.caller())
+        return JSONBody.response(object: ["commitOid": commit])
     }
 
     // MARK: preupload

@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 
 /// Which LFS objects exist, which repositories they are bound to, and the repositories' file locks.
@@ -6,6 +7,11 @@ public protocol LFSStore: Sendable {
     func bind(_ oid: LFSObjectID, size: Int64, toRepo repoRowID: Int64) async throws
     /// The subset of `oids` bound to the repository, with their recorded sizes.
     func boundObjects(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID: Int64]
+    /// Every object bound to the repository, with its size and when it was bound.
+    func boundObjects(repo repoRowID: Int64) async throws -> [BoundLFSObject]
+    /// Unbinds `oids` from the repository, in one transaction. Returns the objects no repository
+    /// is bound to any more: their rows are gone, and their bytes may be deleted.
+    func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID]
     /// The repositories an object is bound to.
     func repos(containing oid: LFSObjectID) async throws -> [RepoInfo]
 
@@ -16,4 +22,17 @@ public protocol LFSStore: Sendable {
     /// Locks ordered by id, starting after `afterID`, at most `limit`.
     func locks(repo repoRowID: Int64, afterID: Int64, limit: Int) async throws -> [LFSLock]
     func deleteLock(id: Int64, repo repoRowID: Int64) async throws
+}
+
+/// An LFS object as bound to one repository.
+public struct BoundLFSObject: Sendable, Equatable {
+    public let oid: LFSObjectID
+    public let size: Int64
+    public let boundAt: Date
+
+    public init(oid: LFSObjectID, size: Int64, boundAt: Date) {
+        self.oid = oid
+        self.size = size
+        self.boundAt = boundAt
+    }
 }

@@ -21,6 +21,40 @@ public struct SQLiteLFSStore: LFSStore {
         }
     }
 
+    public func boundObjects(repo repoRowID: Int64) async throws -> [BoundLFSObject] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.oid, o.size, r.created_at FROM repo_lfs_objects r JOIN lfs_objects o ON o.oid = r.oid
+                    WHERE r.repo_id = ? ORDER BY r.created_at DESC, o.oid
+                    """,
+                arguments: [repoRowID]
+            ).map { row in
+                BoundLFSObject(oid: try LFSObjectID(row["oid"]), size: row["size"], boundAt: RowDate.decode(row["created_at"]))
+            }
+        }
+    }
+
+    public func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID] {
+        try await database.pool.write { db in
+            var orphans: [LFSObjectID] = []
+            for oid in oids {
+                try db.execute(
+                    sql: "DELETE FROM repo_lfs_objects WHERE repo_id = ? AND oid = ?", arguments: [repoRowID, oid.hex])
+                guard db.changesCount > 0 else { continue }
+                try db.execute(
+                    sql: """
+                        DELETE FROM lfs_objects WHERE oid = ?
+                        AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects WHERE oid = ?)
+                        """,
+                    arguments: [oid.hex, oid.hex])
+                if db.changesCount > 0 { orphans.append(oid) }
+            }
+            return orphans
+        }
+    }
+
     public func boundObjects(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID: Int64] {
         guard !oids.isEmpty else { return [:] }
         return try await database.pool.read { db in

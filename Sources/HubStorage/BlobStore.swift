@@ -29,6 +29,9 @@ public protocol BlobStore: Sendable {
     /// Drops the parts of multipart uploads not completed within `age` (their grants expired long ago).
     func sweepAbandonedParts(olderThan age: TimeInterval) async throws
 
+    /// Deletes the bytes of `oid`; nothing happens when they are not stored.
+    func remove(_ oid: LFSObjectID) async throws
+
     /// Streams `range` (all of it when nil) of a stored object to `consume`, in chunks.
     func read(
         _ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void

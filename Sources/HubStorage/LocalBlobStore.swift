@@ -87,6 +87,17 @@ public struct LocalBlobStore: BlobStore {
         return .stored
     }
 
+    public func remove(_ oid: LFSObjectID) async throws {
+        let file = URL(fileURLWithPath: path(of: oid))
+        if unlink(file.path) != 0 {
+            let failure = errno
+            if failure == ENOENT { return }
+            throw HubError.internalFailure("delete \(file.path): errno \(failure)")
+        }
+        // The unlink is made durable like the rename that stored it.
+        try DurableFiles.syncDirectory(file.deletingLastPathComponent())
+    }
+
     // MARK: Multipart
 
     func partFolder(_ upload: String) -> URL {

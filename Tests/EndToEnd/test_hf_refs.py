@@ -96,8 +96,7 @@ def test_visibility_change_and_move_repo(api, hub, git, tmp_path, alice):
     assert anonymous.model_info("alice/old-name").private is False
 
     api.move_repo("alice/old-name", "alice/new-name")
-    with pytest.raises(RepositoryNotFoundError):
-        api.model_info("alice/old-name")
+    assert api.model_info("alice/old-name").id == "alice/new-name"  # the old name redirects
     assert [c.commit_id for c in api.list_repo_commits("alice/new-name")] == history
     path = hf_hub_download("alice/new-name", "w.bin", endpoint=hub.url, cache_dir=tmp_path / "c")
     assert open(path, "rb").read() == weights

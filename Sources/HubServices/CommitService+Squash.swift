@@ -1,0 +1,40 @@
+import HubCore
+import HubGit
+
+extension CommitService {
+    /// `super_squash_history`: the branch's history becomes one commit with the same files. Tags
+    /// and other branches keep the old commits (and with them every LFS object they point to).
+    /// Returns the new commit.
+    public func superSquash(_ id: RepoID, branch: String, message: String?, caller: Caller?) async throws -> String {
+        let repo = try await repos.writable(id, caller: caller)
+        guard let caller else { throw HubError.authenticationRequired }
+        let git = try GitRepository.open(at: repos.location(of: repo))
+        let ref: String
+        // `refs/convert/parquet` is squashed by the dataset viewer on the public hub.
+        if branch.hasPrefix("refs/convert/") {
+            _ = try GitRefName(branch)
+            ref = branch
+        } else {
+            ref = try Self.branchRef(branch)
+        }
+        guard let head = try git.commit(atRef: ref)?.id else {
+            if try git.commit(atRef: "refs/tags/\(branch)") != nil {
+                throw HubError.badRequest("Invalid reference for a branch: \(HubName.printable(branch)) is a tag")
+            }
+            throw HubError.revisionNotFound(branch)
+        }
+        let author = GitSignature(
+            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
+            date: HubDate.now())
+        let squashed = try git.writeCommit(
+            tree: try git.treeID(ofCommit: head), parents: [],
+            message: message ?? "Super-squash branch '\(branch)'", author: author)
+        guard try git.moveRef(ref, to: squashed, expecting: head, message: "super-squash") else {
+            throw HubError.conflict("\(HubName.printable(branch)) moved while its history was being squashed: try again")
+        }
+        if ref == "refs/heads/\(RepoService.defaultBranch)" {
+            try await repos.refreshHead(of: repo)
+        }
+        return squashed
+    }
+}

@@ -5,6 +5,11 @@ import HubCore
 public struct LFSReference: Sendable, Equatable {
     public let path: String
     public let ref: String
+
+    public init(path: String, ref: String) {
+        self.path = path
+        self.ref = ref
+    }
 }
 
 extension GitRepository {

@@ -25,7 +25,8 @@ enum FuzzTarget: String, CaseIterable {
     case multipart
     /// A request target: URI parsing, paging cursors and the next-page link.
     case query
-    /// Names: repository ids, ref names, percent-decoded path segments, `.git` spellings.
+    /// Names: repository ids, ref names, percent-decoded path segments, `.git` spellings, and the
+    /// repository a request path names (the redirect middleware reads every request path).
     case names
 
     func run(_ bytes: [UInt8]) {
@@ -53,7 +54,7 @@ enum FuzzTarget: String, CaseIterable {
         case .lfsBatch:
             _ = try? JSONDecoder().decode(LFSController.BatchRequest.self, from: Data(bytes))
         case .card:
-            _ = CardMetadata.problems(in: text)
+            for kind in RepoKind.allCases { _ = CardValidation(card: text, kind: kind) }
             _ = CardMetadata.card(from: text)
         case .multipart:
             _ = try? MultipartFormData(parsing: bytes, boundary: "fuzz")
@@ -75,6 +76,8 @@ enum FuzzTarget: String, CaseIterable {
             _ = text.containsControlCharacters
             for component in text.split(separator: "/") { _ = GitPathRules.isDotGit(component) }
             _ = HubName.printable(text)
+            _ = RepoPathShape(path: "/" + text)
+            _ = RepoPathShape(path: "/api/models/" + text)
         }
     }
 

@@ -45,8 +45,12 @@ struct RepoRedirectMiddleware: RouterMiddleware {
             }
             return redirect(request, segments: segments, replacing: range, with: moved)
         case .oneSegment(let kind, let name, let index, let segments, let ambiguousWith):
-            if let ambiguousWith, try await repos.exists(ambiguousWith) {
-                return try await next(request, context)
+            if let ambiguousWith {
+                if try await repos.exists(ambiguousWith) { return try await next(request, context) }
+                // `/api/models/alice/tree` once named a repository `alice/tree` that was renamed.
+                if let moved = try await repos.redirect(from: ambiguousWith, caller: caller) {
+                    return redirect(request, segments: segments, replacing: index..<(index + 2), with: moved)
+                }
             }
             guard let aliased = try await repos.alias(kind: kind, name: name, caller: caller) else {
                 throw HubError.repoNotFound

@@ -206,6 +206,21 @@ import Testing
         }
     }
 
+    @Test func aRepositoryNamedLikeAnAPIPathStaysItselfAndRedirectsOnceRenamed() async throws {
+        let token = try await test.user("alice")
+        try await test.application().test(.router) { client in
+            try await create(client, token, "tree")
+            try await client.execute(uri: "/api/models/alice/tree", method: .get) { #expect($0.status == .ok) }
+            _ = try await answer(
+                client, .post, "/api/repos/move", token: token,
+                body: #"{"fromRepo":"alice/tree","toRepo":"alice/forest","type":"model"}"#)
+            try await client.execute(uri: "/api/models/alice/tree", method: .get) { response in
+                #expect(response.status == .temporaryRedirect)
+                #expect(response.headers[.location] == "http://localhost/api/models/alice/forest")
+            }
+        }
+    }
+
     @Test func theOldNameOfAPrivateRepositoryLooksMissingToAStranger() async throws {
         let token = try await test.user("alice")
         let stranger = try await test.user("bob")

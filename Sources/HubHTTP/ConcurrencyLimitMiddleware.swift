@@ -28,11 +28,13 @@ struct ConcurrencyLimitMiddleware: RouterMiddleware {
             limiter.leave(client)
             throw error
         }
+        // The request counts until its body is written or dropped unwritten: a HEAD answer, or a
+        // client gone before the body, never calls the writer, and must not hold the count for ever.
+        let lease = ClientConcurrencyLease(limiter: limiter, client: client)
         var counted = response
-        let limiter = self.limiter
         let body = response.body
         counted.body = ResponseBody(contentLength: body.contentLength) { writer in
-            defer { limiter.leave(client) }
+            defer { lease.release() }
             try await body.write(writer)
         }
         return counted
@@ -43,6 +45,27 @@ struct ConcurrencyLimitMiddleware: RouterMiddleware {
     static func client(of context: Context) -> String {
         if case .caller(let caller) = context.authentication { return "token \(caller.token.id)" }
         return "address " + (context.connection.remoteAddress?.ipAddress ?? "unknown")
+    }
+}
+
+/// One request's place in its client's count, given back exactly once: when its response body
+/// has been written, or when the response is dropped without its body being written.
+final class ClientConcurrencyLease: Sendable {
+    let limiter: ClientConcurrencyLimiter
+    let client: String
+    private let released = Atomic<Bool>(false)
+
+    init(limiter: ClientConcurrencyLimiter, client: String) {
+        self.limiter = limiter
+        self.client = client
+    }
+
+    func release() {
+        if !released.exchange(true, ordering: .acquiringAndReleasing) { limiter.leave(client) }
+    }
+
+    deinit {
+        release()
     }
 }
 

@@ -178,6 +178,28 @@ def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(tmp_path: pa
         assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=10)
 
 
+def test_head_requests_and_unread_bodies_give_their_place_back(tmp_path: pathlib.Path):
+    """hf_hub_download starts every file with a HEAD, and a client may drop a download after its
+    headers: neither may keep counting against the client once answered (a leak locked a client
+    out with 429s for good after 256 HEAD requests)."""
+    with running_hub(tmp_path, env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"}) as hub:
+        alice = hub.create_user("alice")
+        hub.create_repo(alice, "demo")
+        commit_binary(hub, alice, "alice/demo", {"weights.bin": os.urandom(1 << 20)})
+        url = hub.url + "/alice/demo/resolve/main/weights.bin"
+        for _ in range(100):
+            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=30) as response:
+                assert response.status == 200
+        host = hub.url.removeprefix("http://")
+        for _ in range(50):
+            sock = connect(hub)
+            sock.sendall(f"GET /alice/demo/resolve/main/weights.bin HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            assert sock.recv(12).startswith(b"HTTP/1.1 200")
+            sock.close()
+        assert wait_until(lambda: get(url)[0] == 200, timeout=10)
+        assert [get(hub.url + "/api/models/alice/demo")[0] for _ in range(20)] == [200] * 20
+
+
 def test_32_parallel_downloads_from_one_machine_are_all_served(hub: HubProcess, alice: str):
     hub.create_repo(alice, "weights")
     content = os.urandom(4 << 20)

@@ -39,6 +39,21 @@ import Testing
 
     // MARK: LFS batch
 
+    @Test func aRequestGivesItsPlaceBackOnceWhetherItsBodyIsWrittenOrDropped() {
+        let limiter = ClientConcurrencyLimiter(maxPerClient: 32)
+        #expect(limiter.enter("client"))
+        do {
+            // A HEAD answer: the response, and with it the lease, is dropped with its body unwritten.
+            _ = ClientConcurrencyLease(limiter: limiter, client: "client")
+        }
+        #expect(limiter.count(for: "client") == 0)
+        #expect(limiter.enter("client") && limiter.enter("client"))
+        let written = ClientConcurrencyLease(limiter: limiter, client: "client")
+        written.release()
+        written.release()
+        #expect(limiter.count(for: "client") == 1)
+    }
+
     @Test func lfsBatchFromAnonymousIsChallengedBeforeItsBodyIsRead() async throws {
         let owner = try await test.user("alice")
         try await createPrivateRepo(token: owner)

@@ -31,30 +31,53 @@ struct RepoRedirectMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let target = RepoPathShape(path: request.uri.path) else { return try await next(request, context) }
+        // Old names and aliases are looked up only once the request failed as a missing
+        // repository would: a request for a repository that is there costs nothing more.
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error where Self.meansMissing(error) {
+            if let redirected = try await redirect(request, context: context) { return redirected }
+            if case .oneSegment? = RepoPathShape(path: request.uri.path) { throw HubError.repoNotFound }
+            throw error
+        }
+        // git, LFS and the web pages answer a missing repository in their own format.
+        guard response.status == .notFound || response.status == .unauthorized else { return response }
+        return try await redirect(request, context: context) ?? response
+    }
+
+    /// What a route throws for a repository that is not there (or not visible), and what the
+    /// router throws for a path no route takes (a one-segment id).
+    static func meansMissing(_ error: any Error) -> Bool {
+        switch error {
+        case HubError.repoNotFound, HubError.authenticationRequired: true
+        case let error as HTTPError: error.status == .notFound
+        default: false
+        }
+    }
+
+    /// The 307 for a request whose path names an old name or an alias the caller may follow.
+    func redirect(_ request: Request, context: Context) async throws -> Response? {
+        guard let shape = RepoPathShape(path: request.uri.path) else { return nil }
         let caller: Caller?
         do {
             caller = try context.caller()
         } catch {
-            return try await next(request, context)  // the route answers bad credentials its own way
+            return nil  // bad credentials are answered as such, never redirected
         }
-        switch target {
+        switch shape {
         case .twoSegments(let id, let range, let segments):
-            guard let moved = try await repos.redirect(from: id, caller: caller) else {
-                return try await next(request, context)
-            }
+            guard let moved = try await repos.redirect(from: id, caller: caller) else { return nil }
             return redirect(request, segments: segments, replacing: range, with: moved)
         case .oneSegment(let kind, let name, let index, let segments, let ambiguousWith):
             if let ambiguousWith {
-                if try await repos.exists(ambiguousWith) { return try await next(request, context) }
+                if try await repos.exists(ambiguousWith) { return nil }
                 // `/api/models/alice/tree` once named a repository `alice/tree` that was renamed.
                 if let moved = try await repos.redirect(from: ambiguousWith, caller: caller) {
                     return redirect(request, segments: segments, replacing: index..<(index + 2), with: moved)
                 }
             }
-            guard let aliased = try await repos.alias(kind: kind, name: name, caller: caller) else {
-                throw HubError.repoNotFound
-            }
+            guard let aliased = try await repos.alias(kind: kind, name: name, caller: caller) else { return nil }
             return redirect(request, segments: segments, replacing: index..<(index + 1), with: aliased)
         }
     }

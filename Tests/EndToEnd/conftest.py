@@ -9,7 +9,7 @@ os.environ["HF_HUB_DISABLE_UPDATE_CHECK"] = "1"
 
 import pytest  # noqa: E402
 
-from hubprocess import BINARY, Git, HubProcess, running_hub  # noqa: E402
+from hubprocess import BINARY, Git, HubProcess  # noqa: E402
 
 
 def pytest_configure(config):
@@ -18,10 +18,33 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def hub(tmp_path: pathlib.Path):
+def hub_factory(tmp_path: pathlib.Path):
+    """The one way tests get servers: `hub_factory(env=…, extra_args=…, workdir=…)` returns a
+    started `modelhub serve` on a fresh data folder (`start=False`: not started yet). At the end of
+    the test every one still running is stopped with SIGTERM and must exit 0, and every one's
+    invariants are checked (`HubProcess.check_invariants`), whatever the test did to it."""
+    made: list[HubProcess] = []
+
+    def make(env: dict | None = None, extra_args: list[str] | None = None, workdir: pathlib.Path | None = None,
+             start: bool = True) -> HubProcess:
+        if workdir is None:
+            workdir = tmp_path / ("hub" if not made else f"hub{len(made) + 1}")
+        workdir.mkdir(parents=True, exist_ok=True)
+        process = HubProcess(workdir, extra_args=extra_args, env=env)
+        made.append(process)
+        return process.start() if start else process
+
+    yield make
+    exit_codes = [process.stop() for process in made if process.process is not None]
+    assert exit_codes == [0] * len(exit_codes), f"modelhub exited with {exit_codes} on SIGTERM"
+    for process in made:
+        process.check_invariants()
+
+
+@pytest.fixture
+def hub(hub_factory) -> HubProcess:
     """A running modelhub on a fresh data folder; stopped (SIGTERM) and checked after the test."""
-    with running_hub(tmp_path) as process:
-        yield process
+    return hub_factory()
 
 
 @pytest.fixture
@@ -33,3 +56,10 @@ def git(tmp_path: pathlib.Path) -> Git:
 def alice(hub: HubProcess) -> str:
     """A user named alice; the value is her write token."""
     return hub.create_user("alice")
+
+
+@pytest.fixture
+def api(hub: HubProcess, alice: str):
+    """huggingface_hub's HfApi pointed at the hub, as alice."""
+    from huggingface_hub import HfApi
+    return HfApi(endpoint=hub.url, token=alice)

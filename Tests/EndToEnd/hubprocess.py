@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -204,19 +203,3 @@ class Git:
 
     def head(self, repo: pathlib.Path, rev: str = "HEAD") -> str:
         return self("rev-parse", rev, cwd=repo).stdout.strip()
-
-
-@contextlib.contextmanager
-def running_hub(tmp_path: pathlib.Path, env: dict | None = None):
-    """A `modelhub serve` on a fresh data folder under `tmp_path`; at the end it is stopped with
-    SIGTERM (unless the test already stopped or killed it) and every invariant is checked."""
-    workdir = tmp_path / "hub"
-    workdir.mkdir()
-    hub = HubProcess(workdir, env=env).start()
-    try:
-        yield hub
-    finally:
-        if hub.process is not None:
-            exit_code = hub.stop()
-            assert exit_code == 0, f"modelhub exited with {exit_code} on SIGTERM"
-        hub.check_invariants()

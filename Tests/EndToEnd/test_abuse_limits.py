@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from hubprocess import HubProcess, running_hub
+from hubprocess import HubProcess
 
 
 def raise_open_file_limit(wanted: int) -> None:
@@ -92,42 +92,42 @@ def get(url: str, token: str | None = None) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def test_headers_trickled_a_byte_at_a_time_are_cut_off_while_others_are_served(tmp_path: pathlib.Path):
+def test_headers_trickled_a_byte_at_a_time_are_cut_off_while_others_are_served(hub_factory):
     raise_open_file_limit(4096)
     slow: list[socket.socket] = []
-    with running_hub(tmp_path, env={"MODELHUB_IDLE_TIMEOUT": "3"}) as hub:
-        # 1,000 connections, each with half a request head.
-        for _ in range(1000):
-            sock = connect(hub)
-            sock.sendall(b"GET /api/models HTTP/1.1\r\nHo")
-            slow.append(sock)
-        started = time.monotonic()
-        status, _, _ = get(hub.url + "/api/models")
-        assert status == 200
-        assert time.monotonic() - started < 2, "a normal request waited behind the slow connections"
+    hub = hub_factory(env={"MODELHUB_IDLE_TIMEOUT": "3"})
+    # 1,000 connections, each with half a request head.
+    for _ in range(1000):
+        sock = connect(hub)
+        sock.sendall(b"GET /api/models HTTP/1.1\r\nHo")
+        slow.append(sock)
+    started = time.monotonic()
+    status, _, _ = get(hub.url + "/api/models")
+    assert status == 200
+    assert time.monotonic() - started < 2, "a normal request waited behind the slow connections"
 
-        # One more trickles a header a byte every half second: never a whole head, so it is cut.
-        trickler = connect(hub)
-        started = time.monotonic()
-        cut = False
-        for byte in b"GET /api/models HTTP/1.1\r\nX-Slow: " + b"a" * 40:
-            try:
-                trickler.sendall(bytes([byte]))
-            except (BrokenPipeError, ConnectionResetError):
-                cut = True
-                break
-            if closed_by_server(trickler, within=0.5):
-                cut = True
-                break
-        assert cut, "a header trickled for 20 s was still being read"
-        assert time.monotonic() - started < 8
-        trickler.close()
-        # And the 1,000 half-sent heads are gone too.
-        assert all(closed_by_server(sock, within=0.05) for sock in slow)
-        status, _, _ = get(hub.url + "/api/models")
-        assert status == 200
-        for sock in slow:
-            sock.close()
+    # One more trickles a header a byte every half second: never a whole head, so it is cut.
+    trickler = connect(hub)
+    started = time.monotonic()
+    cut = False
+    for byte in b"GET /api/models HTTP/1.1\r\nX-Slow: " + b"a" * 40:
+        try:
+            trickler.sendall(bytes([byte]))
+        except (BrokenPipeError, ConnectionResetError):
+            cut = True
+            break
+        if closed_by_server(trickler, within=0.5):
+            cut = True
+            break
+    assert cut, "a header trickled for 20 s was still being read"
+    assert time.monotonic() - started < 8
+    trickler.close()
+    # And the 1,000 half-sent heads are gone too.
+    assert all(closed_by_server(sock, within=0.05) for sock in slow)
+    status, _, _ = get(hub.url + "/api/models")
+    assert status == 200
+    for sock in slow:
+        sock.close()
 
 
 def test_a_gzip_bomb_of_want_lines_is_refused_before_it_is_inflated(hub: HubProcess, alice: str):
@@ -155,49 +155,49 @@ def test_a_gzip_bomb_of_want_lines_is_refused_before_it_is_inflated(hub: HubProc
     assert (hub.workdir / "clone" / "a.txt").read_bytes() == b"a"
 
 
-def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(tmp_path: pathlib.Path):
+def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(hub_factory):
     held: list[socket.socket] = []
-    with running_hub(tmp_path, env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"}) as hub:
-        alice = hub.create_user("alice")
-        # 32 anonymous requests in flight: each promised a body it never sends.
-        for _ in range(32):
-            sock = connect(hub)
-            sock.sendall(b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: 100\r\n\r\n{")
-            held.append(sock)
-        assert wait_until(lambda: get(hub.url + "/api/models")[0] == 429, timeout=10)
-        status, headers, body = get(hub.url + "/api/models")
-        assert status == 429
-        assert headers.get("Retry-After") == "1"
-        assert "Too many concurrent requests" in headers.get("X-Error-Message", "")
-        # Another client (a token) is not affected.
-        assert get(hub.url + "/api/models", token=alice)[0] == 200
-        for sock in held:
-            sock.close()
-        held.clear()
-        assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=10)
+    hub = hub_factory(env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"})
+    alice = hub.create_user("alice")
+    # 32 anonymous requests in flight: each promised a body it never sends.
+    for _ in range(32):
+        sock = connect(hub)
+        sock.sendall(b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{")
+        held.append(sock)
+    assert wait_until(lambda: get(hub.url + "/api/models")[0] == 429, timeout=10)
+    status, headers, body = get(hub.url + "/api/models")
+    assert status == 429
+    assert headers.get("Retry-After") == "1"
+    assert "Too many concurrent requests" in headers.get("X-Error-Message", "")
+    # Another client (a token) is not affected.
+    assert get(hub.url + "/api/models", token=alice)[0] == 200
+    for sock in held:
+        sock.close()
+    held.clear()
+    assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=10)
 
 
-def test_head_requests_and_unread_bodies_give_their_place_back(tmp_path: pathlib.Path):
+def test_head_requests_and_unread_bodies_give_their_place_back(hub_factory):
     """hf_hub_download starts every file with a HEAD, and a client may drop a download after its
     headers: neither may keep counting against the client once answered (a leak locked a client
     out with 429s for good after 256 HEAD requests)."""
-    with running_hub(tmp_path, env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"}) as hub:
-        alice = hub.create_user("alice")
-        hub.create_repo(alice, "demo")
-        commit_binary(hub, alice, "alice/demo", {"weights.bin": os.urandom(1 << 20)})
-        url = hub.url + "/alice/demo/resolve/main/weights.bin"
-        for _ in range(100):
-            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=30) as response:
-                assert response.status == 200
-        host = hub.url.removeprefix("http://")
-        for _ in range(50):
-            sock = connect(hub)
-            sock.sendall(f"GET /alice/demo/resolve/main/weights.bin HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
-            assert sock.recv(12).startswith(b"HTTP/1.1 200")
-            sock.close()
-        assert wait_until(lambda: get(url)[0] == 200, timeout=10)
-        assert [get(hub.url + "/api/models/alice/demo")[0] for _ in range(20)] == [200] * 20
+    hub = hub_factory(env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"})
+    alice = hub.create_user("alice")
+    hub.create_repo(alice, "demo")
+    commit_binary(hub, alice, "alice/demo", {"weights.bin": os.urandom(1 << 20)})
+    url = hub.url + "/alice/demo/resolve/main/weights.bin"
+    for _ in range(100):
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=30) as response:
+            assert response.status == 200
+    host = hub.url.removeprefix("http://")
+    for _ in range(50):
+        sock = connect(hub)
+        sock.sendall(f"GET /alice/demo/resolve/main/weights.bin HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        assert sock.recv(12).startswith(b"HTTP/1.1 200")
+        sock.close()
+    assert wait_until(lambda: get(url)[0] == 200, timeout=10)
+    assert [get(hub.url + "/api/models/alice/demo")[0] for _ in range(20)] == [200] * 20
 
 
 def test_32_parallel_downloads_from_one_machine_are_all_served(hub: HubProcess, alice: str):

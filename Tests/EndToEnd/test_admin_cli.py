@@ -78,18 +78,12 @@ def test_unknown_config_key_fails_at_start(tmp_path):
     assert "unknown key 'dataDirectory'" in result.stderr
 
 
-def test_environment_overrides_config_file_and_flags_override_environment(tmp_path):
-    from hubprocess import HubProcess
-
+def test_environment_overrides_config_file_and_flags_override_environment(hub_factory, tmp_path):
     config = tmp_path / "hub.json"
     config.write_text('{"port": 1, "logLevel": "warning"}')
     # The environment's port 0 beats the file's port 1; the flag's data dir beats the environment's.
-    process = HubProcess(tmp_path, extra_args=["--config", str(config)],
-                         env={"MODELHUB_PORT": "0", "MODELHUB_DATA_DIR": str(tmp_path / "ignored")})
-    process.start()
-    try:
-        assert process.api("GET", "/api/agent-harnesses")[0] == 200
-        assert (tmp_path / "data" / "modelhub.sqlite").exists()
-        assert not (tmp_path / "ignored").exists()
-    finally:
-        assert process.stop() == 0
+    process = hub_factory(extra_args=["--config", str(config)],
+                          env={"MODELHUB_PORT": "0", "MODELHUB_DATA_DIR": str(tmp_path / "ignored")})
+    assert process.api("GET", "/api/agent-harnesses")[0] == 200
+    assert (process.workdir / "data" / "modelhub.sqlite").exists()
+    assert not (tmp_path / "ignored").exists()

@@ -18,14 +18,13 @@ import time
 
 import pytest
 
-from hubprocess import Git, HubProcess, running_hub
+from hubprocess import Git, HubProcess
 
 
 @pytest.fixture
-def restartable(tmp_path: pathlib.Path):
+def restartable(hub_factory) -> HubProcess:
     """A hub the test may kill; stopped and checked at the end whatever happened."""
-    with running_hub(tmp_path) as hub:
-        yield hub
+    return hub_factory()
 
 
 def descendants(pid: int) -> list[tuple[int, str]]:

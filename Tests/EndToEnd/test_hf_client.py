@@ -7,11 +7,6 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
 
-@pytest.fixture
-def api(hub, alice):
-    return HfApi(endpoint=hub.url, token=alice)
-
-
 def test_whoami(api):
     me = api.whoami()
     assert me["name"] == "alice" and me["orgs"] == []

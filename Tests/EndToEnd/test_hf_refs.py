@@ -5,11 +5,6 @@ from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import HfHubHTTPError, RevisionNotFoundError
 
 
-@pytest.fixture
-def api(hub, alice):
-    return HfApi(endpoint=hub.url, token=alice)
-
-
 def test_branches_tags_refs_and_downloads_by_every_revision_kind(api, hub, tmp_path):
     api.create_repo("alice/refs")
     first = api.upload_file(path_or_fileobj=b"v1", path_in_repo="file.txt", repo_id="alice/refs").oid

@@ -8,11 +8,6 @@ import pytest
 from huggingface_hub import HfApi
 
 
-@pytest.fixture
-def api(hub, alice):
-    return HfApi(endpoint=hub.url, token=alice)
-
-
 def card(**metadata):
     lines = ["---"]
     for key, value in metadata.items():

@@ -11,12 +11,6 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, hf
 from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RevisionNotFoundError
 
 
-@pytest.fixture
-def api(hub, alice):
-    # conftest.py sets HF_HUB_DISABLE_XET=1: LFS-mode files go through the LFS batch API.
-    return HfApi(endpoint=hub.url, token=alice)
-
-
 def test_upload_file_small_readme_and_lfs_then_download(api, hub, git, tmp_path):
     api.create_repo("alice/uploads")
     info = api.upload_file(path_or_fileobj=b"hello\n", path_in_repo="docs/hello.txt", repo_id="alice/uploads")

@@ -27,13 +27,6 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from hubprocess import running_hub
-
-
-@pytest.fixture
-def api(hub, alice):
-    return HfApi(endpoint=hub.url, token=alice)
-
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -416,7 +409,7 @@ def test_list_and_permanently_delete_lfs_files(api, hub, alice, git, tmp_path):
 # --- Requests ----------------------------------------------------------------------------------
 
 
-def test_the_clients_trace_id_is_the_request_id_in_answers_errors_and_logs(api, hub, tmp_path):
+def test_the_clients_trace_id_is_the_request_id_in_answers_errors_and_logs(hub_factory, api, hub, tmp_path):
     trace = str(uuid.uuid4())
     status, headers, _ = raw(hub, "GET", "/api/models/alice/missing", headers={"X-Amzn-Trace-Id": trace})
     assert status == 404 and headers["X-Request-Id"] == trace
@@ -431,7 +424,6 @@ def test_the_clients_trace_id_is_the_request_id_in_answers_errors_and_logs(api, 
     sent = missing.value.response.request.headers["X-Amzn-Trace-Id"]
     assert missing.value.request_id == sent and sent in str(missing.value)
 
-    (tmp_path / "debug").mkdir()
-    with running_hub(tmp_path / "debug", env={"MODELHUB_LOG_LEVEL": "debug"}) as debug_hub:
-        raw(debug_hub, "GET", "/api/models/alice/missing", headers={"X-Amzn-Trace-Id": trace})
-        assert trace in debug_hub.log_path.read_text()
+    debug_hub = hub_factory(env={"MODELHUB_LOG_LEVEL": "debug"}, workdir=tmp_path / "debug")
+    raw(debug_hub, "GET", "/api/models/alice/missing", headers={"X-Amzn-Trace-Id": trace})
+    assert trace in debug_hub.log_path.read_text()

@@ -9,7 +9,6 @@ import pytest
 from huggingface_hub import HfApi, hf_hub_download, snapshot_download
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from hubprocess import HubProcess
 
 LFS = "application/vnd.git-lfs+json"
 
@@ -282,88 +281,76 @@ def test_anonymous_upload_batch_is_challenged_and_readers_are_forbidden(hub, ali
     assert status == 403
 
 
-def test_maximum_object_size_is_configurable(tmp_path):
-    hub = HubProcess(tmp_path, env={"MODELHUB_MAX_LFS_OBJECT_SIZE": "1000"}).start()
-    try:
-        token = hub.create_user("alice")
-        hub.create_repo(token, "m")
-        status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [
-            {"oid": "a" * 64, "size": 1001}, {"oid": "b" * 64, "size": 1000}]}, token=token)
-        assert status == 200
-        assert body["objects"][0]["error"]["code"] == 422 and "maximum" in body["objects"][0]["error"]["message"]
-        assert "upload" in body["objects"][1]["actions"]
-    finally:
-        assert hub.stop() == 0
-    hub.check_invariants()
+def test_maximum_object_size_is_configurable(hub_factory):
+    hub = hub_factory(env={"MODELHUB_MAX_LFS_OBJECT_SIZE": "1000"})
+    token = hub.create_user("alice")
+    hub.create_repo(token, "m")
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [
+        {"oid": "a" * 64, "size": 1001}, {"oid": "b" * 64, "size": 1000}]}, token=token)
+    assert status == 200
+    assert body["objects"][0]["error"]["code"] == 422 and "maximum" in body["objects"][0]["error"]["message"]
+    assert "upload" in body["objects"][1]["actions"]
 
 
-def test_multipart_upload_with_huggingface_hubs_own_transfer_code(tmp_path):
+def test_multipart_upload_with_huggingface_hubs_own_transfer_code(hub_factory, tmp_path):
     """huggingface_hub's lfs_upload: batch with multipart offered, part PUTs without auth, completion, verify."""
     from huggingface_hub import CommitOperationAdd
     from huggingface_hub.lfs import UploadInfo, lfs_upload, post_lfs_batch_info
 
-    hub = HubProcess(tmp_path, env={"MODELHUB_LFS_MULTIPART_CHUNK_SIZE": str(1 << 20)}).start()
-    try:
-        token = hub.create_user("alice")
-        hub.create_repo(token, "big")
-        content = os.urandom(3 * (1 << 20) + 12345)
-        source = tmp_path / "weights.bin"
-        source.write_bytes(content)
-        operation = CommitOperationAdd(path_in_repo="weights.bin", path_or_fileobj=str(source))
-        actions, errors, _ = post_lfs_batch_info(
-            upload_infos=[operation.upload_info], token=token, repo_type="model", repo_id="alice/big",
-            revision="main", endpoint=hub.url)
-        assert errors == []
-        header = actions[0]["actions"]["upload"]["header"]
-        assert header["chunk_size"] == str(1 << 20) and sorted(k for k in header if k.isdigit()) == ["1", "2", "3", "4"]
-        lfs_upload(operation=operation, lfs_batch_action=actions[0], token=token, endpoint=hub.url)
+    hub = hub_factory(env={"MODELHUB_LFS_MULTIPART_CHUNK_SIZE": str(1 << 20)})
+    token = hub.create_user("alice")
+    hub.create_repo(token, "big")
+    content = os.urandom(3 * (1 << 20) + 12345)
+    source = tmp_path / "weights.bin"
+    source.write_bytes(content)
+    operation = CommitOperationAdd(path_in_repo="weights.bin", path_or_fileobj=str(source))
+    actions, errors, _ = post_lfs_batch_info(
+        upload_infos=[operation.upload_info], token=token, repo_type="model", repo_id="alice/big",
+        revision="main", endpoint=hub.url)
+    assert errors == []
+    header = actions[0]["actions"]["upload"]["header"]
+    assert header["chunk_size"] == str(1 << 20) and sorted(k for k in header if k.isdigit()) == ["1", "2", "3", "4"]
+    lfs_upload(operation=operation, lfs_batch_action=actions[0], token=token, endpoint=hub.url)
 
-        oid = hashlib.sha256(content).hexdigest()
-        stored = hub.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid
-        assert stored.read_bytes() == content
-        assert list((hub.data_dir / "lfs" / "incoming").glob("*")) == []
-        # Bound to the repository: a second batch asks for nothing.
-        actions, _, _ = post_lfs_batch_info(
-            upload_infos=[UploadInfo.from_path(str(source))], token=token, repo_type="model", repo_id="alice/big",
-            revision="main", endpoint=hub.url)
-        assert "actions" not in actions[0]
-    finally:
-        assert hub.stop() == 0
-    hub.check_invariants()
+    oid = hashlib.sha256(content).hexdigest()
+    stored = hub.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid
+    assert stored.read_bytes() == content
+    assert list((hub.data_dir / "lfs" / "incoming").glob("*")) == []
+    # Bound to the repository: a second batch asks for nothing.
+    actions, _, _ = post_lfs_batch_info(
+        upload_infos=[UploadInfo.from_path(str(source))], token=token, repo_type="model", repo_id="alice/big",
+        revision="main", endpoint=hub.url)
+    assert "actions" not in actions[0]
 
 
-def test_multipart_completion_refuses_wrong_or_missing_parts(tmp_path):
-    hub = HubProcess(tmp_path, env={"MODELHUB_LFS_MULTIPART_CHUNK_SIZE": str(1 << 20)}).start()
-    try:
-        token = hub.create_user("alice")
-        hub.create_repo(token, "big")
-        content = os.urandom(2 * (1 << 20) + 1)
-        oid = hashlib.sha256(content).hexdigest()
-        status, _, body = batch(hub, "alice/big", {"operation": "upload", "transfers": ["basic", "multipart"],
-                                                   "objects": [{"oid": oid, "size": len(content)}]}, token=token)
-        upload = body["objects"][0]["actions"]["upload"]
-        parts = [upload["header"][str(n)] for n in (1, 2, 3)]
+def test_multipart_completion_refuses_wrong_or_missing_parts(hub_factory):
+    hub = hub_factory(env={"MODELHUB_LFS_MULTIPART_CHUNK_SIZE": str(1 << 20)})
+    token = hub.create_user("alice")
+    hub.create_repo(token, "big")
+    content = os.urandom(2 * (1 << 20) + 1)
+    oid = hashlib.sha256(content).hexdigest()
+    status, _, body = batch(hub, "alice/big", {"operation": "upload", "transfers": ["basic", "multipart"],
+                                               "objects": [{"oid": oid, "size": len(content)}]}, token=token)
+    upload = body["objects"][0]["actions"]["upload"]
+    parts = [upload["header"][str(n)] for n in (1, 2, 3)]
 
-        def put(url, data):
-            out = subprocess.run(["curl", "-s", "-i", "-X", "PUT", "--data-binary", "@-", url],
-                                 input=data, capture_output=True).stdout.decode(errors="replace")
-            return int(out.split()[1]), next((line.split(":", 1)[1].strip() for line in out.splitlines()
-                                              if line.lower().startswith("etag:")), None)
+    def put(url, data):
+        out = subprocess.run(["curl", "-s", "-i", "-X", "PUT", "--data-binary", "@-", url],
+                             input=data, capture_output=True).stdout.decode(errors="replace")
+        return int(out.split()[1]), next((line.split(":", 1)[1].strip() for line in out.splitlines()
+                                          if line.lower().startswith("etag:")), None)
 
-        def complete(payload):
-            return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
-                                   f"Content-Type: {LFS}", "-d", json.dumps(payload), upload["href"]],
-                                  capture_output=True, text=True).stdout
+    def complete(payload):
+        return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                               f"Content-Type: {LFS}", "-d", json.dumps(payload), upload["href"]],
+                              capture_output=True, text=True).stdout
 
-        assert put(parts[0], content[: 1 << 20] + b"extra")[0] == 422   # a part larger than chunk_size
-        etags = [put(url, content[i << 20:(i + 1) << 20])[1] for i, url in enumerate(parts)]
-        assert all(etags)
-        listed = [{"partNumber": n + 1, "etag": etag} for n, etag in enumerate(etags)]
-        assert complete({"oid": oid, "parts": listed[:2]}) == "422"            # a part missing
-        assert complete({"oid": oid, "parts": [dict(listed[0], etag='"nope"')] + listed[1:]}) == "422"
-        assert list((hub.data_dir / "lfs").glob("objects/*/*/*")) == []
-        assert complete({"oid": oid, "parts": listed}) == "200"
-        assert (hub.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid).read_bytes() == content
-    finally:
-        assert hub.stop() == 0
-    hub.check_invariants()
+    assert put(parts[0], content[: 1 << 20] + b"extra")[0] == 422   # a part larger than chunk_size
+    etags = [put(url, content[i << 20:(i + 1) << 20])[1] for i, url in enumerate(parts)]
+    assert all(etags)
+    listed = [{"partNumber": n + 1, "etag": etag} for n, etag in enumerate(etags)]
+    assert complete({"oid": oid, "parts": listed[:2]}) == "422"            # a part missing
+    assert complete({"oid": oid, "parts": [dict(listed[0], etag='"nope"')] + listed[1:]}) == "422"
+    assert list((hub.data_dir / "lfs").glob("objects/*/*/*")) == []
+    assert complete({"oid": oid, "parts": listed}) == "200"
+    assert (hub.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid).read_bytes() == content

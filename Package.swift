@@ -81,8 +81,10 @@ let package = Package(
                 "HubStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                // Also gives CardYAMLLimits its `import CYaml` (libyaml's parser events): Yams
+                // exports no product for it.
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
@@ -97,6 +99,7 @@ let package = Package(
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.process("Public")]
         ),
@@ -105,6 +108,7 @@ let package = Package(
             dependencies: [
                 "CMallocTuning",
                 "HubCore",
+                "HubGit",
                 "HubServices",
                 "HubHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -121,16 +125,24 @@ let package = Package(
         .testTarget(name: "HubMarkdownTests", dependencies: ["HubMarkdown"]),
         .testTarget(
             name: "HubStorageTests",
-            dependencies: ["HubStorage", "HubTesting", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "HubCore", "HubStorage", "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
-        .testTarget(name: "HubIndexTests", dependencies: ["HubIndex", "HubTesting"]),
-        .testTarget(name: "HubGitTests", dependencies: ["HubGit", "HubTesting"]),
-        .testTarget(name: "HubServicesTests", dependencies: ["HubServices", "HubIndex", "HubTesting"]),
+        .testTarget(name: "HubIndexTests", dependencies: ["HubCore", "HubIndex", "HubTesting"]),
+        .testTarget(name: "HubGitTests", dependencies: ["HubCore", "HubGit", "HubTesting"]),
+        .testTarget(name: "HubServicesTests", dependencies: ["HubCore", "HubGit", "HubServices", "HubIndex", "HubTesting"]),
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [
-                "HubHTTP", "HubServices", "HubTesting",
+                "HubCore", "HubHTTP", "HubServices", "HubTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
     ]

@@ -14,7 +14,9 @@ public enum HubError: Error, Sendable, Equatable {
     /// The repository does not exist, or the caller may not see it (the two are never told apart).
     case repoNotFound
     case revisionNotFound(String)
-    case entryNotFound(String)
+    /// No file or folder at this path; `atCommit` is the commit that was looked in, when the
+    /// revision resolved (huggingface_hub caches the miss under it, from `X-Repo-Commit`).
+    case entryNotFound(String, atCommit: String? = nil)
     case userNotFound(String)
     case orgNotFound(String)
     case tokenNotFound(String)
@@ -48,7 +50,7 @@ public enum HubError: Error, Sendable, Equatable {
         case .invalidCredentials: "Invalid credentials in Authorization header"
         case .repoNotFound: "Repository not found"
         case .revisionNotFound(let revision): "Invalid rev id: \(HubName.printable(revision))"
-        case .entryNotFound(let path): "Entry not found: \(HubName.printable(path))"
+        case .entryNotFound(let path, _): "Entry not found: \(HubName.printable(path))"
         case .userNotFound(let name): "User '\(HubName.printable(name))' not found"
         case .orgNotFound(let name): "Organization '\(HubName.printable(name))' not found"
         case .tokenNotFound(let name): "Token '\(HubName.printable(name))' not found"

@@ -27,14 +27,7 @@ struct FileController {
     func serve(_ request: Request, context: HubRequestContext, kind: RepoKind, followLFS: Bool) async throws -> Response {
         guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
         let (revision, path) = try Self.revisionAndPath(context: context)
-        let file: ResolvedFile
-        do {
-            file = try await files.resolve(id, revision: revision, path: path, caller: try context.caller(), followLFS: followLFS)
-        } catch let missing as EntryNotFoundAtCommit {
-            var response = HubErrorResponse.response(for: .entryNotFound(missing.path), context: context)
-            response.headers[.xRepoCommit] = missing.commit
-            return response
-        }
+        let file = try await files.resolve(id, revision: revision, path: path, caller: try context.caller(), followLFS: followLFS)
 
         if followLFS {
             counters.recordDownload(of: file.repo, path: path)

@@ -43,6 +43,7 @@ enum HubErrorResponse {
         headers[.xErrorMessage] = headerSafe(message)
         headers[.xRequestID] = context.requestID
         if case .tooManyRequests = error { headers[.retryAfter] = "1" }
+        if case .entryNotFound(_, let commit?) = error { headers[.xRepoCommit] = commit }
         var body = extra
         body["error"] = message
         return JSONBody.response(status: status(of: error), object: body, headers: headers)

@@ -175,14 +175,8 @@ struct RepoInfoController {
         let recursive = request.uri.queryParameters.get("recursive") == "true"
         let expand = request.uri.queryParameters.get("expand") == "true"
         let pagination = try Pagination(request: request, limit: expand ? Self.expandedTreePageSize : Self.treePageSize)
-        let resolved: ResolvedRevision
-        let entries: [RepoTreeEntry]
-        do {
-            (resolved, entries) = try await files.tree(
-                id, revision: revision, path: path, recursive: recursive, caller: try context.caller())
-        } catch let missing as EntryNotFoundAtCommit {
-            throw HubError.entryNotFound(missing.path)
-        }
+        let (resolved, entries) = try await files.tree(
+            id, revision: revision, path: path, recursive: recursive, caller: try context.caller())
         var page = pagination.page(entries).map(TreeEntryJSON.init)
         if expand {
             try await addLastCommits(to: &page, resolved: resolved)

@@ -44,12 +44,7 @@ struct StaticSpaceController {
             }
             path += path.isEmpty ? Self.appFile(of: try files.card(of: revision.repo, commit: revision.commit)) : "index.html"
         }
-        let file: ResolvedFile
-        do {
-            file = try await files.resolve(id, revision: RepoService.defaultBranch, path: path, caller: caller, followLFS: true)
-        } catch let missing as EntryNotFoundAtCommit {
-            throw HubError.entryNotFound(missing.path)
-        }
+        let file = try await files.resolve(id, revision: RepoService.defaultBranch, path: path, caller: caller, followLFS: true)
         guard file.repo.sdk == "static" else { throw HubError.entryNotFound(path) }
         var headers: HTTPFields = [
             .contentSecurityPolicy: Self.sandbox, .xContentTypeOptions: "nosniff", .cacheControl: "no-cache",

@@ -327,12 +327,7 @@ struct WebController {
         let (revision, path) = try FileController.revisionAndPath(context: context)
         let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
-        let (resolved, entries): (ResolvedRevision, [RepoTreeEntry])
-        do {
-            (resolved, entries) = try await hub.files.tree(of: repo, revision: revision, path: path, recursive: false)
-        } catch let missing as EntryNotFoundAtCommit {
-            throw HubError.entryNotFound(missing.path)
-        }
+        let (resolved, entries) = try await hub.files.tree(of: repo, revision: revision, path: path, recursive: false)
         let sorted = entries.sorted { ($0.isDirectory ? 0 : 1, $0.path) < ($1.isDirectory ? 0 : 1, $1.path) }
         var view = header(repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["crumbs"] = crumbs(repo, revision: revision, path: path.isEmpty ? "" : path + "/x")
@@ -366,12 +361,7 @@ struct WebController {
     func blobPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, path) = try FileController.revisionAndPath(context: context)
-        let file: ResolvedFile
-        do {
-            file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.webCaller(), followLFS: true)
-        } catch let missing as EntryNotFoundAtCommit {
-            throw HubError.entryNotFound(missing.path)
-        }
+        let file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.webCaller(), followLFS: true)
         var view = header(file.repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["path"] = path
         view["fileName"] = path.split(separator: "/").last.map(String.init) ?? path

@@ -164,12 +164,7 @@ struct WebEditController {
         let caller = try context.sessionCaller()
         let id = try LFSController.repoID(context: context, kind: kind)
         let (revision, path) = try FileController.revisionAndPath(context: context)
-        let file: ResolvedFile
-        do {
-            file = try await hub.files.resolve(id, revision: revision, path: path, caller: caller, followLFS: false)
-        } catch let missing as EntryNotFoundAtCommit {
-            throw HubError.entryNotFound(missing.path)
-        }
+        let file = try await hub.files.resolve(id, revision: revision, path: path, caller: caller, followLFS: false)
         guard AccessPolicy.access(to: file.repo, caller: caller) >= .write else {
             throw HubError.forbidden("You don't have write access to \(file.repo.id.path)")
         }

@@ -27,13 +27,6 @@ public struct ResolvedFile: Sendable {
     }
 }
 
-/// The revision exists but has no file at this path. huggingface_hub caches the miss under the
-/// commit, so the answer carries it.
-public struct EntryNotFoundAtCommit: Error, Sendable {
-    public let commit: String
-    public let path: String
-}
-
 /// A file or directory of a tree listing.
 public struct RepoTreeEntry: Sendable {
     public let path: String
@@ -107,7 +100,7 @@ public struct FileService: Sendable {
             }
         }
         guard let (blobID, bytes) = cached else {
-            throw EntryNotFoundAtCommit(commit: commit, path: path)
+            throw HubError.entryNotFound(path, atCommit: commit)
         }
         if followLFS, let pointer = LFSPointer(parsing: bytes),
             try await lfs.missingObjects([pointer], repoRowID: repo.rowID).isEmpty
@@ -158,7 +151,7 @@ public struct FileService: Sendable {
         } else {
             let git = try GitRepository.open(at: repos.location(of: resolved.repo))
             guard let found = try git.listTree(commit: resolved.commit, path: path, recursive: recursive) else {
-                throw EntryNotFoundAtCommit(commit: resolved.commit, path: path)
+                throw HubError.entryNotFound(path, atCommit: resolved.commit)
             }
             listed = found
             listings.store(found, for: key, cost: max(found.count, 1))

@@ -45,4 +45,32 @@ import Testing
         let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
         #expect(error?.description.hasPrefix(key) == true)
     }
+
+    /// The defaults are written once, in `ServerConfiguration`; `Config/README.md` documents every
+    /// key with that default, and `Config/modelhub.json` only repeats defaults.
+    @Test func theDocumentedAndShippedDefaultsAreTheDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let encoded = try JSONEncoder().encode(ServerConfiguration())
+        let defaults = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        let readme = try String(contentsOf: root.appendingPathComponent("Config/README.md"), encoding: .utf8)
+        var documented: [String: String] = [:]
+        let keyTable = readme.components(separatedBy: "## Fixed limits")[0]
+        for line in keyTable.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count > 2 else { continue }
+            documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
+        }
+        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL"]))
+        for (key, value) in defaults {
+            let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
+            #expect(documented[key]?.hasPrefix("`\(shown)`") == true, "Config/README.md: \(key) defaults to \(shown)")
+        }
+        let shipped = try Data(contentsOf: root.appendingPathComponent("Config/modelhub.json"))
+        let file = try #require(try JSONSerialization.jsonObject(with: shipped) as? [String: Any])
+        for (key, value) in file {
+            #expect("\(value)" == "\(defaults[key] ?? "missing")", "Config/modelhub.json: \(key)")
+        }
+        _ = try ServerConfiguration.load(file: root.appendingPathComponent("Config/modelhub.json"))
+    }
 }

@@ -65,8 +65,8 @@ struct CommitController {
     /// `super_squash_history` (huggingface_hub `hf_api.py`): `{"message": …}`, the branch
     /// %2F-encoded in the path.
     func superSquash(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let branch = try RefController.name(context: context)
+        let id = try context.repoID(kind: kind)
+        let branch = try context.refName()
         let body = try await request.decodeJSON(SquashRequest.self, context: context)
         let commit = try await commits.superSquash(id, branch: branch, message: body.message, caller: try context.caller())
         return JSONBody.response(object: ["commitOid": commit])
@@ -95,8 +95,8 @@ struct CommitController {
     }
 
     func preupload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let body = try await request.decodeJSON(PreuploadRequest.self, context: context)
         let candidates = body.files.map { file in
             UploadCandidate(
@@ -122,8 +122,8 @@ struct CommitController {
     }
 
     func commit(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let createPR = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
         let session = try await commits.begin(id, revision: revision, caller: try context.caller())
         var header: (summary: String, description: String, parentCommit: String?)?

@@ -12,7 +12,7 @@ struct DiscussionController {
             let base = "/api/\(kind.plural)/:namespace/:name/discussions"
             router.get(RouterPath(base)) { _, context in
                 let (repo, all) = try await commits.discussions(
-                    try LFSController.repoID(context: context, kind: kind), caller: try context.caller())
+                    try context.repoID(kind: kind), caller: try context.caller())
                 return JSONBody.response(
                     object: DiscussionPage(
                         discussions: all.map { DiscussionJSON($0, repo: repo) }, count: all.count, start: 0,
@@ -23,7 +23,7 @@ struct DiscussionController {
                     throw HubError.entryNotFound("discussion")
                 }
                 let (repo, discussion) = try await commits.discussion(
-                    try LFSController.repoID(context: context, kind: kind), num: num, caller: try context.caller())
+                    try context.repoID(kind: kind), num: num, caller: try context.caller())
                 return JSONBody.response(object: DiscussionJSON(discussion, repo: repo, details: true))
             }
         }

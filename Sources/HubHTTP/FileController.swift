@@ -25,8 +25,8 @@ struct FileController {
     }
 
     func serve(_ request: Request, context: HubRequestContext, kind: RepoKind, followLFS: Bool) async throws -> Response {
-        guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
-        let (revision, path) = try Self.revisionAndPath(context: context)
+        guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
+        let (revision, path) = try context.revisionAndPath()
         let file = try await files.resolve(id, revision: revision, path: path, caller: try context.caller(), followLFS: followLFS)
 
         if followLFS {
@@ -62,32 +62,6 @@ struct FileController {
         case .lfs(let pointer):
             return BlobResponse.object(lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: headers)
         }
-    }
-
-    /// The revision segment arrives percent-encoded (`refs%2Fpr%2F1`); an unencoded `refs/pr/1` or
-    /// `refs/convert/parquet` spills into the path, so `refs` takes the next two segments along.
-    static func revisionAndPath(context: HubRequestContext) throws -> (String, String) {
-        guard var revision = context.parameters.get("revision")?.percentDecoded else {
-            throw HubError.badRequest("A revision is required")
-        }
-        guard !revision.containsControlCharacters else {
-            throw HubError.badRequest("A revision may not contain control characters")
-        }
-        var segments = try context.parameters.getCatchAll().map { segment -> String in
-            guard let decoded = String(segment).percentDecoded else {
-                throw HubError.badRequest("The path is not valid percent-encoded UTF-8")
-            }
-            // git paths are C strings below: `README.md%00.txt` would name README.md.
-            guard !decoded.containsControlCharacters else {
-                throw HubError.badRequest("A path may not contain control characters")
-            }
-            return decoded
-        }
-        if revision == "refs", segments.count > 2 {
-            revision += "/" + segments[0] + "/" + segments[1]
-            segments.removeFirst(2)
-        }
-        return (revision, segments.joined(separator: "/"))
     }
 
     /// `If-None-Match` lists entity tags (or `*`); either form of this file's tag matches.

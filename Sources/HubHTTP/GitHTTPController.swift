@@ -84,22 +84,12 @@ struct GitHTTPController {
 
     private func authorize(_ service: GitService, context: HubRequestContext, kind: RepoKind) async throws -> RepoInfo {
         let caller = try context.caller()
-        guard let id = Self.repoID(context: context, kind: kind) else {
+        guard let id = context.repoIDIfValid(kind: kind) else {
             // A name that breaks the naming rules cannot exist: answered like any missing
             // repository (a challenge when anonymous), and never handed to git.
             throw caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
         }
         return try await git.authorize(service, on: id, caller: caller)
-    }
-
-    /// The repository named by the path (`name` with or without `.git`), or nil when the path
-    /// segments are not valid names. Segments arrive percent-encoded and are decoded one by one.
-    static func repoID(context: HubRequestContext, kind: RepoKind) -> RepoID? {
-        guard let namespace = context.parameters.get("namespace")?.percentDecoded,
-            var name = context.parameters.get("name")?.percentDecoded
-        else { return nil }
-        if name.hasSuffix(".git") { name.removeLast(4) }
-        return try? RepoID(kind: kind, namespace: namespace, name: name)
     }
 
     /// Errors in git's terms: a 401 with a Basic challenge makes git ask its credential helper.

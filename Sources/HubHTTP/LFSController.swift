@@ -89,7 +89,7 @@ struct LFSController {
     }
 
     func batch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try Self.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         // Who may not even read the repository is answered before its body is read: a batch
         // body is up to a megabyte of JSON, and parsing it must not be free for strangers.
         _ = try await lfs.readableOrChallenge(id, caller: try context.caller())
@@ -151,7 +151,7 @@ struct LFSController {
     // MARK: Transfers
 
     func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try Self.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let oid = context.parameters.get("oid")?.percentDecoded ?? ""
         let declared = request.headers[.contentLength].flatMap { Int64($0) }
         try await lfs.upload(
@@ -160,7 +160,7 @@ struct LFSController {
     }
 
     func download(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try Self.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let (oid, size) = try await lfs.downloadableSize(
             repo: id, oid: context.parameters.get("oid")?.percentDecoded ?? "",
             grant: request.uri.queryParameters.get("grant"), caller: try context.caller())
@@ -172,7 +172,7 @@ struct LFSController {
     }
 
     func uploadPart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try Self.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         guard let number = context.parameters.get("number").flatMap({ Int($0) }) else {
             throw HubError.badRequest("A part number is expected")
         }
@@ -192,7 +192,7 @@ struct LFSController {
     }
 
     func completeMultipart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try Self.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let oid = context.parameters.get("oid")?.percentDecoded ?? ""
         let body = try await Self.decode(CompletionRequest.self, from: request, maxSize: Self.maxCompletionBodySize)
         guard body.oid == oid else { throw HubError.badRequest("The completion names another object") }
@@ -208,7 +208,7 @@ struct LFSController {
     }
 
     func verify(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try Self.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let body = try await Self.decode(VerifyRequest.self, from: request)
         // Python sends the user's Bearer token; git-lfs sends nothing but the signed URL.
         let caller: Caller? = try? context.caller()
@@ -218,11 +218,6 @@ struct LFSController {
     }
 
     // MARK: Shared
-
-    static func repoID(context: HubRequestContext, kind: RepoKind) throws -> RepoID {
-        guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
-        return id
-    }
 
     static func decode<Value: Decodable>(
         _ type: Value.Type, from request: Request, maxSize: Int = maxJSONBodySize

@@ -32,7 +32,7 @@ struct LFSFilesController {
     }
 
     func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let pagination = try Pagination(request: request, limit: Self.pageSize)
         let files = try await lfs.files(id, caller: try context.caller())
         let page = pagination.page(files).map { file in
@@ -56,7 +56,7 @@ struct LFSFilesController {
     }
 
     func delete(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let body = try await request.decodeJSON(DeleteRequest.self, context: context)
         guard body.deletions.sha.count <= 1000 else { throw HubError.badRequest("At most 1000 LFS files per request") }
         try await lfs.permanentlyDelete(

@@ -55,7 +55,7 @@ struct LFSLocksController {
     }
 
     func create(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let body = try await LFSController.decode(CreateRequest.self, from: request)
         do {
             let lock = try await lfs.createLock(repo: id, path: body.path, refName: body.ref?.name, caller: try context.caller())
@@ -72,7 +72,7 @@ struct LFSLocksController {
     }
 
     func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let query = request.uri.queryParameters
         let (locks, next) = try await lfs.locks(
             repo: id, path: query.get("path"), lockID: query.get("id"), cursor: query.get("cursor"),
@@ -93,7 +93,7 @@ struct LFSLocksController {
     }
 
     func verify(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let body = try await LFSController.decode(VerifyRequest.self, from: request)
         let (ours, theirs, next) = try await lfs.verifyLocks(
             repo: id, cursor: body.cursor, limit: body.limit, caller: try context.caller())
@@ -107,7 +107,7 @@ struct LFSLocksController {
     }
 
     func unlock(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let body = try await LFSController.decode(UnlockRequest.self, from: request)
         let lock = try await lfs.unlock(
             repo: id, lockID: context.parameters.get("id") ?? "", force: body.force ?? false, caller: try context.caller())

@@ -14,17 +14,17 @@ struct LikesController {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name"
             router.post(RouterPath(base + "/like")) { _, context in
-                try await counters.like(try LFSController.repoID(context: context, kind: kind), caller: try context.caller())
+                try await counters.like(try context.repoID(kind: kind), caller: try context.caller())
                 return JSONBody.response(object: [String: String]())
             }
             router.delete(RouterPath(base + "/like")) { _, context in
-                try await counters.unlike(try LFSController.repoID(context: context, kind: kind), caller: try context.caller())
+                try await counters.unlike(try context.repoID(kind: kind), caller: try context.caller())
                 return JSONBody.response(object: [String: String]())
             }
             router.get(RouterPath(base + "/likers")) { request, context in
                 let pagination = try Pagination(request: request, limit: Self.pageSize)
                 let users = try await counters.likers(
-                    try LFSController.repoID(context: context, kind: kind), offset: pagination.offset,
+                    try context.repoID(kind: kind), offset: pagination.offset,
                     limit: pagination.limit + 1, caller: try context.caller())
                 let page = users.prefix(pagination.limit).map {
                     Liker(user: $0.name.value, fullname: $0.fullname, avatarUrl: "")

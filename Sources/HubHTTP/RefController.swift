@@ -20,16 +20,16 @@ struct RefController {
                     try await createBranch(request, context: context, kind: kind)
                 }
                 router.delete(RouterPath(base + "/branch" + suffix)) { _, context in
-                    let id = try LFSController.repoID(context: context, kind: kind)
-                    try await refs.deleteBranch(id, name: try Self.name(context: context), caller: try context.caller())
+                    let id = try context.repoID(kind: kind)
+                    try await refs.deleteBranch(id, name: try context.refName(), caller: try context.caller())
                     return JSONBody.response(object: [String: String]())
                 }
                 router.post(RouterPath(base + "/tag" + suffix)) { request, context in
                     try await createTag(request, context: context, kind: kind)
                 }
                 router.delete(RouterPath(base + "/tag" + suffix)) { _, context in
-                    let id = try LFSController.repoID(context: context, kind: kind)
-                    try await refs.deleteTag(id, tag: try Self.name(context: context), caller: try context.caller())
+                    let id = try context.repoID(kind: kind)
+                    try await refs.deleteTag(id, tag: try context.refName(), caller: try context.caller())
                     return JSONBody.response(object: [String: String]())
                 }
                 router.get(RouterPath(base + "/commits" + suffix)) { request, context in
@@ -37,12 +37,6 @@ struct RefController {
                 }
             }
         }
-    }
-
-    /// A branch, tag or revision from the path: one %2F-encoded segment, or raw segments with `/`.
-    static func name(context: HubRequestContext) throws -> String {
-        let (revision, rest) = try FileController.revisionAndPath(context: context)
-        return rest.isEmpty ? revision : revision + "/" + rest
     }
 
     struct RefJSON: Encodable {
@@ -59,7 +53,7 @@ struct RefController {
     }
 
     func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let all = try await refs.refs(id, caller: try context.caller())
         func group(_ prefix: String) -> [RefJSON] {
             all.filter { $0.name.hasPrefix(prefix) }.map {
@@ -78,11 +72,11 @@ struct RefController {
     }
 
     func createBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let body = buffer.readableBytes == 0 ? nil : try? JSONDecoder().decode(BranchRequest.self, from: Data(buffer: buffer))
         try await refs.createBranch(
-            id, name: try Self.name(context: context), startingPoint: body?.startingPoint, caller: try context.caller())
+            id, name: try context.refName(), startingPoint: body?.startingPoint, caller: try context.caller())
         return JSONBody.response(object: [String: String]())
     }
 
@@ -92,10 +86,10 @@ struct RefController {
     }
 
     func createTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let body = try await request.decodeJSON(TagRequest.self, context: context)
         try await refs.createTag(
-            id, revision: try Self.name(context: context), tag: body.tag, message: body.message, caller: try context.caller())
+            id, revision: try context.refName(), tag: body.tag, message: body.message, caller: try context.caller())
         return JSONBody.response(object: [String: String]())
     }
 
@@ -116,10 +110,10 @@ struct RefController {
     }
 
     func commits(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let pagination = try Pagination(request: request, limit: Self.commitsPageSize)
         let (entries, hasMore) = try await refs.commits(
-            id, revision: try Self.name(context: context), offset: pagination.offset, limit: pagination.limit,
+            id, revision: try context.refName(), offset: pagination.offset, limit: pagination.limit,
             caller: try context.caller())
         // huggingface_hub sends the literal key `expand[]` (percent-encoded on the wire).
         let formatted = request.uri.queryParameters.contains { parameter in

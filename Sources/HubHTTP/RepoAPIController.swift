@@ -17,12 +17,12 @@ struct RepoAPIController {
             }
             // huggingface_hub's auth_check: 200 when the caller may read (or, with /write, write).
             router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/auth-check")) { _, context in
-                guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+                guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
                 _ = try await repos.readable(id, caller: try context.caller())
                 return JSONBody.response(object: [String: String]())
             }
             router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/auth-check/write")) { _, context in
-                guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+                guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
                 _ = try await repos.writable(id, caller: try context.caller())
                 return JSONBody.response(object: [String: String]())
             }
@@ -71,7 +71,7 @@ struct RepoAPIController {
     }
 
     func settings(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        guard let id = GitHTTPController.repoID(context: context, kind: kind) else { throw HubError.repoNotFound }
+        guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
         let body = try await request.decodeJSON(SettingsRequest.self, context: context)
         if case .mode(let mode)? = body.gated {
             throw HubError.badRequest("Gated repositories ('\(HubName.printable(mode))') are not supported by modelhub yet")

@@ -27,7 +27,7 @@ struct RepoInfoController {
             }
             for pattern in [base + "/revision/:revision", base + "/revision/:revision/**"] {
                 router.get(RouterPath(pattern)) { request, context in
-                    let (revision, _) = try FileController.revisionAndPath(context: context)
+                    let (revision, _) = try context.revisionAndPath()
                     return try await info(request, context: context, kind: kind, revision: revision)
                 }
             }
@@ -59,7 +59,7 @@ struct RepoInfoController {
     }
 
     func info(_ request: Request, context: HubRequestContext, kind: RepoKind, revision: String) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         // Taken before anything is read, so an answer is never kept under a version older than
         // what it shows.
         let version = try repos.indexVersion()
@@ -143,8 +143,8 @@ struct RepoInfoController {
     /// `get_paths_info`: a form-encoded body (`paths=a&paths=b&expand=false`); paths that do
     /// not exist are left out of the answer.
     func pathsInfo(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let body = try await request.body.collect(upTo: 4 << 20)
         let form = try FormURLEncoded.decode(body.readableBytesView)
         let paths = form.filter { $0.name == "paths" }.map(\.value)
@@ -170,8 +170,8 @@ struct RepoInfoController {
     }
 
     func tree(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, path) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, path) = try context.revisionAndPath()
         let recursive = request.uri.queryParameters.get("recursive") == "true"
         let expand = request.uri.queryParameters.get("expand") == "true"
         let pagination = try Pagination(request: request, limit: expand ? Self.expandedTreePageSize : Self.treePageSize)

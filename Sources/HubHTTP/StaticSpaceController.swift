@@ -31,7 +31,7 @@ struct StaticSpaceController {
     ]
 
     func serve(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard let id = GitHTTPController.repoID(context: context, kind: .space) else { throw HubError.repoNotFound }
+        guard let id = context.repoIDIfValid(kind: .space) else { throw HubError.repoNotFound }
         let caller = try context.webCaller()
         var path = try context.parameters.getCatchAll().map { segment -> String in
             guard let decoded = String(segment).percentDecoded else { throw HubError.badRequest("Bad path") }

@@ -29,7 +29,7 @@ struct WebController {
             // The branch switcher is a plain form (no script): ?rev=… → /tree/{rev}.
             router.get(RouterPath("/" + base + "/tree")) { request, context in
                 await pages.page {
-                    let id = try LFSController.repoID(context: context, kind: kind)
+                    let id = try context.repoID(kind: kind)
                     let revision = request.uri.queryParameters.get("rev") ?? RepoService.defaultBranch
                     return Response.redirect(to: "/\(id.webPath)/tree/\(Self.escapePath(revision))", type: .found)
                 }
@@ -275,7 +275,7 @@ struct WebController {
     }
 
     func repoPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let repo = try await hub.repos.readable(id, caller: try context.webCaller(), withCounters: true)
         let resolved = try hub.files.revision(of: repo, revision: RepoService.defaultBranch)
         let card = try hub.files.card(of: repo, commit: resolved.commit)
@@ -323,8 +323,8 @@ struct WebController {
     }
 
     func treePage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, path) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, path) = try context.revisionAndPath()
         let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
         let (resolved, entries) = try await hub.files.tree(of: repo, revision: revision, path: path, recursive: false)
@@ -359,8 +359,8 @@ struct WebController {
     }
 
     func blobPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, path) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, path) = try context.revisionAndPath()
         let file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.webCaller(), followLFS: true)
         var view = header(file.repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["path"] = path
@@ -393,8 +393,8 @@ struct WebController {
     }
 
     func commitsPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
         let page = try Self.pageNumber(request)
@@ -412,8 +412,8 @@ struct WebController {
     }
 
     func commitPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let (repo, entry, changes) = try await hub.refs.commit(id, revision: revision, caller: try context.webCaller())
         var view = header(repo, revision: RepoService.defaultBranch, tab: "commits", caller: try context.webCaller())
         let message = entry.message.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -63,7 +63,7 @@ struct WebEditController {
     func branchesPage(
         context: HubRequestContext, kind: RepoKind, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
         let refs = try await hub.refs.refs(id, caller: caller)
@@ -93,7 +93,7 @@ struct WebEditController {
         _ change: (WebForm, RepoID, Caller) async throws -> Void
     ) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         do {
             try await change(form, id, try context.sessionCaller())
         } catch let error as HubError where ![.repoNotFound, .authenticationRequired].contains(error) {
@@ -146,8 +146,8 @@ struct WebEditController {
 
     func newFilePage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let caller = try context.sessionCaller()
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let resolved = try await hub.files.revision(id, revision: revision, caller: caller)
         guard AccessPolicy.access(to: resolved.repo, caller: caller) >= .write else {
             throw HubError.forbidden("You don't have write access to \(resolved.repo.id.path)")
@@ -162,8 +162,8 @@ struct WebEditController {
 
     func editFilePage(context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let caller = try context.sessionCaller()
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, path) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, path) = try context.revisionAndPath()
         let file = try await hub.files.resolve(id, revision: revision, path: path, caller: caller, followLFS: false)
         guard AccessPolicy.access(to: file.repo, caller: caller) >= .write else {
             throw HubError.forbidden("You don't have write access to \(file.repo.id.path)")
@@ -183,8 +183,8 @@ struct WebEditController {
     func saveFile(_ request: Request, context: HubRequestContext, kind: RepoKind, editing: Bool) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
         let caller = try context.sessionCaller()
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, _) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, _) = try context.revisionAndPath()
         let path = (form["path"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
         // Browsers send textarea line breaks as CRLF.
         let content = (form["content"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
@@ -214,8 +214,8 @@ struct WebEditController {
     func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try WebForm.checkOrigin(request)
         let caller = try context.sessionCaller()
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, folder) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, folder) = try context.revisionAndPath()
         let upload = try await WebUpload.read(request)
         try WebForm.checkCSRF(upload.fields["csrf"], context: context)
         guard !upload.files.isEmpty else { throw HubError.badRequest("Choose at least one file") }
@@ -234,8 +234,8 @@ struct WebEditController {
     func deleteFile(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
         let caller = try context.sessionCaller()
-        let id = try LFSController.repoID(context: context, kind: kind)
-        let (revision, path) = try FileController.revisionAndPath(context: context)
+        let id = try context.repoID(kind: kind)
+        let (revision, path) = try context.revisionAndPath()
         let session = try await hub.commits.begin(id, revision: revision, caller: caller)
         try session.deleteFile(path: path)
         _ = try await session.finish(summary: "Delete \(path)", description: "", parentCommit: form["parent"])
@@ -245,7 +245,7 @@ struct WebEditController {
     // MARK: Pull requests
 
     func discussionsPage(context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let caller = try context.webCaller()
         let (repo, discussions) = try await hub.commits.discussions(id, caller: caller)
         var view = web.header(repo, revision: RepoService.defaultBranch, tab: "discussions", caller: caller)

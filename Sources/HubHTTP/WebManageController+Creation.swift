@@ -19,7 +19,7 @@ extension WebManageController {
             router.post(RouterPath("/" + kind.urlPrefix + ":namespace/:name/like")) { request, context in
                 await pages.page {
                     let form = try await WebForm.read(request, context: context)
-                    let id = try LFSController.repoID(context: context, kind: kind)
+                    let id = try context.repoID(kind: kind)
                     let caller = try context.sessionCaller()
                     if form["like"] == "false" {
                         try await hub.counters.unlike(id, caller: caller)

@@ -56,7 +56,7 @@ struct WebManageController {
         context: HubRequestContext, kind: RepoKind, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let caller = try context.sessionCaller()
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let repo = try await hub.repos.readable(id, caller: caller)
         guard AccessPolicy.access(to: repo, caller: caller) >= .administer else {
             throw HubError.forbidden("You don't have the rights to change the settings of \(repo.id.path)")
@@ -71,14 +71,14 @@ struct WebManageController {
 
     func setVisibility(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         try await hub.repos.setVisibility(id, isPrivate: form["private"] == "true", caller: try context.sessionCaller())
         return Response.redirect(to: "/\(id.webPath)/settings", type: .normal)
     }
 
     func rename(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         let parts = (form["to"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         do {
             guard parts.count == 2 else { throw HubError.badRequest("A repository id is namespace/name") }
@@ -92,7 +92,7 @@ struct WebManageController {
 
     func delete(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try LFSController.repoID(context: context, kind: kind)
+        let id = try context.repoID(kind: kind)
         guard form["confirm"] == id.path else {
             return try await settingsPage(
                 context: context, kind: kind, error: "Type \(id.path) exactly to delete it.", status: .badRequest)

@@ -11,34 +11,32 @@ struct LFSController {
     let lfs: LFSService
     let baseURL: BaseURL
 
-    static let mediaType = "application/vnd.git-lfs+json"
     static let maxObjectsPerBatch = 1000
-    /// A batch of `maxObjectsPerBatch` objects is about 150 KB of JSON; locks and verify are smaller.
-    static let maxJSONBodySize = 1 << 20
     /// A multipart completion lists every part's ETag (~80 bytes each): enough for the largest
     /// object in the smallest parts the configuration allows.
     static let maxCompletionBodySize = 64 << 20
 
     func register(on router: Router<HubRequestContext>) {
+        let router = router.group().add(middleware: LFSErrorMiddleware())
         for kind in RepoKind.allCases {
             let base = kind.urlPrefix + ":namespace/:name/info/lfs"
             router.post(RouterPath(base + "/objects/batch")) { request, context in
-                try await Self.handle(context) { try await batch(request, context: context, kind: kind) }
+                try await batch(request, context: context, kind: kind)
             }
             router.put(RouterPath(base + "/objects/:oid")) { request, context in
-                try await Self.handle(context) { try await upload(request, context: context, kind: kind) }
+                try await upload(request, context: context, kind: kind)
             }
             router.put(RouterPath(base + "/objects/:oid/parts/:number")) { request, context in
-                try await Self.handle(context) { try await uploadPart(request, context: context, kind: kind) }
+                try await uploadPart(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/objects/:oid")) { request, context in
-                try await Self.handle(context) { try await completeMultipart(request, context: context, kind: kind) }
+                try await completeMultipart(request, context: context, kind: kind)
             }
             router.get(RouterPath(base + "/objects/:oid")) { request, context in
-                try await Self.handle(context) { try await download(request, context: context, kind: kind) }
+                try await download(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/verify")) { request, context in
-                try await Self.handle(context) { try await verify(request, context: context, kind: kind) }
+                try await verify(request, context: context, kind: kind)
             }
             LFSLocksController(lfs: lfs).register(on: router, base: base, kind: kind)
         }
@@ -93,7 +91,7 @@ struct LFSController {
         // Who may not even read the repository is answered before its body is read: a batch
         // body is up to a megabyte of JSON, and parsing it must not be free for strangers.
         _ = try await lfs.readableOrChallenge(id, caller: try context.caller())
-        let body = try await Self.decode(BatchRequest.self, from: request)
+        let body = try await LFSWire.decode(BatchRequest.self, from: request)
         guard let operation = LFSOperation(rawValue: body.operation) else {
             throw HubError.badRequest("Unknown operation '\(HubName.printable(body.operation))': expected upload or download")
         }
@@ -145,7 +143,7 @@ struct LFSController {
             }
         }
         let usesMultipart = results.contains { if case .multipartUpload = $0 { true } else { false } }
-        return Self.json(BatchResponse(transfer: usesMultipart ? "multipart" : "basic", objects: objects, hash_algo: "sha256"))
+        return LFSWire.json(BatchResponse(transfer: usesMultipart ? "multipart" : "basic", objects: objects, hash_algo: "sha256"))
     }
 
     // MARK: Transfers
@@ -156,7 +154,7 @@ struct LFSController {
         let declared = request.headers[.contentLength].flatMap { Int64($0) }
         try await lfs.upload(
             repo: id, oid: oid, grant: request.uri.queryParameters.get("grant"), declaredLength: declared, body: request.body)
-        return Response(status: .ok, headers: [.contentType: Self.mediaType], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
+        return Response(status: .ok, headers: [.contentType: LFSWire.mediaType], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
     }
 
     func download(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -194,12 +192,12 @@ struct LFSController {
     func completeMultipart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
         let oid = context.parameters.get("oid")?.percentDecoded ?? ""
-        let body = try await Self.decode(CompletionRequest.self, from: request, maxSize: Self.maxCompletionBodySize)
+        let body = try await LFSWire.decode(CompletionRequest.self, from: request, maxSize: Self.maxCompletionBodySize)
         guard body.oid == oid else { throw HubError.badRequest("The completion names another object") }
         try await lfs.completeMultipart(
             repo: id, oid: oid, grant: request.uri.queryParameters.get("grant"),
             parts: body.parts.map { ($0.partNumber, $0.etag) })
-        return Self.json(["message": "ok"])
+        return LFSWire.json(["message": "ok"])
     }
 
     struct VerifyRequest: Decodable {
@@ -209,62 +207,11 @@ struct LFSController {
 
     func verify(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
-        let body = try await Self.decode(VerifyRequest.self, from: request)
+        let body = try await LFSWire.decode(VerifyRequest.self, from: request)
         // Python sends the user's Bearer token; git-lfs sends nothing but the signed URL.
         let caller: Caller? = try? context.caller()
         try await lfs.verify(
             repo: id, oid: body.oid, size: body.size, grant: request.uri.queryParameters.get("grant"), caller: caller)
-        return Self.json(["message": "ok"])
-    }
-
-    // MARK: Shared
-
-    static func decode<Value: Decodable>(
-        _ type: Value.Type, from request: Request, maxSize: Int = maxJSONBodySize
-    ) async throws -> Value {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxSize)
-        } catch is NIOTooManyBytesError {
-            throw HubError.payloadTooLarge("The request body is larger than \(maxSize) bytes")
-        }
-        do {
-            return try JSONDecoder().decode(type, from: Data(buffer: buffer))
-        } catch {
-            throw HubError.badRequest("The request body is not the JSON the Git LFS API expects")
-        }
-    }
-
-    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
-        var response = JSONBody.response(status: status, object: value)
-        response.headers[.contentType] = mediaType
-        return response
-    }
-
-    /// Errors in the Git LFS format: `{"message", "request_id"}`; a 401 carries the challenge git-lfs
-    /// answers with its credential helper. Validation failures are 422, as the spec says.
-    static func handle(_ context: HubRequestContext, _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch {
-            let error = HubErrorResponse.hubError(from: error)
-            let status: HTTPResponse.Status
-            switch error {
-            case .badRequest, .invalidName: status = .unprocessableContent
-            case .entryNotFound: status = .notFound
-            default: status = HubErrorResponse.status(of: error)
-            }
-            var message = error.message
-            if case .internalFailure(let detail) = error {
-                context.logger.error("LFS request failed: \(detail)")
-                message = "Internal error (request id \(context.requestID))"
-            }
-            var response = Self.json(["message": message, "request_id": context.requestID], status: status)
-            if status == .unauthorized {
-                response.headers[.lfsAuthenticate] = "Basic realm=\"modelhub\""
-                response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
-            }
-            return response
-        }
+        return LFSWire.json(["message": "ok"])
     }
 }

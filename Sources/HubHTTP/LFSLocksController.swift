@@ -8,18 +8,18 @@ import HubServices
 struct LFSLocksController {
     let lfs: LFSService
 
-    func register(on router: Router<HubRequestContext>, base: String, kind: RepoKind) {
+    func register(on router: RouterGroup<HubRequestContext>, base: String, kind: RepoKind) {
         router.post(RouterPath(base + "/locks")) { request, context in
-            try await LFSController.handle(context) { try await create(request, context: context, kind: kind) }
+            try await create(request, context: context, kind: kind)
         }
         router.get(RouterPath(base + "/locks")) { request, context in
-            try await LFSController.handle(context) { try await list(request, context: context, kind: kind) }
+            try await list(request, context: context, kind: kind)
         }
         router.post(RouterPath(base + "/locks/verify")) { request, context in
-            try await LFSController.handle(context) { try await verify(request, context: context, kind: kind) }
+            try await verify(request, context: context, kind: kind)
         }
         router.post(RouterPath(base + "/locks/:id/unlock")) { request, context in
-            try await LFSController.handle(context) { try await unlock(request, context: context, kind: kind) }
+            try await unlock(request, context: context, kind: kind)
         }
     }
 
@@ -56,12 +56,12 @@ struct LFSLocksController {
 
     func create(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
-        let body = try await LFSController.decode(CreateRequest.self, from: request)
+        let body = try await LFSWire.decode(CreateRequest.self, from: request)
         do {
             let lock = try await lfs.createLock(repo: id, path: body.path, refName: body.ref?.name, caller: try context.caller())
-            return LFSController.json(LockResponse(lock: LockJSON(lock), message: nil), status: .created)
+            return LFSWire.json(LockResponse(lock: LockJSON(lock), message: nil), status: .created)
         } catch let conflict as LFSLockConflict {
-            return LFSController.json(
+            return LFSWire.json(
                 LockResponse(lock: LockJSON(conflict.existing), message: "already created lock"), status: .conflict)
         }
     }
@@ -77,7 +77,7 @@ struct LFSLocksController {
         let (locks, next) = try await lfs.locks(
             repo: id, path: query.get("path"), lockID: query.get("id"), cursor: query.get("cursor"),
             limit: query.get("limit").flatMap { Int($0) }, caller: try context.caller())
-        return LFSController.json(ListResponse(locks: locks.map(LockJSON.init), next_cursor: next))
+        return LFSWire.json(ListResponse(locks: locks.map(LockJSON.init), next_cursor: next))
     }
 
     struct VerifyRequest: Decodable {
@@ -94,10 +94,10 @@ struct LFSLocksController {
 
     func verify(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
-        let body = try await LFSController.decode(VerifyRequest.self, from: request)
+        let body = try await LFSWire.decode(VerifyRequest.self, from: request)
         let (ours, theirs, next) = try await lfs.verifyLocks(
             repo: id, cursor: body.cursor, limit: body.limit, caller: try context.caller())
-        return LFSController.json(
+        return LFSWire.json(
             VerifyResponse(ours: ours.map(LockJSON.init), theirs: theirs.map(LockJSON.init), next_cursor: next))
     }
 
@@ -108,9 +108,9 @@ struct LFSLocksController {
 
     func unlock(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
-        let body = try await LFSController.decode(UnlockRequest.self, from: request)
+        let body = try await LFSWire.decode(UnlockRequest.self, from: request)
         let lock = try await lfs.unlock(
             repo: id, lockID: context.parameters.get("id") ?? "", force: body.force ?? false, caller: try context.caller())
-        return LFSController.json(LockResponse(lock: LockJSON(lock), message: nil))
+        return LFSWire.json(LockResponse(lock: LockJSON(lock), message: nil))
     }
 }

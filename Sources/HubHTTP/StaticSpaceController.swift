@@ -59,7 +59,7 @@ struct StaticSpaceController {
         case .lfs:
             // Large assets stream from the LFS store through the usual download route.
             return Response.redirect(
-                to: "/\(file.repo.id.webPath)/resolve/\(file.commit)/\(WebController.escapePath(path))", type: .found)
+                to: "/\(file.repo.id.webPath)/resolve/\(file.commit)/\(WebFormat.escapePath(path))", type: .found)
         }
     }
 

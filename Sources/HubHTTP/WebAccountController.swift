@@ -118,7 +118,7 @@ struct WebAccountController {
         var view: [String: Any] = [
             "tabTokens": true,
             "tokens": tokens.map { token -> [String: Any] in
-                ["name": token.name, "role": token.role.rawValue, "created": WebController.day(token.createdAt),
+                ["name": token.name, "role": token.role.rawValue, "created": WebFormat.day(token.createdAt),
                  "scopes": token.scopes.map(\.description).joined(separator: ", "), "csrf": context.webSession?.csrfToken ?? ""]
             },
         ]

@@ -14,7 +14,6 @@ struct WebController {
 
     static let pageSize = 30
     static let commitsPageSize = 50
-    static let textLimit = 256 * 1024
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         router.get("/") { request, context in await pages.page { try await home(request, context: context) } }
@@ -31,7 +30,7 @@ struct WebController {
                 await pages.page {
                     let id = try context.repoID(kind: kind)
                     let revision = request.uri.queryParameters.get("rev") ?? RepoService.defaultBranch
-                    return Response.redirect(to: "/\(id.webPath)/tree/\(Self.escapePath(revision))", type: .found)
+                    return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))", type: .found)
                 }
             }
             for pattern in ["/tree/:revision", "/tree/:revision/**"] {
@@ -82,50 +81,10 @@ struct WebController {
             href = "/" + repo.id.webPath
             self.private = repo.isPrivate
             task = repo.card.pipelineTag
-            updated = WebController.day(repo.lastModified)
+            updated = WebFormat.day(repo.lastModified)
             downloads = repo.counters.downloads
             likes = repo.counters.likes
         }
-    }
-
-    static func day(_ date: Date) -> String {
-        String(HubDate.format(date).prefix(10))
-    }
-
-    static func size(_ bytes: Int64) -> String {
-        let units = ["bytes", "KB", "MB", "GB", "TB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
-    }
-
-    /// Each path segment percent-encoded, the slashes kept.
-    static func escapePath(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? ""
-        }.joined(separator: "/")
-    }
-
-    /// The deepest page a listing goes: `(page - 1) * pageSize` stays far from overflowing, and
-    /// no request walks millions of rows or commits to skip them.
-    static let maxPageNumber = 10_000
-
-    /// The `p` parameter of a paged web listing: 1 when absent (or below 1).
-    static func pageNumber(_ request: Request) throws -> Int {
-        guard let text = request.uri.queryParameters.get("p") else { return 1 }
-        guard let page = Int(text), page <= maxPageNumber else {
-            throw HubError.badRequest("Invalid page number: pages go from 1 to \(maxPageNumber)")
-        }
-        return max(page, 1)
-    }
-
-    static func query(_ items: [(String, String)]) -> String {
-        guard !items.isEmpty else { return "" }
-        return "?" + FormURLEncoded.encode(items.map { (name: $0.0, value: $0.1) })
     }
 
     // MARK: Home and listings
@@ -174,7 +133,7 @@ struct WebController {
         }
         let sortName = parameters.get("sort") ?? (search == nil ? "trending" : "relevance")
         query.order = Self.sorts.first { $0.value == sortName }?.order ?? (search == nil ? .trendingScore : .relevance)
-        let page = try Self.pageNumber(request)
+        let page = try WebFormat.pageNumber(request)
         query.limit = Self.pageSize
         query.offset = (page - 1) * Self.pageSize
         let caller = try context.webCaller()
@@ -188,7 +147,7 @@ struct WebController {
         func link(replacing name: String, with value: String?) -> String {
             var items = state.filter { $0.0 != name && $0.0 != "p" }
             if let value { items.append((name, value)) }
-            return path + Self.query(items)
+            return path + WebFormat.query(items)
         }
         let facetSections: [[String: Any]] = [
             ("task", "Tasks", facets.tasks), ("library", "Libraries", facets.libraries),
@@ -211,8 +170,8 @@ struct WebController {
             "facets": facetSections, "repos": repos.map(RepoCardView.init),
         ]
         let pageState = state.filter { $0.0 != "p" }
-        if page > 1 { view["previous"] = path + Self.query(pageState + [("p", String(page - 1))]) }
-        if hasMore { view["next"] = path + Self.query(pageState + [("p", String(page + 1))]) }
+        if page > 1 { view["previous"] = path + WebFormat.query(pageState + [("p", String(page - 1))]) }
+        if hasMore { view["next"] = path + WebFormat.query(pageState + [("p", String(page + 1))]) }
         return render("listing", view, context: context)
     }
 
@@ -252,7 +211,7 @@ struct WebController {
             "canAdminister": AccessPolicy.access(to: repo, caller: caller) >= .administer, "tabSettings": tab == "settings",
             "id": repo.id.path, "namespace": repo.id.namespace.value, "name": repo.id.name.value,
             "profileHref": "/" + repo.id.namespace.value, "repoHref": "/" + repo.id.webPath,
-            "private": repo.isPrivate, "revision": Self.escapePath(revision),
+            "private": repo.isPrivate, "revision": WebFormat.escapePath(revision),
             "cardLabel": repo.id.kind == .dataset ? "Dataset card" : repo.id.kind == .space ? "App" : "Model card",
             "tabCard": tab == "card", "tabFiles": tab == "files", "tabCommits": tab == "commits",
             "tabBranches": tab == "branches", "tabDiscussions": tab == "discussions",
@@ -294,8 +253,8 @@ struct WebController {
             view["likeValue"] = liked ? "false" : "true"
             view["likeLabel"] = liked ? "Unlike" : "Like"
         }
-        view["size"] = Self.size(hub.repos.usedStorage(of: repo))
-        view["updated"] = Self.day(resolved.date)
+        view["size"] = WebFormat.size(hub.repos.usedStorage(of: repo))
+        view["updated"] = WebFormat.day(resolved.date)
         view["kindLabel"] = kind.rawValue
         view["usage"] = usage(for: repo, base: baseURL.url(for: request))
         if kind == .space, repo.sdk == "static" {
@@ -310,13 +269,13 @@ struct WebController {
 
     /// Links to each folder above `path`, starting with the repository's root.
     func crumbs(_ repo: RepoInfo, revision: String, path: String) -> [[String: String]] {
-        var crumbs = [["name": repo.id.name.value, "href": "/\(repo.id.webPath)/tree/\(Self.escapePath(revision))"]]
+        var crumbs = [["name": repo.id.name.value, "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(revision))"]]
         var walked: [String] = []
         for part in path.split(separator: "/").dropLast() {
             walked.append(String(part))
             crumbs.append([
                 "name": String(part),
-                "href": "/\(repo.id.webPath)/tree/\(Self.escapePath(revision))/\(Self.escapePath(walked.joined(separator: "/")))",
+                "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(walked.joined(separator: "/")))",
             ])
         }
         return crumbs
@@ -335,8 +294,8 @@ struct WebController {
             [
                 "name": entry.path.split(separator: "/").last.map(String.init) ?? entry.path,
                 "directory": entry.isDirectory, "lfs": entry.lfs != nil,
-                "size": entry.isDirectory ? "" : Self.size(entry.size),
-                "href": "/\(repo.id.webPath)/\(entry.isDirectory ? "tree" : "blob")/\(Self.escapePath(revision))/\(Self.escapePath(entry.path))",
+                "size": entry.isDirectory ? "" : WebFormat.size(entry.size),
+                "href": "/\(repo.id.webPath)/\(entry.isDirectory ? "tree" : "blob")/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(entry.path))",
             ]
         }
         let refs = try await hub.refs.refs(id, caller: caller)
@@ -350,9 +309,9 @@ struct WebController {
             refs.contains(where: { $0.name == "refs/heads/\(revision)" })
         {
             let folder = path.isEmpty ? "" : "?folder=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-            view["newFileHref"] = "/\(repo.id.webPath)/new/\(Self.escapePath(revision))" + folder
-            view["uploadAction"] = "/\(repo.id.webPath)/upload/\(Self.escapePath(revision))"
-                + (path.isEmpty ? "" : "/" + Self.escapePath(path))
+            view["newFileHref"] = "/\(repo.id.webPath)/new/\(WebFormat.escapePath(revision))" + folder
+            view["uploadAction"] = "/\(repo.id.webPath)/upload/\(WebFormat.escapePath(revision))"
+                + (path.isEmpty ? "" : "/" + WebFormat.escapePath(path))
             view["parent"] = resolved.commit
         }
         return render("tree", view, context: context)
@@ -366,15 +325,15 @@ struct WebController {
         view["path"] = path
         view["fileName"] = path.split(separator: "/").last.map(String.init) ?? path
         view["crumbs"] = crumbs(file.repo, revision: revision, path: path)
-        view["size"] = Self.size(file.size)
-        view["downloadHref"] = "/\(file.repo.id.webPath)/resolve/\(Self.escapePath(revision))/\(Self.escapePath(path))"
-        view["rawHref"] = "/\(file.repo.id.webPath)/raw/\(Self.escapePath(revision))/\(Self.escapePath(path))"
+        view["size"] = WebFormat.size(file.size)
+        view["downloadHref"] = "/\(file.repo.id.webPath)/resolve/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
+        view["rawHref"] = "/\(file.repo.id.webPath)/raw/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
         let caller = try context.webCaller()
         if case .inline = file.content, context.webSession != nil, AccessPolicy.access(to: file.repo, caller: caller) >= .write,
             try await hub.refs.refs(id, caller: caller).contains(where: { $0.name == "refs/heads/\(revision)" })
         {
-            view["editHref"] = "/\(file.repo.id.webPath)/edit/\(Self.escapePath(revision))/\(Self.escapePath(path))"
-            view["deleteAction"] = "/\(file.repo.id.webPath)/delete/\(Self.escapePath(revision))/\(Self.escapePath(path))"
+            view["editHref"] = "/\(file.repo.id.webPath)/edit/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
+            view["deleteAction"] = "/\(file.repo.id.webPath)/delete/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
             view["commit"] = file.commit
         }
         switch file.content {
@@ -383,10 +342,10 @@ struct WebController {
             view["sha256"] = pointer.oid.hex
             view["notShown"] = "This file is stored with Git LFS; download it to see it."
         case .inline(let bytes):
-            if bytes.count <= Self.textLimit, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) {
+            if bytes.count <= WebFormat.textLimit, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) {
                 view["text"] = text
             } else {
-                view["notShown"] = bytes.count > Self.textLimit ? "This file is too large to show." : "This is a binary file."
+                view["notShown"] = bytes.count > WebFormat.textLimit ? "This file is too large to show." : "This is a binary file."
             }
         }
         return render("blob", view, context: context)
@@ -397,15 +356,15 @@ struct WebController {
         let (revision, _) = try context.revisionAndPath()
         let caller = try context.webCaller()
         let repo = try await hub.repos.readable(id, caller: caller)
-        let page = try Self.pageNumber(request)
+        let page = try WebFormat.pageNumber(request)
         let (entries, hasMore) = try await hub.refs.commits(
             id, revision: revision, offset: (page - 1) * Self.commitsPageSize, limit: Self.commitsPageSize, caller: caller)
         var view = header(repo, revision: revision, tab: "commits", caller: try context.webCaller())
         view["commits"] = entries.map { entry -> [String: Any] in
-            ["title": entry.title, "author": entry.authorName, "date": Self.day(entry.date), "short": String(entry.id.prefix(8)),
+            ["title": entry.title, "author": entry.authorName, "date": WebFormat.day(entry.date), "short": String(entry.id.prefix(8)),
              "href": "/\(repo.id.webPath)/commit/\(entry.id)"]
         }
-        let here = "/\(repo.id.webPath)/commits/\(Self.escapePath(revision))"
+        let here = "/\(repo.id.webPath)/commits/\(WebFormat.escapePath(revision))"
         if page > 1 { view["previous"] = here + "?p=\(page - 1)" }
         if hasMore { view["next"] = here + "?p=\(page + 1)" }
         return render("commits", view, context: context)
@@ -420,12 +379,12 @@ struct WebController {
         view["title"] = entry.title
         view["message"] = message == entry.title ? nil : message
         view["author"] = entry.authorName
-        view["date"] = Self.day(entry.date)
+        view["date"] = WebFormat.day(entry.date)
         view["sha"] = entry.id
         view["changes"] = changes.map { change -> [String: Any] in
             var item: [String: Any] = ["path": change.path, "status": change.status.rawValue]
             if change.status != .deleted {
-                item["href"] = "/\(repo.id.webPath)/blob/\(entry.id)/\(Self.escapePath(change.path))"
+                item["href"] = "/\(repo.id.webPath)/blob/\(entry.id)/\(WebFormat.escapePath(change.path))"
             }
             return item
         }

@@ -73,7 +73,7 @@ struct WebEditController {
             refs.filter { $0.name.hasPrefix(prefix) }.map { ref -> [String: Any] in
                 let name = String(ref.name.dropFirst(prefix.count))
                 return [
-                    "name": name, "href": "/\(repo.id.webPath)/tree/\(WebController.escapePath(name))", "csrf": csrf,
+                    "name": name, "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(name))", "csrf": csrf,
                     "deletable": canWrite && name != RepoService.defaultBranch, "canWrite": canWrite,
                     "repoHref": "/\(repo.id.webPath)",
                 ]
@@ -155,7 +155,7 @@ struct WebEditController {
         let folder = request.uri.queryParameters.get("folder").map { $0.isEmpty ? "" : $0 + "/" } ?? ""
         let view = editorView(
             resolved.repo, revision: revision, caller: caller, heading: "Add a file",
-            action: "/\(id.webPath)/new/\(WebController.escapePath(revision))", path: folder, content: "",
+            action: "/\(id.webPath)/new/\(WebFormat.escapePath(revision))", path: folder, content: "",
             parent: resolved.commit, editing: false, summary: "")
         return web.render("edit", view, context: context)
     }
@@ -168,14 +168,14 @@ struct WebEditController {
         guard AccessPolicy.access(to: file.repo, caller: caller) >= .write else {
             throw HubError.forbidden("You don't have write access to \(file.repo.id.path)")
         }
-        guard case .inline(let bytes) = file.content, bytes.count <= WebController.textLimit, !bytes.contains(0),
+        guard case .inline(let bytes) = file.content, bytes.count <= WebFormat.textLimit, !bytes.contains(0),
             let text = String(validating: bytes, as: UTF8.self)
         else {
             throw HubError.badRequest("Only text files up to 256 KiB can be edited here: use git or huggingface_hub")
         }
         let view = editorView(
             file.repo, revision: revision, caller: caller, heading: "Edit \(path)",
-            action: "/\(id.webPath)/edit/\(WebController.escapePath(revision))/\(WebController.escapePath(path))", path: path,
+            action: "/\(id.webPath)/edit/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))", path: path,
             content: text, parent: file.commit, editing: true, summary: "Update \(path)")
         return web.render("edit", view, context: context)
     }
@@ -207,7 +207,7 @@ struct WebEditController {
             return web.render("edit", view, context: context, status: HubErrorResponse.status(of: error))
         }
         return Response.redirect(
-            to: "/\(id.webPath)/blob/\(WebController.escapePath(revision))/\(WebController.escapePath(path))", type: .normal)
+            to: "/\(id.webPath)/blob/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))", type: .normal)
     }
 
     /// Files from the upload form, into the folder the form was on, as one commit.
@@ -227,8 +227,8 @@ struct WebEditController {
         let summary = upload.fields["summary"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "Upload \(upload.files.map(\.name).joined(separator: ", "))"
         _ = try await session.finish(summary: summary, description: "", parentCommit: upload.fields["parent"])
-        let target = folder.isEmpty ? "" : "/" + WebController.escapePath(folder)
-        return Response.redirect(to: "/\(id.webPath)/tree/\(WebController.escapePath(revision))\(target)", type: .normal)
+        let target = folder.isEmpty ? "" : "/" + WebFormat.escapePath(folder)
+        return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))\(target)", type: .normal)
     }
 
     func deleteFile(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -239,7 +239,7 @@ struct WebEditController {
         let session = try await hub.commits.begin(id, revision: revision, caller: caller)
         try session.deleteFile(path: path)
         _ = try await session.finish(summary: "Delete \(path)", description: "", parentCommit: form["parent"])
-        return Response.redirect(to: "/\(id.webPath)/tree/\(WebController.escapePath(revision))", type: .normal)
+        return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))", type: .normal)
     }
 
     // MARK: Pull requests
@@ -253,8 +253,8 @@ struct WebEditController {
             [
                 "num": discussion.num, "title": discussion.title, "status": discussion.status,
                 "kind": discussion.isPullRequest ? "Pull request" : "Discussion", "author": discussion.authorName ?? "someone",
-                "date": WebController.day(discussion.createdAt), "target": discussion.targetBranch as Any,
-                "href": "/\(repo.id.webPath)/tree/\(WebController.escapePath(discussion.ref))",
+                "date": WebFormat.day(discussion.createdAt), "target": discussion.targetBranch as Any,
+                "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(discussion.ref))",
             ]
         }
         return web.render("discussions", view, context: context)

@@ -60,7 +60,7 @@ struct WebPages: Sendable {
             return try await handler()
         } catch HubError.authenticationRequired where request?.method == .get {
             let next = request.map { $0.uri.path + ($0.uri.query.map { "?" + $0 } ?? "") } ?? "/"
-            return Response.redirect(to: "/login" + WebController.query([("next", next)]), type: .found)
+            return Response.redirect(to: "/login" + WebFormat.query([("next", next)]), type: .found)
         } catch let error as HTTPError {
             return render("error", ["status": "\(error.status.code)", "message": error.body ?? error.status.reasonPhrase],
                           status: error.status)

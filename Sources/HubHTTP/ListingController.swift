@@ -54,7 +54,7 @@ struct ListingController {
         let expand = parameters.getAll("expand")
         var items: [[String: JSONValue]] = []
         for repo in page {
-            var fields = Self.summary(of: repo)
+            var fields = repo.apiSummary
             if withCard, let card = repo.card.dataJSON { fields["cardData"] = .rawJSON(card) }
             if full || expand.contains("sha"), let sha = repo.headCommit { fields["sha"] = .string(sha) }
             if full || expand.contains("siblings") {
@@ -80,28 +80,5 @@ struct ListingController {
     func siblings(of repo: RepoInfo) async throws -> [[String: String]] {
         let (_, entries) = try await files.tree(of: repo, revision: RepoService.defaultBranch, path: "", recursive: true)
         return entries.filter { !$0.isDirectory }.map { ["rfilename": $0.path] }
-    }
-
-    /// The fields the public hub lists by default.
-    static func summary(of repo: RepoInfo) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = [
-            "_id": .string(String(repo.rowID)),
-            "id": .string(repo.id.path),
-            "author": .string(repo.id.namespace.value),
-            "private": .bool(repo.isPrivate),
-            "gated": .bool(false),
-            "disabled": .bool(false),
-            "tags": .encodable(repo.card.tags),
-            "downloads": .encodable(repo.counters.downloads),
-            "likes": .encodable(repo.counters.likes),
-            "trendingScore": .encodable(repo.counters.trendingScore),
-            "createdAt": .string(HubDate.format(repo.createdAt)),
-            "lastModified": .string(HubDate.format(repo.lastModified)),
-        ]
-        if repo.id.kind == .model { fields["modelId"] = .string(repo.id.path) }
-        if let pipeline = repo.card.pipelineTag { fields["pipeline_tag"] = .string(pipeline) }
-        if let library = repo.card.libraryName { fields["library_name"] = .string(library) }
-        if let sdk = repo.sdk { fields["sdk"] = .string(sdk) }
-        return fields
     }
 }

@@ -88,7 +88,7 @@ struct RepoInfoController {
         }
         // What a listing shows, then what only the revision knows: its commit, files and card
         // (not necessarily the default branch's, which the index keeps), and the counters.
-        var fields = ListingController.summary(of: repo)
+        var fields = repo.apiSummary
         let card = try files.card(of: repo, commit: resolved.commit)
         fields["sha"] = .string(resolved.commit)
         fields["lastModified"] = .string(HubDate.format(resolved.date))

@@ -24,14 +24,17 @@ extension GitRepository {
         return try writeCommit(tree: tree, parents: parents, message: message, author: signature, committer: signature)
     }
 
-    /// The new target of every ref whose history changes when each blob `removes` answers true
-    /// for is taken out of every commit reachable from `refs` (trees left empty go too).
+    /// The new target of every ref whose history changes when every LFS pointer `removes` answers
+    /// true for is taken out of every commit reachable from `refs` (trees left empty go too).
     /// Annotated tags on rewritten commits are written again with their own message and tagger.
     /// Returns `[ref: (old, new)]`, only for refs whose target changed; no ref is moved.
     public func rewriteHistory(
-        of refs: [String], removing removes: @escaping (_ blobID: String, _ contents: [UInt8]) -> Bool
+        of refs: [String], removingPointers removes: @escaping (LFSPointer) -> Bool
     ) throws(GitError) -> [String: (old: String, new: String)] {
-        var rewriter = HistoryRewriter(repository: self, removes: removes)
+        var odb: OpaquePointer?
+        try LibGit2.check(git_repository_odb(&odb, handle), "open object database")
+        defer { git_odb_free(odb) }
+        var rewriter = HistoryRewriter(repository: self, odb: odb, removes: removes)
         var changed: [String: (old: String, new: String)] = [:]
         for ref in refs {
             var targetID = git_oid()
@@ -88,12 +91,18 @@ extension GitRepository {
 /// commits lead to it.
 private struct HistoryRewriter {
     let repository: GitRepository
-    let removes: (_ blobID: String, _ contents: [UInt8]) -> Bool
-    /// Old id → new id, for commits, tags and trees (nil for a tree left empty).
-    var rewritten: [String: String?] = [:]
+    let odb: OpaquePointer?
+    let removes: (LFSPointer) -> Bool
+    /// Old id → new id of every commit and annotated tag walked (the same id when unchanged).
+    var objects: [String: String] = [:]
+    /// Old id → new id of every tree walked; nil for a tree left empty.
+    var trees: [String: String?] = [:]
+    /// The commits whose history was walked already: later walks stop at them.
+    var walkedTips: [git_oid] = []
 
-    init(repository: GitRepository, removes: @escaping (_ blobID: String, _ contents: [UInt8]) -> Bool) {
+    init(repository: GitRepository, odb: OpaquePointer?, removes: @escaping (LFSPointer) -> Bool) {
         self.repository = repository
+        self.odb = odb
         self.removes = removes
     }
 
@@ -101,14 +110,14 @@ private struct HistoryRewriter {
 
     /// A ref's target: a commit, or an annotated tag (of a commit or of another tag).
     mutating func rewriteObject(_ id: String) throws(GitError) -> String {
-        if let done = rewritten[id] { return done ?? id }
+        if let done = objects[id] { return done }
         var objectID = git_oid()
         try LibGit2.check(git_oid_fromstr(&objectID, id), "parse object id")
         var object: OpaquePointer?
         try LibGit2.check(git_object_lookup(&object, handle, &objectID, GIT_OBJECT_ANY), "read object")
         defer { git_object_free(object) }
         switch git_object_type(object) {
-        case GIT_OBJECT_COMMIT: return try rewriteCommits(from: id)
+        case GIT_OBJECT_COMMIT: return try rewriteCommits(from: objectID)
         case GIT_OBJECT_TAG: return try rewriteTag(object, id: id)
         default: return id
         }
@@ -116,57 +125,47 @@ private struct HistoryRewriter {
 
     /// The commits reachable from `tip`, parents before children (no recursion: histories are
     /// deep), each written again with its parents and tree rewritten.
-    mutating func rewriteCommits(from tip: String) throws(GitError) -> String {
+    mutating func rewriteCommits(from tip: git_oid) throws(GitError) -> String {
         var walk: OpaquePointer?
         try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
         defer { git_revwalk_free(walk) }
         try LibGit2.check(
             git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue), "sort history")
-        var tipID = git_oid()
-        try LibGit2.check(git_oid_fromstr(&tipID, tip), "parse commit id")
-        try LibGit2.check(git_revwalk_push(walk, &tipID), "walk history")
-        for done in rewritten.keys {
-            var doneID = git_oid()
-            if git_oid_fromstr(&doneID, done) == 0 { _ = git_revwalk_hide(walk, &doneID) }
-        }
+        var start = tip
+        try LibGit2.check(git_revwalk_push(walk, &start), "walk history")
+        for var walked in walkedTips { _ = git_revwalk_hide(walk, &walked) }
+        walkedTips.append(tip)
         var next = git_oid()
         while true {
             let code = git_revwalk_next(&next, walk)
             if code == GIT_ITEROVER.rawValue { break }
             try LibGit2.check(code, "walk history")
             let id = next.hex
-            if rewritten[id] != nil { continue }
+            if objects[id] != nil { continue }
             var commit: OpaquePointer?
             try LibGit2.check(git_commit_lookup(&commit, handle, &next), "read commit")
             defer { git_commit_free(commit) }
             let oldTree = git_commit_tree_id(commit).pointee.hex
-            let kept = try rewriteTree(oldTree)
             let newTree: String
-            if let kept { newTree = kept } else { newTree = try emptyTree() }
-            var parents: [String] = []
-            for index in 0..<git_commit_parentcount(commit) {
-                let parent = git_commit_parent_id(commit, index).pointee.hex
-                parents.append((rewritten[parent] ?? nil) ?? parent)
-            }
+            if let kept = try rewriteTree(oldTree) { newTree = kept } else { newTree = try emptyTree() }
             let oldParents = (0..<git_commit_parentcount(commit)).map { git_commit_parent_id(commit, $0).pointee.hex }
-            if newTree == oldTree && parents == oldParents {
-                rewritten[id] = .some(id)
+            let parents = oldParents.map { objects[$0] ?? $0 }
+            guard newTree != oldTree || parents != oldParents else {
+                objects[id] = id
                 continue
             }
-            let message = String(cString: git_commit_message_raw(commit))
-            rewritten[id] = .some(
-                try repository.writeCommit(
-                    tree: newTree, parents: parents, message: message, author: git_commit_author(commit),
-                    committer: git_commit_committer(commit)))
+            objects[id] = try repository.writeCommit(
+                tree: newTree, parents: parents, message: String(cString: git_commit_message_raw(commit)),
+                author: git_commit_author(commit), committer: git_commit_committer(commit))
         }
-        return (rewritten[tip] ?? nil) ?? tip
+        return objects[tip.hex] ?? tip.hex
     }
 
     mutating func rewriteTag(_ tag: OpaquePointer?, id: String) throws(GitError) -> String {
         let target = git_tag_target_id(tag).pointee.hex
         let newTarget = try rewriteObject(target)
         guard newTarget != target else {
-            rewritten[id] = .some(id)
+            objects[id] = id
             return id
         }
         var newTargetID = git_oid()
@@ -179,13 +178,13 @@ private struct HistoryRewriter {
         try LibGit2.check(
             git_tag_annotation_create(&newID, handle, git_tag_name(tag), targetObject, git_tag_tagger(tag), message),
             "write tag")
-        rewritten[id] = .some(newID.hex)
+        objects[id] = newID.hex
         return newID.hex
     }
 
-    /// The tree without the removed blobs; nil when nothing is left in it.
+    /// The tree without the removed pointers; nil when nothing is left in it.
     mutating func rewriteTree(_ id: String) throws(GitError) -> String? {
-        if let done = rewritten[id] { return done }
+        if let done = trees[id] { return done }
         var treeID = git_oid()
         try LibGit2.check(git_oid_fromstr(&treeID, id), "parse tree id")
         var tree: OpaquePointer?
@@ -198,11 +197,11 @@ private struct HistoryRewriter {
         for index in 0..<git_tree_entrycount(tree) {
             let entry = git_tree_entry_byindex(tree, index)
             let name = String(cString: git_tree_entry_name(entry))
-            let entryID = git_tree_entry_id(entry).pointee.hex
+            var entryID = git_tree_entry_id(entry).pointee
             switch git_tree_entry_type(entry) {
             case GIT_OBJECT_TREE:
-                let newID = try rewriteTree(entryID)
-                if newID == entryID { continue }
+                let newID = try rewriteTree(entryID.hex)
+                if newID == entryID.hex { continue }
                 changed = true
                 if let newID {
                     var newOID = git_oid()
@@ -213,7 +212,7 @@ private struct HistoryRewriter {
                     try LibGit2.check(git_treebuilder_remove(builder, name), "write tree")
                 }
             case GIT_OBJECT_BLOB:
-                if try blobIsRemoved(entryID) {
+                if let pointer = try repository.sizeAndPointer(ofBlob: &entryID, odb: odb).pointer, removes(pointer) {
                     changed = true
                     try LibGit2.check(git_treebuilder_remove(builder, name), "write tree")
                 }
@@ -222,30 +221,17 @@ private struct HistoryRewriter {
             }
         }
         guard changed else {
-            rewritten[id] = .some(id)
+            trees[id] = .some(id)
             return id
         }
         guard git_treebuilder_entrycount(builder) > 0 else {
-            rewritten[id] = .some(nil)
+            trees[id] = .some(nil)
             return nil
         }
         var newID = git_oid()
         try LibGit2.check(git_treebuilder_write(&newID, builder), "write tree")
-        rewritten[id] = .some(newID.hex)
+        trees[id] = .some(newID.hex)
         return newID.hex
-    }
-
-    /// Only blobs small enough to be an LFS pointer are read.
-    mutating func blobIsRemoved(_ id: String) throws(GitError) -> Bool {
-        var blobID = git_oid()
-        try LibGit2.check(git_oid_fromstr(&blobID, id), "parse blob id")
-        var blob: OpaquePointer?
-        try LibGit2.check(git_blob_lookup(&blob, handle, &blobID), "read blob")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size <= LFSPointer.maxLength, let raw = git_blob_rawcontent(blob) else { return false }
-        let bytes = Array(UnsafeRawBufferPointer(start: raw, count: size))
-        return removes(id, bytes)
     }
 
     func emptyTree() throws(GitError) -> String {

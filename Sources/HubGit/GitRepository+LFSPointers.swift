@@ -21,6 +21,9 @@ extension GitRepository {
         var seenTrees: Set<String> = []
         var seenBlobs: Set<String> = []
         var walkedTips: [git_oid] = []
+        var odb: OpaquePointer?
+        try LibGit2.check(git_repository_odb(&odb, handle), "open object database")
+        defer { git_odb_free(odb) }
         var walk: OpaquePointer?
         try LibGit2.check(git_revwalk_new(&walk, handle), "start history walk")
         defer { git_revwalk_free(walk) }
@@ -52,14 +55,15 @@ extension GitRepository {
                 var treeID = git_commit_tree_id(commit).pointee
                 git_commit_free(commit)
                 try collectPointers(
-                    tree: &treeID, prefix: "", ref: ref, seenTrees: &seenTrees, seenBlobs: &seenBlobs, found: &found)
+                    tree: &treeID, prefix: "", ref: ref, odb: odb, seenTrees: &seenTrees, seenBlobs: &seenBlobs,
+                    found: &found)
             }
         }
         return found
     }
 
     private func collectPointers(
-        tree treeID: inout git_oid, prefix: String, ref: String, seenTrees: inout Set<String>,
+        tree treeID: inout git_oid, prefix: String, ref: String, odb: OpaquePointer?, seenTrees: inout Set<String>,
         seenBlobs: inout Set<String>, found: inout [LFSObjectID: LFSReference]
     ) throws(GitError) {
         guard seenTrees.insert(treeID.hex).inserted else { return }
@@ -73,16 +77,11 @@ extension GitRepository {
             switch git_tree_entry_type(entry) {
             case GIT_OBJECT_TREE:
                 try collectPointers(
-                    tree: &entryID, prefix: path + "/", ref: ref, seenTrees: &seenTrees, seenBlobs: &seenBlobs,
-                    found: &found)
+                    tree: &entryID, prefix: path + "/", ref: ref, odb: odb, seenTrees: &seenTrees,
+                    seenBlobs: &seenBlobs, found: &found)
             case GIT_OBJECT_BLOB:
-                guard seenBlobs.insert(entryID.hex).inserted else { continue }
-                var blob: OpaquePointer?
-                try LibGit2.check(git_blob_lookup(&blob, handle, &entryID), "read blob")
-                defer { git_blob_free(blob) }
-                let size = Int(git_blob_rawsize(blob))
-                guard size <= LFSPointer.maxLength, let raw = git_blob_rawcontent(blob),
-                    let pointer = LFSPointer(parsing: UnsafeRawBufferPointer(start: raw, count: size))
+                guard seenBlobs.insert(entryID.hex).inserted,
+                    let pointer = try sizeAndPointer(ofBlob: &entryID, odb: odb).pointer
                 else { continue }
                 if found[pointer.oid] == nil { found[pointer.oid] = LFSReference(path: path, ref: ref) }
             default:

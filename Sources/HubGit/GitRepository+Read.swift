@@ -98,6 +98,16 @@ extension GitRepository {
         }
     }
 
+    /// A blob's size, read from its header alone, and the LFS pointer it holds when it is small
+    /// enough to be one: a large blob is never inflated to learn that it is not a pointer.
+    func sizeAndPointer(ofBlob id: inout git_oid, odb: OpaquePointer?) throws(GitError) -> (size: Int, pointer: LFSPointer?) {
+        var size = 0
+        var type = GIT_OBJECT_BLOB
+        try LibGit2.check(git_odb_read_header(&size, &type, odb, &id), "read blob header")
+        guard size <= LFSPointer.maxLength else { return (size, nil) }
+        return (size, LFSPointer(parsing: try blobContents(id.hex)))
+    }
+
     private func withBlob<Result>(_ id: String, _ body: (OpaquePointer?) -> Result) throws(GitError) -> Result {
         var oid = git_oid()
         try LibGit2.check(git_oid_fromstr(&oid, id), "parse blob id")

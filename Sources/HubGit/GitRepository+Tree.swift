@@ -61,10 +61,7 @@ extension GitRepository {
             defer { git_odb_free(odb) }
             var id = git_oid()
             try LibGit2.check(git_oid_fromstr(&id, entry.id), "parse blob id")
-            var size = 0
-            var type = GIT_OBJECT_BLOB
-            try LibGit2.check(git_odb_read_header(&size, &type, odb, &id), "read blob header")
-            let pointer = size <= LFSPointer.maxLength ? LFSPointer(parsing: try blobContents(entry.id)) : nil
+            let (size, pointer) = try sizeAndPointer(ofBlob: &id, odb: odb)
             return GitListedEntry(path: path, isDirectory: false, id: entry.id, size: Int64(size), pointer: pointer)
         }
     }
@@ -88,14 +85,7 @@ extension GitRepository {
                     try list(tree: subtree, prefix: path + "/", recursive: true, odb: odb, into: &entries)
                 }
             case GIT_OBJECT_BLOB:
-                // The header gives the size without inflating; only pointer-sized blobs are read.
-                var size = 0
-                var type = GIT_OBJECT_BLOB
-                try LibGit2.check(git_odb_read_header(&size, &type, odb, &id), "read blob header")
-                var pointer: LFSPointer?
-                if size <= LFSPointer.maxLength {
-                    pointer = LFSPointer(parsing: try blobContents(id.hex))
-                }
+                let (size, pointer) = try sizeAndPointer(ofBlob: &id, odb: odb)
                 entries.append(GitListedEntry(path: path, isDirectory: false, id: id.hex, size: Int64(size), pointer: pointer))
             default:
                 continue  // submodules are not files of the repository

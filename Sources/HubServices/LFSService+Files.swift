@@ -46,9 +46,7 @@ extension LFSService {
         guard !bound.isEmpty else { return }
         if rewriteHistory {
             let git = try GitRepository.open(at: repos.location(of: repo))
-            let changed = try git.rewriteHistory(of: try git.refs().map(\.name)) { _, contents in
-                LFSPointer(parsing: contents).map { bound.contains($0.oid) } ?? false
-            }
+            let changed = try git.rewriteHistory(of: try git.refs().map(\.name)) { bound.contains($0.oid) }
             guard try git.moveRefs(changed, message: "permanently delete LFS files") else {
                 throw HubError.conflict("A branch moved while its history was being rewritten: nothing was deleted; try again")
             }

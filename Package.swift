@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HubCore", targets: ["HubCore"]),
         .library(name: "HubServices", targets: ["HubServices"]),
         .library(name: "HubHTTP", targets: ["HubHTTP"]),
+        .library(name: "HubWeb", targets: ["HubWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -87,21 +88,49 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The HF JSON API, git smart HTTP and the Git LFS API, over the request plumbing they share.
         .target(
             name: "HubHTTP",
             dependencies: [
                 "HubCore",
                 "HubServices",
-                "HubMarkdown",
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The web UI: the only target with templates (Mustache) and rendered cards (HubMarkdown).
+        .target(
+            name: "HubWeb",
+            dependencies: [
+                "HubCore",
+                "HubServices",
+                "HubHTTP",
+                "HubMarkdown",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.process("Public")]
+        ),
+        // The composition root: the configuration, which stores and blob store the hub runs on,
+        // and the application with every surface's routes.
+        .target(
+            name: "HubServer",
+            dependencies: [
+                "HubCore",
+                "HubServices",
+                "HubHTTP",
+                "HubWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "modelhub",
@@ -110,7 +139,7 @@ let package = Package(
                 "HubCore",
                 "HubGit",
                 "HubServices",
-                "HubHTTP",
+                "HubServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,10 +147,11 @@ let package = Package(
         ),
         .target(
             name: "HubTesting",
-            dependencies: ["HubCore", "HubServices", "HubHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["HubCore", "HubServices", "HubServer", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/HubTesting"
         ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),
+        .testTarget(name: "HubServerTests", dependencies: ["HubServer"]),
         .testTarget(name: "HubMarkdownTests", dependencies: ["HubMarkdown"]),
         .testTarget(
             name: "HubStorageTests",
@@ -136,7 +166,19 @@ let package = Package(
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [
-                "HubCore", "HubHTTP", "HubServices", "HubTesting",
+                "HubCore", "HubHTTP", "HubServer", "HubServices", "HubTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "HubWebTests",
+            dependencies: [
+                "HubCore", "HubHTTP", "HubWeb", "HubServer", "HubServices", "HubTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

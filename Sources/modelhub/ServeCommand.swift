@@ -3,7 +3,7 @@ import CMallocTuning
 import Foundation
 import Hummingbird
 import HubCore
-import HubHTTP
+import HubServer
 import HubServices
 import Logging
 

@@ -1,7 +1,7 @@
 import Foundation
 import HubCore
 import Hummingbird
-import HubHTTP
+import HubServer
 import HubServices
 
 /// A hub on a temporary data folder, with helpers to make users and repositories.

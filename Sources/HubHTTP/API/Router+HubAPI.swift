@@ -1,0 +1,23 @@
+import Hummingbird
+import HubServices
+
+extension Router<HubRequestContext> {
+    /// The Hugging Face Hub's HTTP API as huggingface_hub calls it: `/api/…` (repositories,
+    /// commits, refs, organizations, listings, likes) and `/{repo}/resolve/{revision}/{path}`.
+    /// Errors go out as HF JSON with `X-Error-Code` (`HubErrorMiddleware`, added with the plumbing).
+    package func addHubAPIRoutes(hub: Hub, baseURL: BaseURL) {
+        AccountAPIController().register(on: self)
+        RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: self)
+        RepoInfoController(files: hub.files, repos: hub.repos, baseURL: baseURL).register(on: self)
+        FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters).register(on: self)
+        LFSFilesController(lfs: hub.lfs, baseURL: baseURL).register(on: self)
+        XetController().register(on: self)
+        CommitController(commits: hub.commits, baseURL: baseURL).register(on: self)
+        DiscussionController(commits: hub.commits).register(on: self)
+        RefController(refs: hub.refs, baseURL: baseURL).register(on: self)
+        OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: self)
+        StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: self)
+        ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: self)
+        LikesController(counters: hub.counters, accounts: hub.accounts, baseURL: baseURL).register(on: self)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import HubCore
+import HubHTTP
+import HubServices
+
+/// Managing in the web UI: a repository's settings (visibility, rename, delete with a typed
+/// confirmation) and an organization's members. The services decide who may: the same access
+/// policy as the API.
+struct WebManageController {
+    let web: WebController
+
+    var hub: Hub { web.hub }
+    var pages: WebPages { web.pages }
+
+    func register(on router: some RouterMethods<HubRequestContext>) {
+        for kind in RepoKind.allCases {
+            let base = "/" + kind.urlPrefix + ":namespace/:name/settings"
+            router.get(RouterPath(base)) { request, context in
+                await pages.page(request) { try await settingsPage(context: context, kind: kind) }
+            }
+            router.post(RouterPath(base + "/visibility")) { request, context in
+                await pages.page { try await setVisibility(request, context: context, kind: kind) }
+            }
+            router.post(RouterPath(base + "/rename")) { request, context in
+                await pages.page { try await rename(request, context: context, kind: kind) }
+            }
+            router.post(RouterPath(base + "/delete")) { request, context in
+                await pages.page { try await delete(request, context: context, kind: kind) }
+            }
+        }
+        router.get("/organizations/:org/members") { request, context in
+            await pages.page(request) { try await membersPage(context: context) }
+        }
+        router.post("/organizations/:org/members") { request, context in
+            await pages.page { try await setRole(request, context: context) }
+        }
+        router.post("/organizations/:org/settings") { request, context in
+            await pages.page {
+                let form = try await WebForm.read(request, context: context)
+                let orgName = try context.parameters.require("org")
+                _ = try await hub.orgs.updateSettings(
+                    of: orgName, fullname: form["fullname"], privateByDefault: form["privateByDefault"] == "true",
+                    by: .caller(try context.sessionCaller()))
+                return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+            }
+        }
+        router.post("/organizations/:org/members/remove") { request, context in
+            await pages.page { try await removeMember(request, context: context) }
+        }
+        registerCreation(on: router)
+    }
+
+    // MARK: Repository settings
+
+    func settingsPage(
+        context: HubRequestContext, kind: RepoKind, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let caller = try context.sessionCaller()
+        let id = try context.repoID(kind: kind)
+        let repo = try await hub.repos.readable(id, caller: caller)
+        guard AccessPolicy.access(to: repo, caller: caller) >= .administer else {
+            throw HubError.forbidden("You don't have the rights to change the settings of \(repo.id.path)")
+        }
+        var view = web.header(repo, revision: RepoService.defaultBranch, tab: "settings", caller: caller)
+        view["visibility"] = repo.isPrivate ? "private" : "public"
+        view["otherVisibility"] = repo.isPrivate ? "public" : "private"
+        view["makePrivate"] = repo.isPrivate ? "false" : "true"
+        if let error { view["error"] = error }
+        return web.render("repo_settings", view, context: context, status: status)
+    }
+
+    func setVisibility(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let form = try await WebForm.read(request, context: context)
+        let id = try context.repoID(kind: kind)
+        try await hub.repos.setVisibility(id, isPrivate: form["private"] == "true", caller: try context.sessionCaller())
+        return Response.redirect(to: "/\(id.webPath)/settings", type: .normal)
+    }
+
+    func rename(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let form = try await WebForm.read(request, context: context)
+        let id = try context.repoID(kind: kind)
+        let parts = (form["to"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        do {
+            guard parts.count == 2 else { throw HubError.badRequest("A repository id is namespace/name") }
+            let target = try RepoID(kind: kind, namespace: parts[0], name: parts[1])
+            try await hub.repos.move(id, to: target, caller: try context.sessionCaller())
+            return Response.redirect(to: "/\(target.webPath)", type: .normal)
+        } catch let error as HubError where error != .repoNotFound && error != .authenticationRequired {
+            return try await settingsPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
+        }
+    }
+
+    func delete(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+        let form = try await WebForm.read(request, context: context)
+        let id = try context.repoID(kind: kind)
+        guard form["confirm"] == id.path else {
+            return try await settingsPage(
+                context: context, kind: kind, error: "Type \(id.path) exactly to delete it.", status: .badRequest)
+        }
+        try await hub.repos.delete(id, caller: try context.sessionCaller())
+        return Response.redirect(to: "/\(id.namespace.value)", type: .normal)
+    }
+
+    // MARK: Organization members
+
+    func membersPage(context: HubRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let caller = try context.sessionCaller()
+        let org = try await hub.orgs.org(named: try context.parameters.require("org"))
+        guard AccessPolicy.maySeeRoles(of: org.name, caller: caller) else {
+            throw HubError.forbidden("Only members of \(org.name.value) can see its members' roles")
+        }
+        let canManage = AccessPolicy.mayManage(org: org.name, caller: caller)
+        let csrf = context.webSession?.csrfToken ?? ""
+        let members = try await hub.orgs.members(of: org.name.value).map { member -> [String: Any] in
+            [
+                "name": member.user.name.value, "role": member.role.rawValue, "canManage": canManage, "csrf": csrf,
+                "org": org.name.value,
+                "roles": OrgRole.allCases.map { ["value": $0.rawValue, "selected": $0 == member.role] },
+            ]
+        }
+        var view: [String: Any] = [
+            "org": org.name.value, "members": members, "canManage": canManage, "fullname": org.fullname,
+            "privateByDefault": org.privateByDefault,
+        ]
+        if let error { view["error"] = error }
+        return web.render("members", view, context: context, status: status)
+    }
+
+    func setRole(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, context: context)
+        let orgName = try context.parameters.require("org")
+        do {
+            guard let role = OrgRole(rawValue: form["role"] ?? "") else { throw HubError.badRequest("Choose a role") }
+            try await hub.orgs.setRole(role, of: form["user"] ?? "", in: orgName, by: .caller(try context.sessionCaller()))
+        } catch let error as HubError where error != .authenticationRequired {
+            return try await membersPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))
+        }
+        return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+    }
+
+    func removeMember(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, context: context)
+        let orgName = try context.parameters.require("org")
+        do {
+            try await hub.orgs.remove(form["user"] ?? "", from: orgName, by: .caller(try context.sessionCaller()))
+        } catch let error as HubError where error != .authenticationRequired {
+            return try await membersPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))
+        }
+        return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HubServer
+import Testing
+
+/// The abuse limits are configuration like every other key: file, environment, and a refusal at
+/// start that names the key when a value would disable the protection.
+@Suite struct ServerConfigurationTests {
+    @Test func limitsHaveDefaultsThatNeverRefuseOneCIMachine() throws {
+        let configuration = ServerConfiguration()
+        #expect(configuration.idleTimeout == 60)
+        #expect(configuration.maxHeaderSize == 65536)
+        #expect(configuration.maxHeaderCount == 100)
+        #expect(configuration.maxFetchRequestSize == 32 << 20)
+        #expect(configuration.maxConcurrentRequestsPerClient >= 32)
+        #expect(configuration.maintenanceInterval == 3600)
+        try configuration.validate()
+    }
+
+    @Test func limitsAreReadFromTheFileAndTheEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"idleTimeout": 5, "maxHeaderCount": 40, "maxConcurrentRequestsPerClient": 64}"#.utf8).write(to: file)
+        var configuration = try ServerConfiguration.load(file: file)
+        try configuration.apply(environment: [
+            "MODELHUB_MAX_HEADER_SIZE": "8192", "MODELHUB_MAX_FETCH_REQUEST_SIZE": "2097152",
+            "MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "48",
+        ])
+        #expect(configuration.idleTimeout == 5)
+        #expect(configuration.maxHeaderCount == 40)
+        #expect(configuration.maxHeaderSize == 8192)
+        #expect(configuration.maxFetchRequestSize == 2 << 20)
+        #expect(configuration.maxConcurrentRequestsPerClient == 48)
+        try configuration.validate()
+    }
+
+    @Test(arguments: [
+        ("idleTimeout", 0), ("maxHeaderSize", 100), ("maxHeaderCount", 2), ("maxFetchRequestSize", 1000),
+        ("maxConcurrentRequestsPerClient", 4), ("maintenanceInterval", 0),
+    ])
+    func aLimitThatWouldBreakRealClientsIsRefusedByName(key: String, value: Int) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"\#(key)": \#(value)}"#.utf8).write(to: file)
+        let configuration = try ServerConfiguration.load(file: file)
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix(key) == true)
+    }
+
+    /// The defaults are written once, in `ServerConfiguration`; `Config/README.md` documents every
+    /// key with that default, and `Config/modelhub.json` only repeats defaults.
+    @Test func theDocumentedAndShippedDefaultsAreTheDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let encoded = try JSONEncoder().encode(ServerConfiguration())
+        let defaults = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        let readme = try String(contentsOf: root.appendingPathComponent("Config/README.md"), encoding: .utf8)
+        var documented: [String: String] = [:]
+        let keyTable = readme.components(separatedBy: "## Fixed limits")[0]
+        for line in keyTable.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count > 2 else { continue }
+            documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
+        }
+        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL"]))
+        for (key, value) in defaults {
+            let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
+            #expect(documented[key]?.hasPrefix("`\(shown)`") == true, "Config/README.md: \(key) defaults to \(shown)")
+        }
+        let shipped = try Data(contentsOf: root.appendingPathComponent("Config/modelhub.json"))
+        let file = try #require(try JSONSerialization.jsonObject(with: shipped) as? [String: Any])
+        for (key, value) in file {
+            #expect("\(value)" == "\(defaults[key] ?? "missing")", "Config/modelhub.json: \(key)")
+        }
+        _ = try ServerConfiguration.load(file: root.appendingPathComponent("Config/modelhub.json"))
+    }
+}

@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "HubCore", package: modelhub),
                 .product(name: "HubServices", package: modelhub),
                 .product(name: "HubHTTP", package: modelhub),
+                .product(name: "HubWeb", package: modelhub),
             ]
         ),
     ]

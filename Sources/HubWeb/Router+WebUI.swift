@@ -7,12 +7,14 @@ extension Router<HubRequestContext> {
     /// session cookie, and its failures go out as HTML pages.
     package func addWebUIRoutes(hub: Hub, baseURL: BaseURL, allowSignUp: Bool) {
         PublicFiles().register(on: self)
-        let pages = group().add(middleware: WebSessionMiddleware(accounts: hub.accounts))
-        let web = WebController(hub: hub, baseURL: baseURL)
-        web.register(on: pages)
-        WebAccountController(web: web, allowSignUp: allowSignUp).register(on: pages)
-        WebManageController(web: web).register(on: pages)
-        WebEditController(web: web).register(on: pages)
-        StaticSpaceController(files: hub.files).register(on: pages)
+        let pages = WebPages()
+        let signedIn = group().add(middleware: WebSessionMiddleware(accounts: hub.accounts))
+        // A static Space's own files fail like any file download (HF JSON), not as pages.
+        StaticSpaceController(files: hub.files).register(on: signedIn)
+        let routes = signedIn.group().add(middleware: WebErrorMiddleware(pages: pages))
+        WebController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
+        WebAccountController(hub: hub, pages: pages, baseURL: baseURL, allowSignUp: allowSignUp).register(on: routes)
+        WebManageController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
+        WebEditController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
     }
 }

@@ -7,37 +7,34 @@ import HubServices
 /// Signing in and out (and up, when the configuration allows it), and the user's settings:
 /// access tokens (a new one is shown once) and the password.
 struct WebAccountController {
-    let web: WebController
+    let hub: Hub
+    let pages: WebPages
+    let baseURL: BaseURL
     let allowSignUp: Bool
 
-    var accounts: AccountService { web.hub.accounts }
-    var pages: WebPages { web.pages }
+    var accounts: AccountService { hub.accounts }
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         router.get("/login") { request, context in
-            await pages.page { signInPage(context: context, next: request.uri.queryParameters.get("next")) }
+            signInPage(context: context, next: request.uri.queryParameters.get("next"))
         }
-        router.post("/login") { request, context in await pages.page { try await signIn(request, context: context) } }
-        router.post("/logout") { request, context in await pages.page { try await signOut(request, context: context) } }
+        router.post("/login") { request, context in try await signIn(request, context: context) }
+        router.post("/logout") { request, context in try await signOut(request, context: context) }
         router.get("/join") { _, context in
-            await pages.page {
-                guard allowSignUp else { throw HTTPError(.notFound) }
-                return signInPage(context: context, next: nil, joining: true)
-            }
+            guard allowSignUp else { throw HTTPError(.notFound) }
+            return signInPage(context: context, next: nil, joining: true)
         }
-        router.post("/join") { request, context in await pages.page { try await join(request, context: context) } }
-        router.get("/settings/tokens") { request, context in await pages.page(request) { try await tokensPage(context: context) } }
-        router.post("/settings/tokens") { request, context in await pages.page { try await createToken(request, context: context) } }
+        router.post("/join") { request, context in try await join(request, context: context) }
+        router.get("/settings/tokens") { request, context in try await tokensPage(context: context) }
+        router.post("/settings/tokens") { request, context in try await createToken(request, context: context) }
         router.post("/settings/tokens/revoke") { request, context in
-            await pages.page { try await revokeToken(request, context: context) }
+            try await revokeToken(request, context: context)
         }
         router.get("/settings/password") { request, context in
-            await pages.page(request) {
-                try passwordPage(context: context, changed: request.uri.queryParameters.get("changed") == "1")
-            }
+            try passwordPage(context: context, changed: request.uri.queryParameters.get("changed") == "1")
         }
         router.post("/settings/password") { request, context in
-            await pages.page { try await changePassword(request, context: context) }
+            try await changePassword(request, context: context)
         }
     }
 
@@ -49,7 +46,7 @@ struct WebAccountController {
 
     /// `Secure` when the hub is reached over https (its configured `publicURL`).
     func sessionCookie(_ value: String, maxAge: Int) -> String {
-        let secure = web.baseURL.configured?.lowercased().hasPrefix("https://") == true ? "; Secure" : ""
+        let secure = baseURL.configured?.lowercased().hasPrefix("https://") == true ? "; Secure" : ""
         return "\(WebSessionMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
     }
 
@@ -57,7 +54,7 @@ struct WebAccountController {
         context: HubRequestContext, next: String?, joining: Bool = false, error: String? = nil, name: String = "",
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        web.render(
+        pages.render(
             "login",
             [
                 "heading": joining ? "Create an account" : "Sign in", "action": joining ? "/join" : "/login",
@@ -125,7 +122,7 @@ struct WebAccountController {
         ]
         if let created { view["created"] = ["name": created.name, "secret": created.secret] }
         if let error { view["error"] = error }
-        return web.render("tokens", view, context: context, status: status)
+        return pages.render("tokens", view, context: context, status: status)
     }
 
     func createToken(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -138,7 +135,7 @@ struct WebAccountController {
             var scopes: [TokenScope] = []
             if role == .fineGrained {
                 for line in (form["scopes"] ?? "").split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                    scopes.append(try await web.hub.tokenScope(String(line)))
+                    scopes.append(try await hub.tokenScope(String(line)))
                 }
             }
             let (token, secret) = try await accounts.createToken(
@@ -160,7 +157,7 @@ struct WebAccountController {
         context: HubRequestContext, error: String? = nil, changed: Bool = false, status: HTTPResponse.Status = .ok
     ) throws -> Response {
         _ = try context.sessionCaller()
-        return web.render(
+        return pages.render(
             "password", ["tabPassword": true, "error": error as Any, "changed": changed], context: context, status: status)
     }
 

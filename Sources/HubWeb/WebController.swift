@@ -10,63 +10,47 @@ import HubServices
 /// Pages read through the same services (and so the same access policy) as the API.
 struct WebController {
     let hub: Hub
+    let pages: WebPages
     let baseURL: BaseURL
-    let pages = WebPages()
 
     static let pageSize = 30
     static let commitsPageSize = 50
 
     func register(on router: some RouterMethods<HubRequestContext>) {
-        router.get("/") { request, context in await pages.page { try await home(request, context: context) } }
+        router.get("/") { request, context in try await home(request, context: context) }
         for kind in RepoKind.allCases {
             router.get(RouterPath("/\(kind.plural)")) { request, context in
-                await pages.page { try await listing(request, context: context, kind: kind) }
+                try await listing(request, context: context, kind: kind)
             }
             let base = kind.urlPrefix + ":namespace/:name"
             router.get(RouterPath("/" + base)) { request, context in
-                await pages.page { try await repoPage(request, context: context, kind: kind) }
+                try await repoPage(request, context: context, kind: kind)
             }
             // The branch switcher is a plain form (no script): ?rev=… → /tree/{rev}.
             router.get(RouterPath("/" + base + "/tree")) { request, context in
-                await pages.page {
-                    let id = try context.repoID(kind: kind)
-                    let revision = request.uri.queryParameters.get("rev") ?? RepoService.defaultBranch
-                    return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))", type: .found)
-                }
+                let id = try context.repoID(kind: kind)
+                let revision = request.uri.queryParameters.get("rev") ?? RepoService.defaultBranch
+                return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))", type: .found)
             }
             for pattern in ["/tree/:revision", "/tree/:revision/**"] {
                 router.get(RouterPath("/" + base + pattern)) { request, context in
-                    await pages.page { try await treePage(request, context: context, kind: kind) }
+                    try await treePage(request, context: context, kind: kind)
                 }
             }
             router.get(RouterPath("/" + base + "/blob/:revision/**")) { request, context in
-                await pages.page { try await blobPage(request, context: context, kind: kind) }
+                try await blobPage(request, context: context, kind: kind)
             }
             router.get(RouterPath("/" + base + "/commits/:revision")) { request, context in
-                await pages.page { try await commitsPage(request, context: context, kind: kind) }
+                try await commitsPage(request, context: context, kind: kind)
             }
             router.get(RouterPath("/" + base + "/commit/:revision")) { request, context in
-                await pages.page { try await commitPage(request, context: context, kind: kind) }
+                try await commitPage(request, context: context, kind: kind)
             }
         }
-        router.get("/:namespace") { request, context in await pages.page { try await profile(request, context: context) } }
+        router.get("/:namespace") { request, context in try await profile(request, context: context) }
     }
 
     // MARK: Pieces shared by pages
-
-    /// Renders a page for whoever asked: the layout shows the signed-in user, and forms carry
-    /// the session's CSRF token.
-    func render(
-        _ template: String, _ view: [String: Any], context: HubRequestContext, status: HTTPResponse.Status = .ok,
-        policy: String = WebPages.contentSecurityPolicy
-    ) -> Response {
-        var view = view
-        if let session = context.webSession {
-            view["viewer"] = ["name": session.caller.user.name.value, "csrf": session.csrfToken]
-            view["csrf"] = session.csrfToken
-        }
-        return pages.render(template, view, status: status, policy: policy)
-    }
 
     struct RepoCardView {
         let id: String
@@ -107,7 +91,7 @@ struct WebController {
             let repos = try await hub.repos.search(recent, caller: caller).repos
             sections.append(["title": title, "href": "/\(kind.plural)?sort=updated", "repos": repos.map(RepoCardView.init)])
         }
-        return render("home", ["sections": sections, "baseURL": baseURL.url(for: request)], context: context)
+        return pages.render("home", ["sections": sections, "baseURL": baseURL.url(for: request)], context: context)
     }
 
     static let sorts: [(value: String, label: String, order: RepoQuery.Order)] = [
@@ -173,7 +157,7 @@ struct WebController {
         let pageState = state.filter { $0.0 != "p" }
         if page > 1 { view["previous"] = path + WebFormat.query(pageState + [("p", String(page - 1))]) }
         if hasMore { view["next"] = path + WebFormat.query(pageState + [("p", String(page + 1))]) }
-        return render("listing", view, context: context)
+        return pages.render("listing", view, context: context)
     }
 
     func profile(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -201,23 +185,10 @@ struct WebController {
                     ? "/organizations/\(org.name.value)/members" : nil as String?,
             ]
         }
-        return render("profile", view, context: context)
+        return pages.render("profile", view, context: context)
     }
 
     // MARK: A repository
-
-    /// The header every repository page shows.
-    func header(_ repo: RepoInfo, revision: String, tab: String, caller: Caller? = nil) -> [String: Any] {
-        [
-            "canAdminister": AccessPolicy.access(to: repo, caller: caller) >= .administer, "tabSettings": tab == "settings",
-            "id": repo.id.path, "namespace": repo.id.namespace.value, "name": repo.id.name.value,
-            "profileHref": "/" + repo.id.namespace.value, "repoHref": "/" + repo.id.webPath,
-            "private": repo.isPrivate, "revision": WebFormat.escapePath(revision),
-            "cardLabel": repo.id.kind == .dataset ? "Dataset card" : repo.id.kind == .space ? "App" : "Model card",
-            "tabCard": tab == "card", "tabFiles": tab == "files", "tabCommits": tab == "commits",
-            "tabBranches": tab == "branches", "tabDiscussions": tab == "discussions",
-        ]
-    }
 
     func usage(for repo: RepoInfo, base: String) -> String {
         let typeArgument = repo.id.kind == .model ? "" : ", repo_type=\"\(repo.id.kind.rawValue)\""
@@ -239,7 +210,7 @@ struct WebController {
         let repo = try await hub.repos.readable(id, caller: try context.webCaller(), withCounters: true)
         let resolved = try hub.files.revision(of: repo, revision: RepoService.defaultBranch)
         let card = try hub.files.card(of: repo, commit: resolved.commit)
-        var view = header(repo, revision: RepoService.defaultBranch, tab: "card", caller: try context.webCaller())
+        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "card", caller: try context.webCaller())
         let body = card.text.trimmingCharacters(in: .whitespacesAndNewlines)
         view["cardHTML"] = body.isEmpty ? nil : Markdown.html(body)
         view["task"] = card.pipelineTag
@@ -260,12 +231,12 @@ struct WebController {
         view["usage"] = usage(for: repo, base: baseURL.url(for: request))
         if kind == .space, repo.sdk == "static" {
             view["appHref"] = "/\(repo.id.webPath)/app/"
-            return render("repo", view, context: context, policy: WebPages.framingContentSecurityPolicy)
+            return pages.render("repo", view, context: context, policy: WebPages.framingContentSecurityPolicy)
         }
         if kind == .space {
             view["sdkNote"] = "This hub does not run \(repo.sdk ?? "this kind of") Spaces: see the app's files under Files."
         }
-        return render("repo", view, context: context)
+        return pages.render("repo", view, context: context)
     }
 
     /// Links to each folder above `path`, starting with the repository's root.
@@ -289,7 +260,7 @@ struct WebController {
         let repo = try await hub.repos.readable(id, caller: caller)
         let (resolved, entries) = try await hub.files.tree(of: repo, revision: revision, path: path, recursive: false)
         let sorted = entries.sorted { ($0.isDirectory ? 0 : 1, $0.path) < ($1.isDirectory ? 0 : 1, $1.path) }
-        var view = header(repo, revision: revision, tab: "files", caller: try context.webCaller())
+        var view = pages.repoHeader(repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["crumbs"] = crumbs(repo, revision: revision, path: path.isEmpty ? "" : path + "/x")
         view["entries"] = sorted.map { entry -> [String: Any] in
             [
@@ -315,14 +286,14 @@ struct WebController {
                 + (path.isEmpty ? "" : "/" + WebFormat.escapePath(path))
             view["parent"] = resolved.commit
         }
-        return render("tree", view, context: context)
+        return pages.render("tree", view, context: context)
     }
 
     func blobPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
         let (revision, path) = try context.revisionAndPath()
         let file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.webCaller(), followLFS: true)
-        var view = header(file.repo, revision: revision, tab: "files", caller: try context.webCaller())
+        var view = pages.repoHeader(file.repo, revision: revision, tab: "files", caller: try context.webCaller())
         view["path"] = path
         view["fileName"] = path.split(separator: "/").last.map(String.init) ?? path
         view["crumbs"] = crumbs(file.repo, revision: revision, path: path)
@@ -349,7 +320,7 @@ struct WebController {
                 view["notShown"] = bytes.count > WebFormat.textLimit ? "This file is too large to show." : "This is a binary file."
             }
         }
-        return render("blob", view, context: context)
+        return pages.render("blob", view, context: context)
     }
 
     func commitsPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -360,7 +331,7 @@ struct WebController {
         let page = try WebFormat.pageNumber(request)
         let (entries, hasMore) = try await hub.refs.commits(
             id, revision: revision, offset: (page - 1) * Self.commitsPageSize, limit: Self.commitsPageSize, caller: caller)
-        var view = header(repo, revision: revision, tab: "commits", caller: try context.webCaller())
+        var view = pages.repoHeader(repo, revision: revision, tab: "commits", caller: try context.webCaller())
         view["commits"] = entries.map { entry -> [String: Any] in
             ["title": entry.title, "author": entry.authorName, "date": WebFormat.day(entry.date), "short": String(entry.id.prefix(8)),
              "href": "/\(repo.id.webPath)/commit/\(entry.id)"]
@@ -368,14 +339,14 @@ struct WebController {
         let here = "/\(repo.id.webPath)/commits/\(WebFormat.escapePath(revision))"
         if page > 1 { view["previous"] = here + "?p=\(page - 1)" }
         if hasMore { view["next"] = here + "?p=\(page + 1)" }
-        return render("commits", view, context: context)
+        return pages.render("commits", view, context: context)
     }
 
     func commitPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
         let (revision, _) = try context.revisionAndPath()
         let (repo, entry, changes) = try await hub.refs.commit(id, revision: revision, caller: try context.webCaller())
-        var view = header(repo, revision: RepoService.defaultBranch, tab: "commits", caller: try context.webCaller())
+        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "commits", caller: try context.webCaller())
         let message = entry.message.trimmingCharacters(in: .whitespacesAndNewlines)
         view["title"] = entry.title
         view["message"] = message == entry.title ? nil : message
@@ -389,6 +360,6 @@ struct WebController {
             }
             return item
         }
-        return render("commit", view, context: context)
+        return pages.render("commit", view, context: context)
     }
 }

@@ -8,53 +8,53 @@ import HubServices
 /// branches and tags, adding, editing and deleting text files (each a commit, landed by
 /// compare-and-swap on the commit the form was made from), and the list of pull requests.
 struct WebEditController {
-    let web: WebController
+    let hub: Hub
+    let pages: WebPages
+    let baseURL: BaseURL
 
-    var hub: Hub { web.hub }
-    var pages: WebPages { web.pages }
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/" + kind.urlPrefix + ":namespace/:name"
             router.get(RouterPath(base + "/branches")) { request, context in
-                await pages.page(request) { try await branchesPage(context: context, kind: kind) }
+                try await branchesPage(context: context, kind: kind)
             }
             router.get(RouterPath(base + "/discussions")) { request, context in
-                await pages.page(request) { try await discussionsPage(context: context, kind: kind) }
+                try await discussionsPage(context: context, kind: kind)
             }
             router.post(RouterPath(base + "/branches")) { request, context in
-                await pages.page { try await createBranch(request, context: context, kind: kind) }
+                try await createBranch(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/branches/delete")) { request, context in
-                await pages.page { try await deleteBranch(request, context: context, kind: kind) }
+                try await deleteBranch(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/tags")) { request, context in
-                await pages.page { try await createTag(request, context: context, kind: kind) }
+                try await createTag(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/tags/delete")) { request, context in
-                await pages.page { try await deleteTag(request, context: context, kind: kind) }
+                try await deleteTag(request, context: context, kind: kind)
             }
             for pattern in ["/new/:revision", "/new/:revision/**"] {
                 router.get(RouterPath(base + pattern)) { request, context in
-                    await pages.page(request) { try await newFilePage(request, context: context, kind: kind) }
+                    try await newFilePage(request, context: context, kind: kind)
                 }
                 router.post(RouterPath(base + pattern)) { request, context in
-                    await pages.page { try await saveFile(request, context: context, kind: kind, editing: false) }
+                    try await saveFile(request, context: context, kind: kind, editing: false)
                 }
             }
             for pattern in ["/upload/:revision", "/upload/:revision/**"] {
                 router.post(RouterPath(base + pattern)) { request, context in
-                    await pages.page { try await upload(request, context: context, kind: kind) }
+                    try await upload(request, context: context, kind: kind)
                 }
             }
             router.get(RouterPath(base + "/edit/:revision/**")) { request, context in
-                await pages.page(request) { try await editFilePage(context: context, kind: kind) }
+                try await editFilePage(context: context, kind: kind)
             }
             router.post(RouterPath(base + "/edit/:revision/**")) { request, context in
-                await pages.page { try await saveFile(request, context: context, kind: kind, editing: true) }
+                try await saveFile(request, context: context, kind: kind, editing: true)
             }
             router.post(RouterPath(base + "/delete/:revision/**")) { request, context in
-                await pages.page { try await deleteFile(request, context: context, kind: kind) }
+                try await deleteFile(request, context: context, kind: kind)
             }
         }
     }
@@ -80,12 +80,12 @@ struct WebEditController {
                 ]
             }.sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
         }
-        var view = web.header(repo, revision: RepoService.defaultBranch, tab: "branches", caller: caller)
+        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "branches", caller: caller)
         view["branches"] = items("refs/heads/")
         view["tags"] = items("refs/tags/")
         view["canWrite"] = canWrite
         if let error { view["error"] = error }
-        return web.render("branches", view, context: context, status: status)
+        return pages.render("branches", view, context: context, status: status)
     }
 
     /// Runs a ref change; a refusal the user can fix is shown on the branches page.
@@ -136,7 +136,7 @@ struct WebEditController {
         _ repo: RepoInfo, revision: String, caller: Caller, heading: String, action: String, path: String, content: String,
         parent: String, editing: Bool, summary: String, error: String? = nil
     ) -> [String: Any] {
-        var view = web.header(repo, revision: revision, tab: "files", caller: caller)
+        var view = pages.repoHeader(repo, revision: revision, tab: "files", caller: caller)
         view.merge([
             "heading": heading, "action": action, "path": path, "content": content, "parent": parent, "editing": editing,
             "summary": summary, "revision": revision,
@@ -158,7 +158,7 @@ struct WebEditController {
             resolved.repo, revision: revision, caller: caller, heading: "Add a file",
             action: "/\(id.webPath)/new/\(WebFormat.escapePath(revision))", path: folder, content: "",
             parent: resolved.commit, editing: false, summary: "")
-        return web.render("edit", view, context: context)
+        return pages.render("edit", view, context: context)
     }
 
     func editFilePage(context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -178,7 +178,7 @@ struct WebEditController {
             file.repo, revision: revision, caller: caller, heading: "Edit \(path)",
             action: "/\(id.webPath)/edit/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))", path: path,
             content: text, parent: file.commit, editing: true, summary: "Update \(path)")
-        return web.render("edit", view, context: context)
+        return pages.render("edit", view, context: context)
     }
 
     func saveFile(_ request: Request, context: HubRequestContext, kind: RepoKind, editing: Bool) async throws -> Response {
@@ -205,7 +205,7 @@ struct WebEditController {
                 repo, revision: revision, caller: caller, heading: editing ? "Edit \(path)" : "Add a file",
                 action: request.uri.path, path: path, content: content, parent: form["parent"] ?? "", editing: editing,
                 summary: summary, error: message)
-            return web.render("edit", view, context: context, status: HubErrorResponse.status(of: error))
+            return pages.render("edit", view, context: context, status: HubErrorResponse.status(of: error))
         }
         return Response.redirect(
             to: "/\(id.webPath)/blob/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))", type: .normal)
@@ -249,7 +249,7 @@ struct WebEditController {
         let id = try context.repoID(kind: kind)
         let caller = try context.webCaller()
         let (repo, discussions) = try await hub.commits.discussions(id, caller: caller)
-        var view = web.header(repo, revision: RepoService.defaultBranch, tab: "discussions", caller: caller)
+        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "discussions", caller: caller)
         view["discussions"] = discussions.map { discussion -> [String: Any] in
             [
                 "num": discussion.num, "title": discussion.title, "status": discussion.status,
@@ -258,6 +258,6 @@ struct WebEditController {
                 "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(discussion.ref))",
             ]
         }
-        return web.render("discussions", view, context: context)
+        return pages.render("discussions", view, context: context)
     }
 }

@@ -7,28 +7,24 @@ import HubServices
 extension WebManageController {
     /// Creating repositories and organizations, and liking, from the web UI.
     func registerCreation(on router: some RouterMethods<HubRequestContext>) {
-        router.get("/new") { request, context in await pages.page(request) { try await newRepoPage(context: context) } }
-        router.post("/new") { request, context in await pages.page { try await createRepo(request, context: context) } }
+        router.get("/new") { request, context in try await newRepoPage(context: context) }
+        router.post("/new") { request, context in try await createRepo(request, context: context) }
         router.get("/organizations/new") { request, context in
-            await pages.page(request) {
-                _ = try context.sessionCaller()
-                return web.render("new_org", [:], context: context)
-            }
+            _ = try context.sessionCaller()
+            return pages.render("new_org", [:], context: context)
         }
-        router.post("/organizations/new") { request, context in await pages.page { try await createOrg(request, context: context) } }
+        router.post("/organizations/new") { request, context in try await createOrg(request, context: context) }
         for kind in RepoKind.allCases {
             router.post(RouterPath("/" + kind.urlPrefix + ":namespace/:name/like")) { request, context in
-                await pages.page {
-                    let form = try await WebForm.read(request, context: context)
-                    let id = try context.repoID(kind: kind)
-                    let caller = try context.sessionCaller()
-                    if form["like"] == "false" {
-                        try await hub.counters.unlike(id, caller: caller)
-                    } else {
-                        try await hub.counters.like(id, caller: caller)
-                    }
-                    return Response.redirect(to: "/\(id.webPath)", type: .normal)
+                let form = try await WebForm.read(request, context: context)
+                let id = try context.repoID(kind: kind)
+                let caller = try context.sessionCaller()
+                if form["like"] == "false" {
+                    try await hub.counters.unlike(id, caller: caller)
+                } else {
+                    try await hub.counters.like(id, caller: caller)
                 }
+                return Response.redirect(to: "/\(id.webPath)", type: .normal)
             }
         }
     }
@@ -40,7 +36,7 @@ extension WebManageController {
             + caller.memberships.filter { AccessPolicy.mayCreate(in: $0.org.name, caller: caller) }.map(\.org.name.value)
         var view: [String: Any] = ["owners": owners, "name": name]
         if let error { view["error"] = error }
-        return web.render("new_repo", view, context: context, status: status)
+        return pages.render("new_repo", view, context: context, status: status)
     }
 
     func createRepo(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -73,7 +69,7 @@ extension WebManageController {
                 owner: caller.user.name.value, by: .caller(caller))
             return Response.redirect(to: "/\(org.name.value)", type: .normal)
         } catch let error as HubError where error != .authenticationRequired {
-            return web.render("new_org", ["error": error.message, "name": form["name"] ?? ""], context: context,
+            return pages.render("new_org", ["error": error.message, "name": form["name"] ?? ""], context: context,
                               status: HubErrorResponse.status(of: error))
         }
     }

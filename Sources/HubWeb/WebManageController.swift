@@ -8,45 +8,43 @@ import HubServices
 /// confirmation) and an organization's members. The services decide who may: the same access
 /// policy as the API.
 struct WebManageController {
-    let web: WebController
+    let hub: Hub
+    let pages: WebPages
+    let baseURL: BaseURL
 
-    var hub: Hub { web.hub }
-    var pages: WebPages { web.pages }
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/" + kind.urlPrefix + ":namespace/:name/settings"
             router.get(RouterPath(base)) { request, context in
-                await pages.page(request) { try await settingsPage(context: context, kind: kind) }
+                try await settingsPage(context: context, kind: kind)
             }
             router.post(RouterPath(base + "/visibility")) { request, context in
-                await pages.page { try await setVisibility(request, context: context, kind: kind) }
+                try await setVisibility(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/rename")) { request, context in
-                await pages.page { try await rename(request, context: context, kind: kind) }
+                try await rename(request, context: context, kind: kind)
             }
             router.post(RouterPath(base + "/delete")) { request, context in
-                await pages.page { try await delete(request, context: context, kind: kind) }
+                try await delete(request, context: context, kind: kind)
             }
         }
         router.get("/organizations/:org/members") { request, context in
-            await pages.page(request) { try await membersPage(context: context) }
+            try await membersPage(context: context)
         }
         router.post("/organizations/:org/members") { request, context in
-            await pages.page { try await setRole(request, context: context) }
+            try await setRole(request, context: context)
         }
         router.post("/organizations/:org/settings") { request, context in
-            await pages.page {
-                let form = try await WebForm.read(request, context: context)
-                let orgName = try context.parameters.require("org")
-                _ = try await hub.orgs.updateSettings(
-                    of: orgName, fullname: form["fullname"], privateByDefault: form["privateByDefault"] == "true",
-                    by: .caller(try context.sessionCaller()))
-                return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
-            }
+            let form = try await WebForm.read(request, context: context)
+            let orgName = try context.parameters.require("org")
+            _ = try await hub.orgs.updateSettings(
+                of: orgName, fullname: form["fullname"], privateByDefault: form["privateByDefault"] == "true",
+                by: .caller(try context.sessionCaller()))
+            return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
         }
         router.post("/organizations/:org/members/remove") { request, context in
-            await pages.page { try await removeMember(request, context: context) }
+            try await removeMember(request, context: context)
         }
         registerCreation(on: router)
     }
@@ -62,12 +60,12 @@ struct WebManageController {
         guard AccessPolicy.access(to: repo, caller: caller) >= .administer else {
             throw HubError.forbidden("You don't have the rights to change the settings of \(repo.id.path)")
         }
-        var view = web.header(repo, revision: RepoService.defaultBranch, tab: "settings", caller: caller)
+        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "settings", caller: caller)
         view["visibility"] = repo.isPrivate ? "private" : "public"
         view["otherVisibility"] = repo.isPrivate ? "public" : "private"
         view["makePrivate"] = repo.isPrivate ? "false" : "true"
         if let error { view["error"] = error }
-        return web.render("repo_settings", view, context: context, status: status)
+        return pages.render("repo_settings", view, context: context, status: status)
     }
 
     func setVisibility(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -124,7 +122,7 @@ struct WebManageController {
             "privateByDefault": org.privateByDefault,
         ]
         if let error { view["error"] = error }
-        return web.render("members", view, context: context, status: status)
+        return pages.render("members", view, context: context, status: status)
     }
 
     func setRole(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -3,13 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HubCore
 import HubHTTP
-import Logging
 import Mustache
 
 /// The web UI's templates (`Public/*.mustache`, bundled with this module) and how a page goes
 /// out: HTML escaped by Mustache (`{{value}}`; the only unescaped value is a card that cmark-gfm
 /// rendered in safe mode), a strict Content-Security-Policy, and errors as HTML pages with the
-/// API's status codes.
+/// API's status codes (`WebErrorMiddleware`).
 struct WebPages: Sendable {
     let library: MustacheLibrary
 
@@ -17,9 +16,6 @@ struct WebPages: Sendable {
     /// stylesheet and images.
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-    /// Failures that become a 500 page are logged here (the page itself shows no detail).
-    static let logger = Logger(label: "modelhub.web")
 
     init() {
         var library = MustacheLibrary()
@@ -42,6 +38,20 @@ struct WebPages: Sendable {
     /// A static Space's page also frames the app, which runs sandboxed (see StaticSpaceController).
     static let framingContentSecurityPolicy = contentSecurityPolicy + "; frame-src 'self'"
 
+    /// Renders a page for whoever asked: the layout shows the signed-in user, and forms carry
+    /// the session's CSRF token.
+    func render(
+        _ template: String, _ view: [String: Any], context: HubRequestContext, status: HTTPResponse.Status = .ok,
+        policy: String = contentSecurityPolicy
+    ) -> Response {
+        var view = view
+        if let session = context.webSession {
+            view["viewer"] = ["name": session.caller.user.name.value, "csrf": session.csrfToken]
+            view["csrf"] = session.csrfToken
+        }
+        return render(template, view, status: status, policy: policy)
+    }
+
     func render(
         _ template: String, _ object: Any, status: HTTPResponse.Status = .ok, policy: String = contentSecurityPolicy
     ) -> Response {
@@ -54,24 +64,7 @@ struct WebPages: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Runs a page handler; a failure becomes an HTML error page with the status the API would
-    /// send, except that a page that needs a signed-in user sends a browser to the sign-in page.
-    func page(_ request: Request? = nil, _ handler: () async throws -> Response) async -> Response {
-        do {
-            return try await handler()
-        } catch HubError.authenticationRequired where request?.method == .get {
-            let next = request.map { $0.uri.path + ($0.uri.query.map { "?" + $0 } ?? "") } ?? "/"
-            return Response.redirect(to: "/login" + WebFormat.query([("next", next)]), type: .found)
-        } catch let error as HTTPError {
-            return render("error", ["status": "\(error.status.code)", "message": error.body ?? error.status.reasonPhrase],
-                          status: error.status)
-        } catch {
-            let failure = HubErrorResponse.hubError(from: error)
-            if case .internalFailure(let detail) = failure { Self.logger.error("web page failed: \(detail)") }
-            return errorPage(failure)
-        }
-    }
-
+    /// A failure as the error page, with the status the API would send.
     func errorPage(_ error: HubError) -> Response {
         let status = HubErrorResponse.status(of: error)
         // A private repository the caller may not see is missing, like on every other surface.

@@ -4,6 +4,7 @@ import Hummingbird
 @testable import HubCore
 @testable import HubHTTP
 @testable import HubServices
+@testable import HubWeb
 import NIOCore
 
 /// The parsers of client input, each fed arbitrary bytes. A target only has to not trap, not

@@ -1,0 +1,18 @@
+import HubCore
+import HubServices
+
+extension WebPages {
+    /// The header every repository page shows: its name, visibility, tabs and, for those who may
+    /// administer it, the settings tab.
+    func repoHeader(_ repo: RepoInfo, revision: String, tab: String, caller: Caller? = nil) -> [String: Any] {
+        [
+            "canAdminister": AccessPolicy.access(to: repo, caller: caller) >= .administer, "tabSettings": tab == "settings",
+            "id": repo.id.path, "namespace": repo.id.namespace.value, "name": repo.id.name.value,
+            "profileHref": "/" + repo.id.namespace.value, "repoHref": "/" + repo.id.webPath,
+            "private": repo.isPrivate, "revision": WebFormat.escapePath(revision),
+            "cardLabel": repo.id.kind == .dataset ? "Dataset card" : repo.id.kind == .space ? "App" : "Model card",
+            "tabCard": tab == "card", "tabFiles": tab == "files", "tabCommits": tab == "commits",
+            "tabBranches": tab == "branches", "tabDiscussions": tab == "discussions",
+        ]
+    }
+}

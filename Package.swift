@@ -57,10 +57,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // What the services ask of an index (accounts, orgs, repositories, LFS bindings, counters):
+        // protocols and the values they return, no database.
+        .target(name: "HubIndex", dependencies: ["HubCore"]),
+        // The index on SQLite through GRDB, with its migrations (the top-level Migrations/ folder).
         .target(
-            name: "HubIndex",
+            name: "HubSQLite",
             dependencies: [
                 "HubCore",
+                "HubIndex",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.process("Migrations")]
@@ -125,6 +130,9 @@ let package = Package(
             dependencies: [
                 "HubCore",
                 "HubServices",
+                "HubIndex",
+                "HubSQLite",
+                "HubStorage",
                 "HubHTTP",
                 "HubWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -160,9 +168,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "HubIndexTests", dependencies: ["HubCore", "HubIndex", "HubTesting"]),
+        .testTarget(name: "HubSQLiteTests", dependencies: ["HubCore", "HubIndex", "HubSQLite", "HubTesting"]),
         .testTarget(name: "HubGitTests", dependencies: ["HubCore", "HubGit", "HubTesting"]),
-        .testTarget(name: "HubServicesTests", dependencies: ["HubCore", "HubGit", "HubServices", "HubIndex", "HubTesting"]),
+        .testTarget(name: "HubServicesTests", dependencies: ["HubCore", "HubGit", "HubServices", "HubIndex", "HubSQLite", "HubTesting"]),
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [

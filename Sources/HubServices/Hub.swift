@@ -1,15 +1,15 @@
 import Foundation
 import HubCore
 import HubGit
-import HubIndex
 import HubStorage
 
-/// Everything the hub serves, opened on one data folder:
+/// Everything the hub serves, opened on one data folder and a set of stores (`HubStores`, picked
+/// by the composition root; by default, in the same folder):
 ///
 /// ```
-/// data/modelhub.sqlite   accounts, tokens, the repository index
+/// data/modelhub.sqlite   accounts, tokens, the repository index (the default index)
 /// data/repos/…           bare git repositories
-/// data/lfs/objects/…     LFS objects, content-addressed, shared by all repositories
+/// data/lfs/objects/…     LFS objects, content-addressed, shared by all repositories (the default blob store)
 /// data/hooks/pre-receive the push policy (runs the modelhub binary)
 /// data/secret.key        signs the self-authorising LFS transfer URLs
 /// data/tmp/              writes in flight (same filesystem, so renames are atomic)
@@ -25,37 +25,24 @@ public final class Hub: Sendable {
     public let commits: CommitService
     public let refs: RefService
     public let counters: CounterService
-    let database: HubDatabase
+    let closeStores: @Sendable () throws -> Void
 
     /// The largest LFS object accepted, by default the public hub's 500 GB.
     public static let defaultMaxObjectSize: Int64 = 500_000_000_000
 
-    /// Opens the data folder for the admin commands and the push hook: accounts and the index, no serving.
     /// Objects larger than this are uploaded in parts of this size (multipart transfer).
     public static let defaultMultipartChunkSize: Int64 = 64 << 20
-
-    public convenience init(dataDirectory: URL) throws {
-        try self.init(
-            dataDirectory: dataDirectory, pushPolicy: nil, maxObjectSize: Self.defaultMaxObjectSize,
-            multipartChunkSize: Self.defaultMultipartChunkSize, maxGitFileSize: Self.defaultMaxGitFileSize)
-    }
 
     /// Regular (non-LFS) files larger than this are refused, on push and in API commits.
     public static let defaultMaxGitFileSize = 10 * 1024 * 1024
 
-    /// Opens the data folder for serving: clears `tmp/` of crashed writes and installs the
-    /// pre-receive hook that runs `policy.executable hook pre-receive`.
-    public convenience init(
-        serving dataDirectory: URL, pushPolicy: PushHook, maxObjectSize: Int64 = defaultMaxObjectSize,
+    /// The hub on `dataDirectory` (git repositories, the signing secret, writes in flight) and
+    /// `stores`. With a push policy it is opened for serving: `tmp/` is cleared of crashed writes
+    /// and the pre-receive hook that runs `policy.executable hook pre-receive` is installed;
+    /// without one, for the admin commands and the push hook.
+    public init(
+        dataDirectory: URL, stores: HubStores, pushPolicy: PushHook?, maxObjectSize: Int64 = defaultMaxObjectSize,
         multipartChunkSize: Int64 = defaultMultipartChunkSize
-    ) throws {
-        try self.init(
-            dataDirectory: dataDirectory, pushPolicy: pushPolicy, maxObjectSize: maxObjectSize,
-            multipartChunkSize: multipartChunkSize, maxGitFileSize: pushPolicy.maxFileSize)
-    }
-
-    private init(
-        dataDirectory: URL, pushPolicy: PushHook?, maxObjectSize: Int64, multipartChunkSize: Int64, maxGitFileSize: Int
     ) throws {
         // Absolute: git runs the hook (which is handed this path) inside each repository.
         let dataDirectory = dataDirectory.absoluteURL.standardizedFileURL
@@ -66,33 +53,32 @@ public final class Hub: Sendable {
             throw HubError.internalFailure(
                 "cannot use \(dataDirectory.path) as the data folder: \(error.localizedDescription)")
         }
-        database = try HubDatabase(path: dataDirectory.appendingPathComponent("modelhub.sqlite").path)
+        closeStores = stores.close
         let storage = RepositoryStorage(dataDirectory: dataDirectory)
         let hooks = dataDirectory.appendingPathComponent("hooks")
         if let pushPolicy {
             try storage.sweepTemporaryDirectory()
             try pushPolicy.install(in: hooks, dataDirectory: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         }
-        let accountStore = SQLiteAccountStore(database: database)
-        let orgStore = SQLiteOrgStore(database: database)
-        accounts = AccountService(store: accountStore)
-        orgs = OrgService(store: orgStore, accounts: accountStore)
+        accounts = AccountService(store: stores.accounts)
+        orgs = OrgService(store: stores.orgs, accounts: stores.accounts)
         repos = RepoService(
-            store: SQLiteRepoStore(database: database), storage: storage,
-            namespaces: NamespaceDirectory(accounts: accountStore, orgs: orgStore))
+            store: stores.repos, storage: storage,
+            namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs))
         git = GitGateway(repos: repos, transport: GitTransport(hooksDirectory: hooks))
         lfs = LFSService(
-            repos: repos, store: SQLiteLFSStore(database: database), blobs: LocalBlobStore(dataDirectory: dataDirectory),
+            repos: repos, store: stores.lfs, blobs: stores.blobs,
             signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
         files = FileService(repos: repos, lfs: lfs)
         commits = CommitService(
-            repos: repos, lfs: lfs, discussionStore: SQLiteDiscussionStore(database: database), maxGitFileSize: maxGitFileSize)
+            repos: repos, lfs: lfs, discussionStore: stores.discussions,
+            maxGitFileSize: pushPolicy?.maxFileSize ?? Self.defaultMaxGitFileSize)
         refs = RefService(repos: repos)
-        counters = CounterService(repos: repos, store: SQLiteCounterStore(database: database))
+        counters = CounterService(repos: repos, store: stores.counters)
     }
 
     public func close() throws {
-        try database.close()
+        try closeStores()
     }
 }

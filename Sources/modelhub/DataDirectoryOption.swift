@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubCore
+import HubServer
 import HubServices
 
 /// `--data-dir` for the admin commands, which open the same folder as a running server.
@@ -10,7 +11,7 @@ struct DataDirectoryOption: ParsableArguments {
 
     func openHub() throws -> Hub {
         let path = dataDir ?? ProcessInfo.processInfo.environment["MODELHUB_DATA_DIR"] ?? "./data"
-        return try Hub(dataDirectory: URL(fileURLWithPath: path))
+        return try Hub(local: URL(fileURLWithPath: path))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubGit
+import HubServer
 import HubServices
 
 /// Entry points git calls back into while serving a push. Not for people.
@@ -25,7 +26,7 @@ struct HookCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("modelhub: the push hook ran without its repository\n".utf8))
                 throw ExitCode(1)
             }
-            let hub = try Hub(dataDirectory: URL(fileURLWithPath: dataDir))
+            let hub = try Hub(local: URL(fileURLWithPath: dataDir))
             defer { try? hub.close() }
             let reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
                 try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)

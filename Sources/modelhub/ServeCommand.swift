@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         let hub: Hub
         do {
             hub = try Hub(
-                serving: URL(fileURLWithPath: configuration.dataDir),
+                local: URL(fileURLWithPath: configuration.dataDir),
                 pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize),
                 maxObjectSize: configuration.maxLFSObjectSize, multipartChunkSize: configuration.lfsMultipartChunkSize)
         } catch let error as HubError {

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import HubIndex
+import HubSQLite
 @testable import HubServices
 import HubTesting
 import Testing

@@ -15,7 +15,7 @@ public final class TestHub: Sendable {
     public init() throws {
         directory = try TemporaryDirectory()
         hub = try Hub(
-            serving: directory.url, pushPolicy: PushHook(executable: URL(fileURLWithPath: "/bin/false"), maxFileSize: 1024))
+            local: directory.url, pushPolicy: PushHook(executable: URL(fileURLWithPath: "/bin/false"), maxFileSize: 1024))
         var configuration = ServerConfiguration()
         configuration.dataDir = directory.url.path
         self.configuration = configuration

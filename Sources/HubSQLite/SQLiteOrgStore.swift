@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HubCore
+import HubIndex
 
 public struct SQLiteOrgStore: OrgStore {
     let database: HubDatabase

@@ -1,5 +1,6 @@
 import Foundation
 import HubCore
+import HubIndex
 
 /// Times are stored as whole milliseconds since 1970 (UTC): exact round trips, numeric order.
 enum RowDate {

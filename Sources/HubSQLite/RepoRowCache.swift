@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HubCore
+import HubIndex
 import Synchronization
 
 /// Repository rows kept in memory for as long as the database has not changed since they were

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
-@testable import HubIndex
+@testable import HubSQLite
+import HubIndex
 import HubTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HubCore
+import HubIndex
 
 /// The SQLite database of accounts, tokens and the repository index.
 ///

@@ -1,0 +1,35 @@
+import Foundation
+import HubCore
+import HubSQLite
+import HubServices
+import HubStorage
+
+extension Hub {
+    /// The embedded default, everything in one data folder: the index in `modelhub.sqlite`
+    /// (SQLite through GRDB) and LFS objects under `lfs/objects/`. Without a push policy, for
+    /// the admin commands and the push hook; with one, for serving.
+    public convenience init(
+        local dataDirectory: URL, pushPolicy: PushHook? = nil, maxObjectSize: Int64 = Hub.defaultMaxObjectSize,
+        multipartChunkSize: Int64 = Hub.defaultMultipartChunkSize
+    ) throws {
+        try self.init(
+            dataDirectory: dataDirectory, stores: try Self.localStores(in: dataDirectory), pushPolicy: pushPolicy,
+            maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
+    }
+
+    static func localStores(in dataDirectory: URL) throws -> HubStores {
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw HubError.internalFailure(
+                "cannot use \(dataDirectory.path) as the data folder: \(error.localizedDescription)")
+        }
+        let database = try HubDatabase(path: dataDirectory.appendingPathComponent("modelhub.sqlite").path)
+        return HubStores(
+            accounts: SQLiteAccountStore(database: database), orgs: SQLiteOrgStore(database: database),
+            repos: SQLiteRepoStore(database: database), lfs: SQLiteLFSStore(database: database),
+            discussions: SQLiteDiscussionStore(database: database), counters: SQLiteCounterStore(database: database),
+            blobs: LocalBlobStore(dataDirectory: dataDirectory.absoluteURL.standardizedFileURL),
+            close: { try database.close() })
+    }
+}

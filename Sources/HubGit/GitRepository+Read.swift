@@ -98,6 +98,13 @@ extension GitRepository {
         }
     }
 
+    /// The text of the file at `path` in `commit` (`.gitattributes`, `.gitignore`, a card), or
+    /// nil when there is no file there.
+    public func text(at path: String, inCommit commit: String) throws(GitError) -> String? {
+        guard let entry = try entry(at: path, inCommit: commit), entry.kind == .blob else { return nil }
+        return String(decoding: try blobContents(entry.id), as: UTF8.self)
+    }
+
     /// A blob's size, read from its header alone, and the LFS pointer it holds when it is small
     /// enough to be one: a large blob is never inflated to learn that it is not a pointer.
     func sizeAndPointer(ofBlob id: inout git_oid, odb: OpaquePointer?) throws(GitError) -> (size: Int, pointer: LFSPointer?) {

@@ -40,13 +40,16 @@ extension GitRepository {
         try LibGit2.check(git_commit_tree(&baseTree, parentCommit), "read parent tree")
         defer { git_tree_free(baseTree) }
 
-        // libgit2 cannot turn a folder into a file or the reverse: refuse such a change up front.
+        // libgit2 cannot turn a folder into a file or the reverse: refuse such a change up front,
+        // reading the parent tree this call already holds (each folder once).
+        var checkedFolders = Set<String>()
         for case .upsert(let path, _) in changes {
-            if try entry(at: path, inCommit: parent)?.kind == .tree { return nil }
+            if try Self.objectType(at: path, in: baseTree) == GIT_OBJECT_TREE { return nil }
             let folders = path.split(separator: "/").dropLast()
             for depth in folders.indices {
                 let folder = folders[...depth].joined(separator: "/")
-                if let existing = try entry(at: folder, inCommit: parent), existing.kind != .tree { return nil }
+                guard checkedFolders.insert(folder).inserted else { continue }
+                if let type = try Self.objectType(at: folder, in: baseTree), type != GIT_OBJECT_TREE { return nil }
             }
         }
 
@@ -85,6 +88,16 @@ extension GitRepository {
             git_commit_create(&commitID, handle, nil, signature, signature, "UTF-8", message, tree, 1, &parents),
             "create commit")
         return (commitID.hex, treeID.hex, git_tree_id(baseTree).pointee.hex)
+    }
+
+    /// The type of what `path` names in `tree`, or nil when nothing is there.
+    private static func objectType(at path: String, in tree: OpaquePointer?) throws(GitError) -> git_object_t? {
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, tree, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try LibGit2.check(code, "read tree entry")
+        defer { git_tree_entry_free(entry) }
+        return git_tree_entry_type(entry)
     }
 
     /// Points `ref` at `new` only if it still points at `expected` (nil: only if it does not

@@ -36,7 +36,7 @@ public protocol RepoStore: Sendable {
     func find(rowID: Int64) async throws -> RepoInfo?
     /// Deletes the row; false when there was none.
     func delete(_ id: RepoID) async throws -> Bool
-    func updateHead(of id: RepoID, commit: String?, lastModified: Date) async throws
+    func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws
     func setPrivate(_ id: RepoID, isPrivate: Bool) async throws
     /// Stores what the card of the default branch says (metadata, tags, searchable text).
     func updateCard(_ id: RepoID, card: RepoCard) async throws

@@ -78,11 +78,14 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
-    public func updateHead(of id: RepoID, commit: String?, lastModified: Date) async throws {
+    public func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws {
         try await database.pool.write { db in
             try db.execute(
                 sql: "UPDATE repos SET head_commit = ?, last_modified = ? WHERE kind = ? AND namespace = ? AND name = ?",
                 arguments: [commit, RowDate.encode(lastModified), id.kind.rawValue, id.namespace.value, id.name.value])
+            if let card, let row = try Self.row(for: id, in: db) {
+                try Self.write(card, rowID: row["id"], in: db)
+            }
         }
     }
 
@@ -127,20 +130,24 @@ public struct SQLiteRepoStore: RepoStore {
     public func updateCard(_ id: RepoID, card: RepoCard) async throws {
         try await database.pool.write { db in
             guard let row = try Self.row(for: id, in: db) else { return }
-            let rowID: Int64 = row["id"]
-            try db.execute(
-                sql: "UPDATE repos SET card_data = ?, pipeline_tag = ?, library_name = ? WHERE id = ?",
-                arguments: [card.dataJSON, card.pipelineTag, card.libraryName, rowID])
-            try db.execute(sql: "DELETE FROM repo_tags WHERE repo_id = ?", arguments: [rowID])
-            for (position, tag) in card.tags.enumerated() {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO repo_tags (repo_id, tag, position) VALUES (?, ?, ?)",
-                    arguments: [rowID, tag, position])
-            }
-            try db.execute(
-                sql: "UPDATE repo_search SET card = ?, tags = ? WHERE rowid = ?",
-                arguments: [card.text, card.tags.map(Self.tagToken).joined(separator: " "), rowID])
+            try Self.write(card, rowID: row["id"], in: db)
         }
+    }
+
+    /// The card's columns, tags and search text of one row.
+    static func write(_ card: RepoCard, rowID: Int64, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE repos SET card_data = ?, pipeline_tag = ?, library_name = ? WHERE id = ?",
+            arguments: [card.dataJSON, card.pipelineTag, card.libraryName, rowID])
+        try db.execute(sql: "DELETE FROM repo_tags WHERE repo_id = ?", arguments: [rowID])
+        for (position, tag) in card.tags.enumerated() {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO repo_tags (repo_id, tag, position) VALUES (?, ?, ?)",
+                arguments: [rowID, tag, position])
+        }
+        try db.execute(
+            sql: "UPDATE repo_search SET card = ?, tags = ? WHERE rowid = ?",
+            arguments: [card.text, card.tags.map(Self.tagToken).joined(separator: " "), rowID])
     }
 
     /// The FROM and WHERE of a listing: kind, visibility, author, pipeline tag, tags and text.

@@ -25,9 +25,10 @@ public enum CardMetadata {
         else {
             return RepoCard(text: body)
         }
-        let json = jsonCompatible(metadata)
-        let dataJSON = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))
-            .map { String(decoding: $0, as: UTF8.self) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // A value JSON cannot hold (`.nan`) leaves the card without metadata, as invalid YAML does.
+        let dataJSON = (try? encoder.encode(json(metadata))).map { String(decoding: $0, as: UTF8.self) }
         func strings(_ key: String) -> [String] {
             switch metadata[key] {
             case let text as String: [text]
@@ -74,15 +75,19 @@ public enum CardMetadata {
         return end + 1
     }
 
-    /// YAML values as JSON can hold them (dates become ISO-8601 text).
-    static func jsonCompatible(_ value: Any) -> Any {
+    /// YAML values as JSON holds them: dates become ISO-8601 text, binary base64, null null.
+    static func json(_ value: Any) -> AnyJSON {
         switch value {
-        case let map as [String: Any]: map.mapValues(jsonCompatible)
-        case let list as [Any]: list.map(jsonCompatible)
-        case let date as Date: HubDate.format(date)
-        case is String, is Int, is Double, is Bool: value
-        case let data as Data: data.base64EncodedString()
-        default: String(describing: value)
+        case let map as [String: Any]: .object(map.mapValues(json))
+        case let list as [Any]: .array(list.map(json))
+        case let date as Date: .string(HubDate.format(date))
+        case let text as String: .string(text)
+        case let flag as Bool: .bool(flag)
+        case let number as Int: .number(Double(number))
+        case let number as Double: .number(number)
+        case let data as Data: .string(data.base64EncodedString())
+        case is NSNull: .null
+        default: .string(String(describing: value))
         }
     }
 }

@@ -23,9 +23,7 @@ extension CommitService {
             }
             throw HubError.revisionNotFound(branch)
         }
-        let author = GitSignature(
-            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
-            date: HubDate.now())
+        let author = caller.gitSignature
         let squashed = try git.writeCommit(
             tree: try git.treeID(ofCommit: head), parents: [],
             message: message ?? "Super-squash branch '\(branch)'", author: author)

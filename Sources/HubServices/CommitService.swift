@@ -33,8 +33,14 @@ public struct CommitService: Sendable {
     let repos: RepoService
     let lfs: LFSService
     let discussionStore: any DiscussionStore
-    /// Regular files above this size must go through LFS (the push policy's limit).
-    let maxGitFileSize: Int
+    let routing: UploadRouting
+
+    init(repos: RepoService, lfs: LFSService, discussionStore: any DiscussionStore, maxGitFileSize: Int) {
+        self.repos = repos
+        self.lfs = lfs
+        self.discussionStore = discussionStore
+        routing = UploadRouting(maxGitFileSize: maxGitFileSize)
+    }
 
     /// The branch (or `refs/pr/N`) a commit may target, as a full ref name.
     static func branchRef(_ revision: String) throws(HubError) -> String {
@@ -57,11 +63,11 @@ public struct CommitService: Sendable {
         guard let head = try git.commit(atRef: try Self.branchRef(revision))?.id else {
             throw HubError.revisionNotFound(revision)
         }
-        let attributes = PathPatterns.lfsAttributes(try Self.text(of: ".gitattributes", in: git, commit: head) ?? "")
-        let ignoreText = try gitIgnore ?? Self.text(of: ".gitignore", in: git, commit: head)
+        let attributes = PathPatterns.lfsAttributes(try git.text(at: ".gitattributes", inCommit: head) ?? "")
+        let ignoreText = try gitIgnore ?? git.text(at: ".gitignore", inCommit: head)
         let ignores = ignoreText.map(PathPatterns.ignores)
         return try files.map { file in
-            let usesLFS = usesLFS(path: file.path, size: file.size, sample: file.sample, attributes: attributes)
+            let usesLFS = routing.usesLFS(path: file.path, size: file.size, sample: file.sample, attributes: attributes)
             var current: String?
             if let entry = try git.describe(path: file.path, inCommit: head), !entry.isDirectory {
                 current = entry.pointer?.oid.hex ?? entry.id
@@ -83,7 +89,8 @@ public struct CommitService: Sendable {
         let quarantine = try GitQuarantine(
             redirecting: git, at: repos.location(of: repo), temporaryDirectory: repos.storage.temporaryDirectory)
         return CommitSession(
-            service: self, repo: repo, ref: ref, revision: revision, caller: caller, git: git, quarantine: quarantine)
+            repo: repo, ref: ref, revision: revision, caller: caller, git: git, quarantine: quarantine,
+            routing: routing, lfs: lfs, repos: repos, discussions: discussionStore)
     }
 
     /// Discussions and pull requests of a repository, newest first.
@@ -98,17 +105,5 @@ public struct CommitService: Sendable {
             throw HubError.entryNotFound("discussion \(num)")
         }
         return (repo, found)
-    }
-
-    /// huggingface_hub's rule, as `preupload` answers it: a file goes to Git LFS when
-    /// `.gitattributes` routes its path there, when it is larger than a git file may be, or when
-    /// its first bytes hold a NUL (binary).
-    func usesLFS(path: String, size: Int64, sample: some Sequence<UInt8>, attributes: PathPatterns) -> Bool {
-        attributes.value(for: path) == true || size > Int64(maxGitFileSize) || sample.contains(0)
-    }
-
-    static func text(of path: String, in git: GitRepository, commit: String) throws -> String? {
-        guard let entry = try git.entry(at: path, inCommit: commit), entry.kind == .blob else { return nil }
-        return String(decoding: try git.blobContents(entry.id), as: UTF8.self)
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import HubCore
 import HubGit
+import HubIndex
 
 /// One commit being received: operations arrive one by one (file contents are written to git as
 /// they come, so a large commit is never held in memory), then `finish` builds the tree and moves
 /// the branch by compare-and-swap. Used by one task; never shared.
 public final class CommitSession {
-    let service: CommitService
     let repo: RepoInfo
     let ref: String
     let revision: String
@@ -15,6 +15,10 @@ public final class CommitSession {
     /// Where this commit's objects wait until the commit is checked and lands: a refused or
     /// abandoned commit leaves nothing in the repository.
     let quarantine: GitQuarantine
+    let routing: UploadRouting
+    let lfs: LFSService
+    let repos: RepoService
+    let discussions: any DiscussionStore
 
     enum Operation {
         case put(path: String, blobID: String)
@@ -25,12 +29,19 @@ public final class CommitSession {
 
     private var operations: [Operation] = []
 
+    /// What a commit needs, handed over by `CommitService.begin`: the repository (write access
+    /// already checked), the branch, a handle and a quarantine for its objects, the LFS rules,
+    /// the LFS objects this repository may bind, the index to update, and the discussions a pull
+    /// request is recorded in.
     init(
-        service: CommitService, repo: RepoInfo, ref: String, revision: String, caller: Caller, git: GitRepository,
-        quarantine: GitQuarantine
+        repo: RepoInfo, ref: String, revision: String, caller: Caller, git: GitRepository, quarantine: GitQuarantine,
+        routing: UploadRouting, lfs: LFSService, repos: RepoService, discussions: any DiscussionStore
     ) {
         self.quarantine = quarantine
-        self.service = service
+        self.routing = routing
+        self.lfs = lfs
+        self.repos = repos
+        self.discussions = discussions
         self.repo = repo
         self.ref = ref
         self.revision = revision
@@ -41,9 +52,9 @@ public final class CommitSession {
     /// A regular file: its bytes are written as a blob now.
     public func addFile(path: String, contents: [UInt8]) throws {
         let path = try Self.validPath(path)
-        guard contents.count <= service.maxGitFileSize else {
+        guard contents.count <= routing.maxGitFileSize else {
             throw HubError.badRequest(
-                "\(path) has \(contents.count) bytes: files over \(service.maxGitFileSize) bytes must be uploaded with Git LFS")
+                "\(path) has \(contents.count) bytes: files over \(routing.maxGitFileSize) bytes must be uploaded with Git LFS")
         }
         if path == "README.md", let violation = CardMetadata.limitViolation(inCard: String(decoding: contents, as: UTF8.self)) {
             throw HubError.unprocessable(violation)
@@ -57,7 +68,7 @@ public final class CommitSession {
     public func addLFSFile(path: String, oid: String, size: Int64?) async throws {
         let path = try Self.validPath(path)
         let oid = try LFSObjectID(oid)
-        guard let stored = try await service.lfs.store.boundObjects([oid], repo: repo.rowID)[oid],
+        guard let stored = try await lfs.boundSize(of: oid, repoRowID: repo.rowID),
             size == nil || size == stored
         else {
             throw HubError.badRequest("The LFS object \(oid.hex) of \(path) was not uploaded to this repository")
@@ -83,9 +94,7 @@ public final class CommitSession {
             throw HubError.badRequest("A commit needs a summary")
         }
         let message = description.isEmpty ? summary : summary + "\n\n" + description
-        let author = GitSignature(
-            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
-            date: HubDate.now())
+        let author = caller.gitSignature
         for _ in 0..<5 {
             guard let head = try git.commit(atRef: ref)?.id else { throw HubError.revisionNotFound(revision) }
             if let parentCommit {
@@ -103,7 +112,7 @@ public final class CommitSession {
             try await admitObjects()
             if try git.moveRef(ref, to: built.commit, expecting: head, message: "commit (api): \(summary)") {
                 if ref == "refs/heads/\(RepoService.defaultBranch)" {
-                    try await service.repos.refreshHead(of: repo)
+                    try await repos.refreshHead(of: repo)
                 }
                 return built.commit
             }
@@ -141,18 +150,16 @@ public final class CommitSession {
             guard let head = try git.commit(atRef: ref)?.id else { throw HubError.revisionNotFound(revision) }
             base = head
         }
-        let author = GitSignature(
-            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
-            date: HubDate.now())
+        let author = caller.gitSignature
         let message = description.isEmpty ? summary : summary + "\n\n" + description
         guard let built = try git.createCommit(parent: base, changes: try changes(on: base), message: message, author: author) else {
             throw HubError.conflict("A file of this commit is where a folder is, or the reverse")
         }
         try await admitObjects()
         // The discussion row is the commit point; the ref is created inside its transaction.
-        let location = service.repos.location(of: repo)
+        let location = repos.location(of: repo)
         let commit = built.commit
-        let discussion = try await service.discussionStore.create(
+        let discussion = try await discussions.create(
             repoRowID: repo.rowID, title: summary, description: description, authorID: caller.user.id, isPullRequest: true,
             targetBranch: String(ref.dropFirst("refs/heads/".count))
         ) { num in
@@ -224,7 +231,7 @@ public final class CommitSession {
         if case .upsert(_, let blobID)? = pending.first(where: { $0.path == ".gitattributes" }) {
             text = String(decoding: try git.blobContents(blobID), as: UTF8.self)
         } else {
-            text = try CommitService.text(of: ".gitattributes", in: git, commit: head) ?? ""
+            text = try git.text(at: ".gitattributes", inCommit: head) ?? ""
         }
         let patterns = PathPatterns.lfsAttributes(text)
         let missing = lfsPaths.filter { patterns.value(for: $0) != true }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HubCore
 import HubIndex
@@ -183,6 +184,26 @@ public struct LFSService: Sendable {
         else {
             throw HubError.entryNotFound(oid.hex)
         }
+    }
+
+    /// The size of `oid` if it is stored for this repository (uploaded to it, or bound to it as a
+    /// copy), else nil: only such objects may be committed to it.
+    public func boundSize(of oid: LFSObjectID, repoRowID: Int64) async throws -> Int64? {
+        try await store.boundObjects([oid], repo: repoRowID)[oid]
+    }
+
+    /// Stores bytes received whole (the web UI's upload form) as an LFS object of this
+    /// repository: sending the bytes proves possession, so the object is bound to it.
+    public func storeWhole(_ contents: [UInt8], repoRowID: Int64) async throws -> LFSPointer {
+        let oid = try LFSObjectID(SHA256.hash(data: contents).hexString)
+        let size = Int64(contents.count)
+        let body = AsyncStream<ByteBuffer> { continuation in
+            continuation.yield(ByteBuffer(bytes: contents))
+            continuation.finish()
+        }
+        _ = try await blobs.store(body, as: oid, size: size)
+        try await store.bind(oid, size: size, toRepo: repoRowID)
+        return LFSPointer(oid: oid, size: size)
     }
 
     /// The pointers whose objects are not stored for this repository (the push policy refuses them).

@@ -47,9 +47,7 @@ public struct RefService: Sendable {
         let name = try GitRefName(tag)
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
-        let tagger = GitSignature(
-            name: caller.user.name.value, email: caller.user.email ?? "\(caller.user.name.key)@users.noreply.modelhub",
-            date: HubDate.now())
+        let tagger = caller.gitSignature
         guard try git.createTag(name.value, on: commit, message: message, tagger: tagger) else {
             throw HubError.conflict("Reference refs/tags/\(name.value) already exists")
         }

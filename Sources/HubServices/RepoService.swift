@@ -238,8 +238,7 @@ public struct RepoService: Sendable {
         let git = try GitRepository.open(at: storage.location(of: repo.id))
         let head = try git.commit(atRef: "refs/heads/\(Self.defaultBranch)")
         let card = try head.map { try CardMetadata.card(in: git, commit: $0.id) } ?? RepoCard()
-        try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now())
-        try await store.updateCard(repo.id, card: card)
+        try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now(), card: card)
     }
 
     /// Repairs what a crash left in repositories, at start: the index is brought in line with git

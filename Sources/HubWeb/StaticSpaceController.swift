@@ -66,9 +66,8 @@ struct StaticSpaceController {
 
     /// The card's `app_file`, or `index.html`.
     static func appFile(of card: RepoCard) -> String {
-        guard let json = card.dataJSON, let data = json.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let file = object["app_file"] as? String, !file.isEmpty, !file.hasPrefix("/"), !file.contains("..")
+        guard let json = card.dataJSON, let metadata = try? JSONDecoder().decode(AnyJSON.self, from: Data(json.utf8)),
+            let file = metadata["app_file"]?.string, !file.isEmpty, !file.hasPrefix("/"), !file.contains("..")
         else { return "index.html" }
         return file
     }

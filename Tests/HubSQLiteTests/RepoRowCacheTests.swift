@@ -47,7 +47,7 @@ import Testing
 
     @Test func thisProcessesOwnWritesAreSeenAtOnce() async throws {
         #expect(try await store.find(id, withCounters: true)?.headCommit == "abc")
-        try await store.updateHead(of: id, commit: "def", lastModified: Date())
+        try await store.updateHead(of: id, commit: "def", lastModified: Date(), card: nil)
         #expect(try await store.find(id, withCounters: true)?.headCommit == "def")
         let row = try #require(try await store.find(id, withCounters: true))
         try await SQLiteCounterStore(database: database).recordDownload(repoRowID: row.rowID)

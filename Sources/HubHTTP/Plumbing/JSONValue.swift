@@ -1,4 +1,5 @@
 import Foundation
+import HubCore
 import HubServices
 
 /// A JSON value of mixed type, for responses whose set of keys depends on the request.
@@ -33,45 +34,5 @@ enum JSONValue: Encodable {
         let value = (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .null
         parsedTexts.store(value, for: text, cost: text.utf8.count + 64)
         return value
-    }
-}
-
-/// Any JSON value, decoded and encoded again unchanged.
-indirect enum AnyJSON: Codable, Sendable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([AnyJSON])
-    case object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([AnyJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: AnyJSON].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
     }
 }

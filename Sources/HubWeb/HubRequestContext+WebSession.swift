@@ -9,7 +9,7 @@ extension HubRequestContext {
         return try caller()
     }
 
-    /// The signed-in user, for pages and forms that need one (`WebPages.page` sends a browser
+    /// The signed-in user, for pages and forms that need one (`WebErrorMiddleware` sends a browser
     /// without a session to the sign-in page).
     func sessionCaller() throws -> Caller {
         guard let webSession else { throw HubError.authenticationRequired }

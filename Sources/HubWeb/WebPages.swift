@@ -35,7 +35,7 @@ struct WebPages: Sendable {
         self.library = library
     }
 
-    /// A static Space's page also frames the app, which runs sandboxed (see StaticSpaceController).
+    /// A static Space's page also frames the app, which runs sandboxed (its `app/` files carry the sandbox).
     static let framingContentSecurityPolicy = contentSecurityPolicy + "; frame-src 'self'"
 
     /// Renders a page for whoever asked: the layout shows the signed-in user, and forms carry

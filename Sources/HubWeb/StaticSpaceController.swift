@@ -60,7 +60,7 @@ struct StaticSpaceController {
         case .lfs:
             // Large assets stream from the LFS store through the usual download route.
             return Response.redirect(
-                to: "/\(file.repo.id.webPath)/resolve/\(file.commit)/\(WebFormat.escapePath(path))", type: .found)
+                to: SiteURL.atRevision(file.repo.id, .resolve, revision: file.commit, path: path).path, type: .found)
         }
     }
 

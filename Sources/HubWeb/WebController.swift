@@ -30,7 +30,7 @@ struct WebController {
             router.get(RouterPath("/" + base + "/tree")) { request, context in
                 let id = try context.repoID(kind: kind)
                 let revision = request.uri.queryParameters.get("rev") ?? RepoService.defaultBranch
-                return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))", type: .found)
+                return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision).path, type: .found)
             }
             for pattern in ["/tree/:revision", "/tree/:revision/**"] {
                 router.get(RouterPath("/" + base + pattern)) { request, context in
@@ -63,7 +63,7 @@ struct WebController {
 
         init(_ repo: RepoInfo) {
             id = repo.id.path
-            href = "/" + repo.id.webPath
+            href = SiteURL.repo(repo.id).path
             self.private = repo.isPrivate
             task = repo.card.pipelineTag
             updated = WebFormat.day(repo.lastModified)
@@ -182,7 +182,7 @@ struct WebController {
             view = [
                 "name": org.name.value, "fullname": org.fullname, "isOrg": true, "sections": sections,
                 "membersHref": AccessPolicy.maySeeRoles(of: org.name, caller: try context.webCaller())
-                    ? "/organizations/\(org.name.value)/members" : nil as String?,
+                    ? SiteURL.orgMembers(org.name.value).path : nil as String?,
             ]
         }
         return pages.render("profile", view, context: context)
@@ -198,10 +198,10 @@ struct WebController {
             snapshot_download("\(repo.id.path)"\(typeArgument), endpoint="\(base)")
 
             # git
-            git clone \(base)/\(repo.id.webPath)
+            git clone \(SiteURL.repo(repo.id).absolute(base))
 
             # curl
-            curl -L -O \(base)/\(repo.id.webPath)/resolve/main/README.md
+            curl -L -O \(SiteURL.atRevision(repo.id, .resolve, revision: "main", path: "README.md").absolute(base))
             """
     }
 
@@ -230,7 +230,7 @@ struct WebController {
         view["kindLabel"] = kind.rawValue
         view["usage"] = usage(for: repo, base: baseURL.url(for: request))
         if kind == .space, repo.sdk == "static" {
-            view["appHref"] = "/\(repo.id.webPath)/app/"
+            view["appHref"] = SiteURL.app(repo.id).path
             return pages.render("repo", view, context: context, policy: WebPages.framingContentSecurityPolicy)
         }
         if kind == .space {
@@ -241,13 +241,13 @@ struct WebController {
 
     /// Links to each folder above `path`, starting with the repository's root.
     func crumbs(_ repo: RepoInfo, revision: String, path: String) -> [[String: String]] {
-        var crumbs = [["name": repo.id.name.value, "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(revision))"]]
+        var crumbs = [["name": repo.id.name.value, "href": SiteURL.atRevision(repo.id, .tree, revision: revision).path]]
         var walked: [String] = []
         for part in path.split(separator: "/").dropLast() {
             walked.append(String(part))
             crumbs.append([
                 "name": String(part),
-                "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(walked.joined(separator: "/")))",
+                "href": SiteURL.atRevision(repo.id, .tree, revision: revision, path: walked.joined(separator: "/")).path,
             ])
         }
         return crumbs
@@ -267,7 +267,7 @@ struct WebController {
                 "name": entry.path.split(separator: "/").last.map(String.init) ?? entry.path,
                 "directory": entry.isDirectory, "lfs": entry.lfs != nil,
                 "size": entry.isDirectory ? "" : WebFormat.size(entry.size),
-                "href": "/\(repo.id.webPath)/\(entry.isDirectory ? "tree" : "blob")/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(entry.path))",
+                "href": SiteURL.atRevision(repo.id, entry.isDirectory ? .tree : .blob, revision: revision, path: entry.path).path,
             ]
         }
         let refs = try await hub.refs.refs(id, caller: caller)
@@ -281,9 +281,8 @@ struct WebController {
             refs.contains(where: { $0.name == "refs/heads/\(revision)" })
         {
             let folder = path.isEmpty ? "" : "?folder=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-            view["newFileHref"] = "/\(repo.id.webPath)/new/\(WebFormat.escapePath(revision))" + folder
-            view["uploadAction"] = "/\(repo.id.webPath)/upload/\(WebFormat.escapePath(revision))"
-                + (path.isEmpty ? "" : "/" + WebFormat.escapePath(path))
+            view["newFileHref"] = SiteURL.atRevision(repo.id, .newFile, revision: revision).path + folder
+            view["uploadAction"] = SiteURL.atRevision(repo.id, .upload, revision: revision, path: path).path
             view["parent"] = resolved.commit
         }
         return pages.render("tree", view, context: context)
@@ -298,14 +297,14 @@ struct WebController {
         view["fileName"] = path.split(separator: "/").last.map(String.init) ?? path
         view["crumbs"] = crumbs(file.repo, revision: revision, path: path)
         view["size"] = WebFormat.size(file.size)
-        view["downloadHref"] = "/\(file.repo.id.webPath)/resolve/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
-        view["rawHref"] = "/\(file.repo.id.webPath)/raw/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
+        view["downloadHref"] = SiteURL.atRevision(file.repo.id, .resolve, revision: revision, path: path).path
+        view["rawHref"] = SiteURL.atRevision(file.repo.id, .raw, revision: revision, path: path).path
         let caller = try context.webCaller()
         if case .inline = file.content, context.webSession != nil, AccessPolicy.access(to: file.repo, caller: caller) >= .write,
             try await hub.refs.refs(id, caller: caller).contains(where: { $0.name == "refs/heads/\(revision)" })
         {
-            view["editHref"] = "/\(file.repo.id.webPath)/edit/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
-            view["deleteAction"] = "/\(file.repo.id.webPath)/delete/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))"
+            view["editHref"] = SiteURL.atRevision(file.repo.id, .edit, revision: revision, path: path).path
+            view["deleteAction"] = SiteURL.atRevision(file.repo.id, .delete, revision: revision, path: path).path
             view["commit"] = file.commit
         }
         switch file.content {
@@ -334,9 +333,9 @@ struct WebController {
         var view = pages.repoHeader(repo, revision: revision, tab: "commits", caller: try context.webCaller())
         view["commits"] = entries.map { entry -> [String: Any] in
             ["title": entry.title, "author": entry.authorName, "date": WebFormat.day(entry.date), "short": String(entry.id.prefix(8)),
-             "href": "/\(repo.id.webPath)/commit/\(entry.id)"]
+             "href": SiteURL.commit(repo.id, entry.id).path]
         }
-        let here = "/\(repo.id.webPath)/commits/\(WebFormat.escapePath(revision))"
+        let here = SiteURL.atRevision(repo.id, .commits, revision: revision).path
         if page > 1 { view["previous"] = here + "?p=\(page - 1)" }
         if hasMore { view["next"] = here + "?p=\(page + 1)" }
         return pages.render("commits", view, context: context)
@@ -356,7 +355,7 @@ struct WebController {
         view["changes"] = changes.map { change -> [String: Any] in
             var item: [String: Any] = ["path": change.path, "status": change.status.rawValue]
             if change.status != .deleted {
-                item["href"] = "/\(repo.id.webPath)/blob/\(entry.id)/\(WebFormat.escapePath(change.path))"
+                item["href"] = SiteURL.atRevision(repo.id, .blob, revision: entry.id, path: change.path).path
             }
             return item
         }

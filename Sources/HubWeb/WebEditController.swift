@@ -74,9 +74,9 @@ struct WebEditController {
             refs.filter { $0.name.hasPrefix(prefix) }.map { ref -> [String: Any] in
                 let name = String(ref.name.dropFirst(prefix.count))
                 return [
-                    "name": name, "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(name))", "csrf": csrf,
+                    "name": name, "href": SiteURL.atRevision(repo.id, .tree, revision: name).path, "csrf": csrf,
                     "deletable": canWrite && name != RepoService.defaultBranch, "canWrite": canWrite,
-                    "repoHref": "/\(repo.id.webPath)",
+                    "repoHref": SiteURL.repo(repo.id).path,
                 ]
             }.sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
         }
@@ -100,7 +100,7 @@ struct WebEditController {
         } catch let error as HubError where ![.repoNotFound, .authenticationRequired].contains(error) {
             return try await branchesPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
         }
-        return Response.redirect(to: "/\(id.webPath)/branches", type: .normal)
+        return Response.redirect(to: SiteURL.branches(id).path, type: .normal)
     }
 
     func createBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -156,7 +156,7 @@ struct WebEditController {
         let folder = request.uri.queryParameters.get("folder").map { $0.isEmpty ? "" : $0 + "/" } ?? ""
         let view = editorView(
             resolved.repo, revision: revision, caller: caller, heading: "Add a file",
-            action: "/\(id.webPath)/new/\(WebFormat.escapePath(revision))", path: folder, content: "",
+            action: SiteURL.atRevision(id, .newFile, revision: revision).path, path: folder, content: "",
             parent: resolved.commit, editing: false, summary: "")
         return pages.render("edit", view, context: context)
     }
@@ -176,7 +176,7 @@ struct WebEditController {
         }
         let view = editorView(
             file.repo, revision: revision, caller: caller, heading: "Edit \(path)",
-            action: "/\(id.webPath)/edit/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))", path: path,
+            action: SiteURL.atRevision(id, .edit, revision: revision, path: path).path, path: path,
             content: text, parent: file.commit, editing: true, summary: "Update \(path)")
         return pages.render("edit", view, context: context)
     }
@@ -208,7 +208,7 @@ struct WebEditController {
             return pages.render("edit", view, context: context, status: HubErrorResponse.status(of: error))
         }
         return Response.redirect(
-            to: "/\(id.webPath)/blob/\(WebFormat.escapePath(revision))/\(WebFormat.escapePath(path))", type: .normal)
+            to: SiteURL.atRevision(id, .blob, revision: revision, path: path).path, type: .normal)
     }
 
     /// Files from the upload form, into the folder the form was on, as one commit.
@@ -228,8 +228,7 @@ struct WebEditController {
         let summary = upload.fields["summary"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "Upload \(upload.files.map(\.name).joined(separator: ", "))"
         _ = try await session.finish(summary: summary, description: "", parentCommit: upload.fields["parent"])
-        let target = folder.isEmpty ? "" : "/" + WebFormat.escapePath(folder)
-        return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))\(target)", type: .normal)
+        return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision, path: folder).path, type: .normal)
     }
 
     func deleteFile(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -240,7 +239,7 @@ struct WebEditController {
         let session = try await hub.commits.begin(id, revision: revision, caller: caller)
         try session.deleteFile(path: path)
         _ = try await session.finish(summary: "Delete \(path)", description: "", parentCommit: form["parent"])
-        return Response.redirect(to: "/\(id.webPath)/tree/\(WebFormat.escapePath(revision))", type: .normal)
+        return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision).path, type: .normal)
     }
 
     // MARK: Pull requests
@@ -255,7 +254,7 @@ struct WebEditController {
                 "num": discussion.num, "title": discussion.title, "status": discussion.status,
                 "kind": discussion.isPullRequest ? "Pull request" : "Discussion", "author": discussion.authorName ?? "someone",
                 "date": WebFormat.day(discussion.createdAt), "target": discussion.targetBranch as Any,
-                "href": "/\(repo.id.webPath)/tree/\(WebFormat.escapePath(discussion.ref))",
+                "href": SiteURL.atRevision(repo.id, .tree, revision: discussion.ref).path,
             ]
         }
         return pages.render("discussions", view, context: context)

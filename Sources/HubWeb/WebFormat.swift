@@ -24,13 +24,6 @@ enum WebFormat {
         return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
     }
 
-    /// Each path segment percent-encoded, the slashes kept.
-    static func escapePath(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? ""
-        }.joined(separator: "/")
-    }
-
     /// The deepest page a listing goes: `(page - 1) * pageSize` stays far from overflowing, and
     /// no request walks millions of rows or commits to skip them.
     static let maxPageNumber = 10_000

@@ -24,7 +24,7 @@ extension WebManageController {
                 } else {
                     try await hub.counters.like(id, caller: caller)
                 }
-                return Response.redirect(to: "/\(id.webPath)", type: .normal)
+                return Response.redirect(to: SiteURL.repo(id).path, type: .normal)
             }
         }
     }
@@ -52,7 +52,7 @@ extension WebManageController {
                 throw HubError.badRequest("A Space needs an SDK: static, gradio, streamlit or docker")
             }
             let repo = try await hub.repos.create(id, isPrivate: isPrivate, sdk: sdk, caller: caller)
-            return Response.redirect(to: "/\(repo.id.webPath)", type: .normal)
+            return Response.redirect(to: SiteURL.repo(repo.id).path, type: .normal)
         } catch let error as HubError where error != .authenticationRequired {
             return try await newRepoPage(
                 context: context, error: error.message, name: form["name"] ?? "", status: HubErrorResponse.status(of: error))

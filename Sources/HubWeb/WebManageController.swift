@@ -41,7 +41,7 @@ struct WebManageController {
             _ = try await hub.orgs.updateSettings(
                 of: orgName, fullname: form["fullname"], privateByDefault: form["privateByDefault"] == "true",
                 by: .caller(try context.sessionCaller()))
-            return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+            return Response.redirect(to: SiteURL.orgMembers(orgName).path, type: .normal)
         }
         router.post("/organizations/:org/members/remove") { request, context in
             try await removeMember(request, context: context)
@@ -72,7 +72,7 @@ struct WebManageController {
         let form = try await WebForm.read(request, context: context)
         let id = try context.repoID(kind: kind)
         try await hub.repos.setVisibility(id, isPrivate: form["private"] == "true", caller: try context.sessionCaller())
-        return Response.redirect(to: "/\(id.webPath)/settings", type: .normal)
+        return Response.redirect(to: SiteURL.settings(id).path, type: .normal)
     }
 
     func rename(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
@@ -83,7 +83,7 @@ struct WebManageController {
             guard parts.count == 2 else { throw HubError.badRequest("A repository id is namespace/name") }
             let target = try RepoID(kind: kind, namespace: parts[0], name: parts[1])
             try await hub.repos.move(id, to: target, caller: try context.sessionCaller())
-            return Response.redirect(to: "/\(target.webPath)", type: .normal)
+            return Response.redirect(to: SiteURL.repo(target).path, type: .normal)
         } catch let error as HubError where error != .repoNotFound && error != .authenticationRequired {
             return try await settingsPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
         }
@@ -134,7 +134,7 @@ struct WebManageController {
         } catch let error as HubError where error != .authenticationRequired {
             return try await membersPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))
         }
-        return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+        return Response.redirect(to: SiteURL.orgMembers(orgName).path, type: .normal)
     }
 
     func removeMember(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -145,6 +145,6 @@ struct WebManageController {
         } catch let error as HubError where error != .authenticationRequired {
             return try await membersPage(context: context, error: error.message, status: HubErrorResponse.status(of: error))
         }
-        return Response.redirect(to: "/organizations/\(orgName)/members", type: .normal)
+        return Response.redirect(to: SiteURL.orgMembers(orgName).path, type: .normal)
     }
 }

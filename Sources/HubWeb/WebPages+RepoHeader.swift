@@ -1,4 +1,5 @@
 import HubCore
+import HubHTTP
 import HubServices
 
 extension WebPages {
@@ -8,8 +9,8 @@ extension WebPages {
         [
             "canAdminister": AccessPolicy.access(to: repo, caller: caller) >= .administer, "tabSettings": tab == "settings",
             "id": repo.id.path, "namespace": repo.id.namespace.value, "name": repo.id.name.value,
-            "profileHref": "/" + repo.id.namespace.value, "repoHref": "/" + repo.id.webPath,
-            "private": repo.isPrivate, "revision": WebFormat.escapePath(revision),
+            "profileHref": SiteURL.profile(repo.id.namespace.value).path, "repoHref": SiteURL.repo(repo.id).path,
+            "private": repo.isPrivate, "revision": SiteURL.escape(revision),
             "cardLabel": repo.id.kind == .dataset ? "Dataset card" : repo.id.kind == .space ? "App" : "Model card",
             "tabCard": tab == "card", "tabFiles": tab == "files", "tabCommits": tab == "commits",
             "tabBranches": tab == "branches", "tabDiscussions": tab == "discussions",

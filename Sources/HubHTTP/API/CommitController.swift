@@ -142,18 +142,18 @@ struct CommitController {
         }
         guard let header else { throw HubError.badRequest("The commit is empty: a header line is expected") }
         let (summary, description, parent) = header
-        let repoURL = baseURL.url(for: request) + "/" + id.webPath
+        let base = baseURL.url(for: request)
         if createPR {
             let (commit, discussion) = try await session.finishAsPullRequest(
                 summary: summary, description: description, parentCommit: parent)
             return JSONBody.response(
                 object: PullRequestCommitResponse(
-                    success: true, commitOid: commit, commitUrl: repoURL + "/commit/" + commit, hookOutput: "",
-                    pullRequestUrl: repoURL + "/discussions/\(discussion.num)"))
+                    success: true, commitOid: commit, commitUrl: SiteURL.commit(id, commit).absolute(base), hookOutput: "",
+                    pullRequestUrl: SiteURL.discussion(id, discussion.num).absolute(base)))
         }
         let commit = try await session.finish(summary: summary, description: description, parentCommit: parent)
         return JSONBody.response(
-            object: CommitResponse(success: true, commitOid: commit, commitUrl: repoURL + "/commit/" + commit, hookOutput: ""))
+            object: CommitResponse(success: true, commitOid: commit, commitUrl: SiteURL.commit(id, commit).absolute(base), hookOutput: ""))
     }
 
     struct PullRequestCommitResponse: Encodable {

@@ -121,7 +121,7 @@ struct RepoAPIController {
         let repo = try await repos.create(id, isPrivate: isPrivate, sdk: kind == .space ? body.sdk : nil, caller: caller)
         return JSONBody.response(
             object: CreateResponse(
-                url: baseURL.url(for: request) + "/" + repo.id.webPath, name: repo.id.path, id: String(repo.rowID)))
+                url: SiteURL.repo(repo.id).absolute(baseURL.url(for: request)), name: repo.id.path, id: String(repo.rowID)))
     }
 
     struct DeleteRequest: Decodable {

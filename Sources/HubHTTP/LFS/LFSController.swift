@@ -103,7 +103,7 @@ struct LFSController {
         let results = try await lfs.batch(
             operation, objects: body.objects, hashAlgorithm: body.hash_algo, multipartOffered: multipartOffered, repo: id,
             caller: try context.caller())
-        let lfsBase = baseURL.url(for: request) + "/" + id.webPath + ".git/info/lfs"
+        let lfsBase = SiteURL.gitLFS(id).absolute(baseURL.url(for: request))
         let expiresIn = Int(lfs.grantLifetime)
         let objects = results.map { result -> ObjectResult in
             switch result {

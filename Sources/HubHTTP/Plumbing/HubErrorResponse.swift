@@ -99,7 +99,7 @@ struct HubErrorMiddleware: RouterMiddleware {
             var extra: [String: String] = [:]
             if case .repoExists(let id) = error {
                 // huggingface_hub's create_repo(exist_ok=True) reads the url from the 409 body.
-                extra["url"] = baseURL.url(for: request) + "/" + id.webPath
+                extra["url"] = SiteURL.repo(id).absolute(baseURL.url(for: request))
             }
             return HubErrorResponse.response(for: error, context: context, extra: extra)
         } catch let error as HTTPError {

@@ -15,15 +15,7 @@ import Testing
     }
 
     func createRepo(_ name: String, token: String, private isPrivate: Bool = false) async throws {
-        try await test.application().test(.router) { client in
-            let payload = try JSONSerialization.data(withJSONObject: ["name": name, "private": isPrivate])
-            try await client.execute(
-                uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-                body: ByteBuffer(data: payload)
-            ) { response in
-                #expect(response.status == .ok)
-            }
-        }
+        try await test.repo(name, isPrivate: isPrivate, token: token)
     }
 
     @Test func publicRepoAdvertisesRefsAnonymously() async throws {

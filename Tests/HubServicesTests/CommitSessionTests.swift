@@ -9,14 +9,15 @@ import Testing
 /// and what is refused before anything is written.
 @Suite struct CommitSessionTests {
     let test: TestHub
+    let token: String
     let caller: Caller
     let id: RepoID
 
     init() async throws {
         test = try TestHub()
-        caller = try await test.hub.accounts.authenticate(secret: try await test.user("alice"))
-        id = try RepoID(kind: .model, namespace: "alice", name: "spam")
-        _ = try await test.hub.repos.create(id, isPrivate: false, sdk: nil, caller: caller)
+        token = try await test.user("alice")
+        caller = try await test.caller(token)
+        id = try await test.repo("spam", token: token).id
     }
 
     @Test func aCommitMovesTheBranchAndTheIndexReadsItsCardInTheSameCall() async throws {
@@ -58,9 +59,7 @@ import Testing
     }
 
     @Test func aFileWhereAFolderIsIsAConflictAndTheBranchStays() async throws {
-        let first = try await test.hub.commits.begin(id, revision: "main", caller: caller)
-        try first.addFile(path: "data/a.txt", contents: Array("a".utf8))
-        let head = try await first.finish(summary: "folder", description: "", parentCommit: nil)
+        let head = try await test.commit(["data/a.txt": "a"], to: id, token: token)
 
         let second = try await test.hub.commits.begin(id, revision: "main", caller: caller)
         try second.addFile(path: "data", contents: Array("b".utf8))

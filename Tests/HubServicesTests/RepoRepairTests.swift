@@ -26,7 +26,7 @@ import Testing
 
     /// alice, signed in with her write token.
     func alice() async throws -> Caller {
-        try await test.hub.accounts.authenticate(secret: try await test.user("alice"))
+        try await test.caller(try await test.user("alice"))
     }
 
     @Test func aPushThatRacedARenameUpdatesTheRowUnderItsNewName() async throws {

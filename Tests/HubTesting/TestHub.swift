@@ -31,6 +31,36 @@ public final class TestHub: Sendable {
         try await hub.accounts.createToken(userName: name, name: "read", role: .read, token: nil).1.value
     }
 
+    /// The caller a token (from `user(_:)` or `readToken(for:)`) stands for.
+    public func caller(_ token: String) async throws -> Caller {
+        try await hub.accounts.authenticate(secret: token)
+    }
+
+    /// Creates `owner/name` (the owner must exist) through the repository service, as the hub
+    /// creates one for `create_repo`: with its first commit and default `.gitattributes`.
+    @discardableResult
+    public func repo(
+        _ name: String, owner: String = "alice", kind: RepoKind = .model, isPrivate: Bool = false, token: String
+    ) async throws -> RepoInfo {
+        let id = try RepoID(kind: kind, namespace: owner, name: name)
+        return try await hub.repos.create(
+            id, isPrivate: isPrivate, sdk: kind == .space ? "static" : nil, caller: try await caller(token))
+    }
+
+    /// Commits text files (path → contents) to a branch through the commit service, as an API
+    /// commit would, and returns the new commit's id.
+    @discardableResult
+    public func commit(
+        _ files: [String: String], to id: RepoID, branch: String = "main", summary: String = "Add files",
+        description: String = "", token: String
+    ) async throws -> String {
+        let session = try await hub.commits.begin(id, revision: branch, caller: try await caller(token))
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+            try session.addFile(path: path, contents: Array(text.utf8))
+        }
+        return try await session.finish(summary: summary, description: description, parentCommit: nil)
+    }
+
     /// The hub's whole router as an application, for HummingbirdTesting's `.router` client.
     public func application() -> some ApplicationProtocol {
         Application(router: buildRouter(hub: hub, configuration: configuration))

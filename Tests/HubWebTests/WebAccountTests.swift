@@ -69,12 +69,7 @@ import Testing
 
     /// Creates `alice/name` through the API.
     func createRepo(_ client: some TestClientProtocol, token: String, name: String, isPrivate: Bool = false) async throws {
-        try await client.execute(
-            uri: "/api/repos/create", method: .post, headers: [.authorization: "Bearer \(token)"],
-            body: ByteBuffer(string: #"{"name":"\#(name)","organization":"alice","private":\#(isPrivate)}"#)
-        ) { response in
-            #expect(response.status == .ok)
-        }
+        try await test.repo(name, isPrivate: isPrivate, token: token)
     }
 
     func alice() async throws -> String {

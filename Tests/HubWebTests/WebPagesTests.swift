@@ -34,27 +34,12 @@ import Testing
         [click](javascript:alert('link')) <img src=x onerror="alert('img')">
         """
 
-    /// Creates `alice/name` with a README and a nested file, through the API.
+    /// Creates `alice/name` with a README and a nested file.
     func makeRepo(_ client: some TestClientProtocol, token: String, name: String, isPrivate: Bool = false) async throws {
-        let headers: HTTPFields = [.authorization: "Bearer \(token)"]
-        try await client.execute(
-            uri: "/api/repos/create", method: .post, headers: headers,
-            body: ByteBuffer(string: #"{"name":"\#(name)","organization":"alice","private":\#(isPrivate)}"#))
-        func file(_ path: String, _ text: String) -> String {
-            #"{"key":"file","value":{"path":"\#(path)","content":"\#(Data(text.utf8).base64EncodedString())","encoding":"base64"}}"#
-        }
-        let lines = [
-            #"{"key":"header","value":{"summary":"add <b>card</b>","description":"more words"}}"#,
-            file("README.md", Self.hostileCard), file("conf/config.json", #"{"layers": "<b>2</b>"}"#),
-        ]
-        var commitHeaders = headers
-        commitHeaders[.contentType] = "application/x-ndjson"
-        try await client.execute(
-            uri: "/api/models/alice/\(name)/commit/main", method: .post, headers: commitHeaders,
-            body: ByteBuffer(string: lines.joined(separator: "\n") + "\n")
-        ) { response in
-            #expect(response.status == .ok)
-        }
+        let repo = try await test.repo(name, isPrivate: isPrivate, token: token)
+        try await test.commit(
+            ["README.md": Self.hostileCard, "conf/config.json": #"{"layers": "<b>2</b>"}"#], to: repo.id,
+            summary: "add <b>card</b>", description: "more words", token: token)
     }
 
     func page(_ client: some TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, HTTPFields, String) {

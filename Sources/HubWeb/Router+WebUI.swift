@@ -14,7 +14,7 @@ extension Router<HubRequestContext> {
         let routes = signedIn.group().add(middleware: WebErrorMiddleware(pages: pages))
         WebController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
         WebAccountController(hub: hub, pages: pages, baseURL: baseURL, allowSignUp: allowSignUp).register(on: routes)
-        WebManageController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
-        WebEditController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
+        WebManageController(hub: hub, pages: pages).register(on: routes)
+        WebEditController(hub: hub, pages: pages).register(on: routes)
     }
 }

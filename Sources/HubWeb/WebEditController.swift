@@ -10,7 +10,6 @@ import HubServices
 struct WebEditController {
     let hub: Hub
     let pages: WebPages
-    let baseURL: BaseURL
 
 
     func register(on router: some RouterMethods<HubRequestContext>) {

@@ -75,7 +75,12 @@ public struct FileService: Sendable {
     public func resolve(
         _ id: RepoID, revision: String, path: String, caller: Caller?, followLFS: Bool
     ) async throws -> ResolvedFile {
-        let repo = try await repos.readable(id, caller: caller)
+        try await resolve(try await repos.grant(id, caller: caller), revision: revision, path: path, followLFS: followLFS)
+    }
+
+    /// The file at `path` in `revision` of a repository the request was let into.
+    public func resolve(_ grant: RepoGrant, revision: String, path: String, followLFS: Bool) async throws -> ResolvedFile {
+        let repo = grant.repo
         let location = repos.location(of: repo)
         var opened: GitRepository?
         func git() throws -> GitRepository {
@@ -163,7 +168,14 @@ public struct FileService: Sendable {
     public func pathsInfo(
         _ id: RepoID, revision: String, paths: [String], caller: Caller?
     ) async throws -> (resolved: ResolvedRevision, entries: [RepoTreeEntry]) {
-        let resolved = try await self.revision(id, revision: revision, caller: caller)
+        try await pathsInfo(try await repos.grant(id, caller: caller), revision: revision, paths: paths)
+    }
+
+    /// The entries of the given paths that exist at `revision` of a repository the request was let into.
+    public func pathsInfo(
+        _ grant: RepoGrant, revision: String, paths: [String]
+    ) async throws -> (resolved: ResolvedRevision, entries: [RepoTreeEntry]) {
+        let resolved = try self.revision(of: grant.repo, revision: revision)
         let git = try GitRepository.open(at: repos.location(of: resolved.repo))
         var listed: [GitListedEntry] = []
         for path in paths {

@@ -187,6 +187,30 @@ public struct RepoService: Sendable {
         return repo
     }
 
+    /// The repository, if `caller` has the access `need` to it, with that access: what a route
+    /// group resolves once per request. Fails as `readable` does for `.read` and as `writable`
+    /// does for `.write` and `.administer`.
+    /// With `pinningIndexVersion`, the index version is read first and kept in the grant, for
+    /// answers cached by version.
+    public func grant(
+        _ id: RepoID, caller: Caller?, need: RepoAccess = .read, withCounters: Bool = false,
+        pinningIndexVersion: Bool = false
+    ) async throws -> RepoGrant {
+        let version = pinningIndexVersion ? try store.indexVersion() : nil
+        switch need {
+        case .none, .read:
+            let repo = try await readable(id, caller: caller, withCounters: withCounters)
+            return RepoGrant(
+                repo: repo, access: AccessPolicy.access(to: repo, caller: caller), caller: caller, indexVersion: version)
+        case .write:
+            let (repo, access) = try await writable(id, caller: caller, need: .write)
+            return RepoGrant(repo: repo, access: access, caller: caller, indexVersion: version)
+        case .administer:
+            let repo = try await administrable(id, caller: caller)
+            return RepoGrant(repo: repo, access: .administer, caller: caller, indexVersion: version)
+        }
+    }
+
     /// The repository, if `caller` may see it. Private repositories the caller may not see are
     /// reported exactly like missing ones.
     public func readable(_ id: RepoID, caller: Caller?, withCounters: Bool = false) async throws -> RepoInfo {

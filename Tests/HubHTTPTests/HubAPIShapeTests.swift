@@ -47,6 +47,35 @@ import Testing
         }
     }
 
+    // MARK: The repository a route names, resolved once
+
+    /// The route group resolves the repository before the handler reads the path or the body:
+    /// a private repository is missing to a stranger whatever else is wrong with the request,
+    /// and its owner is told what is.
+    @Test func aPrivateRepositoryIsMissingToAStrangerBeforeItsPathOrBodyIsRead() async throws {
+        let token = try await test.user("alice")
+        let stranger = try await test.user("bob")
+        try await test.repo("secret", isPrivate: true, token: token)
+        try await test.application().test(.router) { client in
+            for caller in [stranger, nil] as [String?] {
+                let (status, code, _) = try await answer(client, .get, "/alice/secret/resolve/main/a%00b", token: caller)
+                #expect(status == .notFound)
+                #expect(code == "RepoNotFound")
+                let (pathsStatus, pathsCode, _) = try await answer(
+                    client, .post, "/api/models/alice/secret/paths-info/main", token: caller,
+                    body: String(repeating: "paths=x&", count: 2000))
+                #expect(pathsStatus == status && pathsCode == "RepoNotFound")
+            }
+            let (status, _, message) = try await answer(client, .get, "/alice/secret/resolve/main/a%00b", token: token)
+            #expect(status == .badRequest)
+            #expect(message == "A path may not contain control characters")
+            let (pathsStatus, _, pathsMessage) = try await answer(
+                client, .post, "/api/models/alice/secret/paths-info/main", token: token,
+                body: String(repeating: "paths=x&", count: 2000))
+            #expect(pathsStatus == .badRequest && pathsMessage == "At most 1000 paths per request")
+        }
+    }
+
     // MARK: Refused management calls
 
     @Test func moveOntoAnExistingRepositoryIs409InTheHubsWords() async throws {

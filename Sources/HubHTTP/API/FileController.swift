@@ -11,10 +11,12 @@ struct FileController {
     let files: FileService
     let lfs: LFSService
     let counters: CounterService
+    let repos: RepoService
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = kind.urlPrefix + ":namespace/:name"
+            let router = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
             router.get(RouterPath(base + "/resolve/:revision/**")) { request, context in
                 try await serve(request, context: context, kind: kind, followLFS: true)
             }
@@ -25,9 +27,8 @@ struct FileController {
     }
 
     func serve(_ request: Request, context: HubRequestContext, kind: RepoKind, followLFS: Bool) async throws -> Response {
-        guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
         let (revision, path) = try context.revisionAndPath()
-        let file = try await files.resolve(id, revision: revision, path: path, caller: try context.caller(), followLFS: followLFS)
+        let file = try await files.resolve(try context.grantedRepo(), revision: revision, path: path, followLFS: followLFS)
 
         if followLFS {
             counters.recordDownload(of: file.repo, path: path)

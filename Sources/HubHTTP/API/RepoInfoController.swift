@@ -22,23 +22,28 @@ struct RepoInfoController {
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name"
-            router.get(RouterPath(base)) { request, context in
-                try await info(request, context: context, kind: kind, revision: RepoService.defaultBranch)
+            // Repo info shows the counters and caches its answer by index version.
+            let infoRoutes = router.group().add(
+                middleware: RepoAssignmentMiddleware(
+                    repos: repos, kind: kind, need: .read, withCounters: true, pinningIndexVersion: true))
+            infoRoutes.get(RouterPath(base)) { request, context in
+                try await info(request, context: context, revision: RepoService.defaultBranch)
             }
             for pattern in [base + "/revision/:revision", base + "/revision/:revision/**"] {
-                router.get(RouterPath(pattern)) { request, context in
+                infoRoutes.get(RouterPath(pattern)) { request, context in
                     let (revision, _) = try context.revisionAndPath()
-                    return try await info(request, context: context, kind: kind, revision: revision)
+                    return try await info(request, context: context, revision: revision)
                 }
             }
+            let reads = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
             for pattern in [base + "/tree/:revision", base + "/tree/:revision/**"] {
-                router.get(RouterPath(pattern)) { request, context in
-                    try await tree(request, context: context, kind: kind)
+                reads.get(RouterPath(pattern)) { request, context in
+                    try await tree(request, context: context)
                 }
             }
             for pattern in [base + "/paths-info/:revision", base + "/paths-info/:revision/**"] {
-                router.post(RouterPath(pattern)) { request, context in
-                    try await pathsInfo(request, context: context, kind: kind)
+                reads.post(RouterPath(pattern)) { request, context in
+                    try await pathsInfo(request, context: context)
                 }
             }
         }
@@ -58,12 +63,12 @@ struct RepoInfoController {
         let lfs: LFS?
     }
 
-    func info(_ request: Request, context: HubRequestContext, kind: RepoKind, revision: String) async throws -> Response {
-        let id = try context.repoID(kind: kind)
-        // Taken before anything is read, so an answer is never kept under a version older than
-        // what it shows.
-        let version = try repos.indexVersion()
-        let repo = try await repos.readable(id, caller: try context.caller(), withCounters: true)
+    func info(_ request: Request, context: HubRequestContext, revision: String) async throws -> Response {
+        let grant = try context.grantedRepo()
+        // Taken (by the route group's RepoAssignmentMiddleware) before the row was read, so an
+        // answer is never kept under a version older than what it shows.
+        let version = try grant.indexVersion ?? repos.indexVersion()
+        let repo = grant.repo
         let resolved = try files.revision(of: repo, revision: revision)
         // The answer depends on the index (the row, its counters, LFS bindings), on the commit
         // (immutable) and on the query, nothing else: who asks was settled by `readable`.
@@ -142,8 +147,8 @@ struct RepoInfoController {
 
     /// `get_paths_info`: a form-encoded body (`paths=a&paths=b&expand=false`); paths that do
     /// not exist are left out of the answer.
-    func pathsInfo(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func pathsInfo(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let (revision, _) = try context.revisionAndPath()
         let body = try await request.body.collect(upTo: 4 << 20)
         let form = try FormURLEncoded.decode(body.readableBytesView)
@@ -151,7 +156,7 @@ struct RepoInfoController {
         guard paths.count <= 1000 else { throw HubError.badRequest("At most 1000 paths per request") }
         // huggingface_hub sends `expand` in the form body; the query is accepted too.
         let expand = (form.last { $0.name == "expand" }?.value ?? request.uri.queryParameters.get("expand")) == "true"
-        let (resolved, entries) = try await files.pathsInfo(id, revision: revision, paths: paths, caller: try context.caller())
+        let (resolved, entries) = try await files.pathsInfo(grant, revision: revision, paths: paths)
         var listed = entries.map(TreeEntryJSON.init)
         if expand {
             try await addLastCommits(to: &listed, resolved: resolved)
@@ -169,14 +174,13 @@ struct RepoInfoController {
         }
     }
 
-    func tree(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func tree(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let (revision, path) = try context.revisionAndPath()
         let recursive = request.uri.queryParameters.get("recursive") == "true"
         let expand = request.uri.queryParameters.get("expand") == "true"
         let pagination = try Pagination(request: request, limit: expand ? Self.expandedTreePageSize : Self.treePageSize)
-        let (resolved, entries) = try await files.tree(
-            id, revision: revision, path: path, recursive: recursive, caller: try context.caller())
+        let (resolved, entries) = try await files.tree(of: grant.repo, revision: revision, path: path, recursive: recursive)
         var page = pagination.page(entries).map(TreeEntryJSON.init)
         if expand {
             try await addLastCommits(to: &page, resolved: resolved)

@@ -9,7 +9,7 @@ extension Router<HubRequestContext> {
         AccountAPIController().register(on: self)
         RepoAPIController(repos: hub.repos, baseURL: baseURL).register(on: self)
         RepoInfoController(files: hub.files, repos: hub.repos, baseURL: baseURL).register(on: self)
-        FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters).register(on: self)
+        FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters, repos: hub.repos).register(on: self)
         LFSFilesController(lfs: hub.lfs, baseURL: baseURL).register(on: self)
         XetController().register(on: self)
         CommitController(commits: hub.commits, baseURL: baseURL).register(on: self)

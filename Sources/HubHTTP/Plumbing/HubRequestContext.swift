@@ -19,6 +19,10 @@ public struct HubRequestContext: RequestContext {
     /// `RequestIDMiddleware`.
     public var clientRequestID: String?
 
+    /// The repository the route names, resolved and access-checked once by
+    /// `RepoAssignmentMiddleware` on the route groups that name one.
+    public var repoGrant: RepoGrant?
+
     /// The id this request is known by in answers, logs and error messages.
     public var requestID: String { clientRequestID ?? id }
 

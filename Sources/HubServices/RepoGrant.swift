@@ -1,0 +1,14 @@
+import HubCore
+
+/// A repository a request was let into: its row as read once for the request, the access the
+/// caller has to it, and the caller. Only `RepoService.grant` makes one, after the access policy
+/// allowed what the route needs, so what is handed a grant does not look the repository up or
+/// check access again (Gitea's `RepoAssignment` is the model).
+public struct RepoGrant: Sendable {
+    public let repo: RepoInfo
+    public let access: RepoAccess
+    public let caller: Caller?
+    /// The index version read just before the row, when the route asked for it (answers cached
+    /// by version, such as repo info, are never kept under a version older than what they show).
+    public let indexVersion: Int64?
+}

@@ -7,20 +7,27 @@ public struct RefService: Sendable {
     let repos: RepoService
 
     public func refs(_ id: RepoID, caller: Caller?) async throws -> [GitRefTarget] {
-        let repo = try await repos.readable(id, caller: caller)
-        return try GitRepository.open(at: repos.location(of: repo)).refs()
+        try refs(try await repos.grant(id, caller: caller))
+    }
+
+    public func refs(_ grant: RepoGrant) throws -> [GitRefTarget] {
+        try GitRepository.open(at: repos.location(of: grant.repo)).refs()
+    }
+
+    public func createBranch(_ id: RepoID, name: String, startingPoint: String?, caller: Caller?) async throws {
+        try createBranch(try await repos.grant(id, caller: caller, need: .write), name: name, startingPoint: startingPoint)
     }
 
     /// Creates branch `name` at `startingPoint` (any revision; the default branch's head when nil).
-    public func createBranch(_ id: RepoID, name: String, startingPoint: String?, caller: Caller?) async throws {
-        let repo = try await repos.writable(id, caller: caller)
+    public func createBranch(_ grant: RepoGrant, name: String, startingPoint: String?) throws {
+        try grant.require(.write)
         // `refs/pr/5` as a branch would shadow a pull request's ref for every client that resolves
         // revisions by their last segments; the public hub refuses any `refs/` name the same way.
         guard !name.hasPrefix("refs/") else {
             throw HubError.badRequest("Invalid reference for a branch: \(HubName.printable(name))")
         }
         let branch = try GitRefName(name)
-        let git = try GitRepository.open(at: repos.location(of: repo))
+        let git = try GitRepository.open(at: repos.location(of: grant.repo))
         let start = startingPoint ?? RepoService.defaultBranch
         guard let commit = try git.commitID(forRevision: start) else { throw HubError.revisionNotFound(start) }
         guard try git.moveRef("refs/heads/\(branch.value)", to: commit, expecting: nil, message: "branch: created") else {
@@ -30,43 +37,57 @@ public struct RefService: Sendable {
     }
 
     public func deleteBranch(_ id: RepoID, name: String, caller: Caller?) async throws {
-        let repo = try await repos.writable(id, caller: caller)
+        try deleteBranch(try await repos.grant(id, caller: caller, need: .write), name: name)
+    }
+
+    public func deleteBranch(_ grant: RepoGrant, name: String) throws {
+        try grant.require(.write)
         let branch = try GitRefName(name)
         guard branch.value != RepoService.defaultBranch else {
             throw HubError.badRequest("Cannot delete refs/heads/\(branch.value): it is the default branch")
         }
-        guard try GitRepository.open(at: repos.location(of: repo)).deleteRef("refs/heads/\(branch.value)") else {
+        guard try GitRepository.open(at: repos.location(of: grant.repo)).deleteRef("refs/heads/\(branch.value)") else {
             throw HubError.revisionNotFound(name)
         }
     }
 
-    /// Tags `revision` as `tag`: annotated when a message is given, lightweight otherwise.
     public func createTag(_ id: RepoID, revision: String, tag: String, message: String?, caller: Caller?) async throws {
-        let repo = try await repos.writable(id, caller: caller)
-        guard let caller else { throw HubError.authenticationRequired }
+        try createTag(try await repos.grant(id, caller: caller, need: .write), revision: revision, tag: tag, message: message)
+    }
+
+    /// Tags `revision` as `tag`: annotated when a message is given, lightweight otherwise.
+    public func createTag(_ grant: RepoGrant, revision: String, tag: String, message: String?) throws {
+        try grant.require(.write)
+        guard let caller = grant.caller else { throw HubError.authenticationRequired }
         let name = try GitRefName(tag)
-        let git = try GitRepository.open(at: repos.location(of: repo))
+        let git = try GitRepository.open(at: repos.location(of: grant.repo))
         guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
-        let tagger = caller.gitSignature
-        guard try git.createTag(name.value, on: commit, message: message, tagger: tagger) else {
+        guard try git.createTag(name.value, on: commit, message: message, tagger: caller.gitSignature) else {
             throw HubError.conflict("Reference refs/tags/\(name.value) already exists")
         }
     }
 
     public func deleteTag(_ id: RepoID, tag: String, caller: Caller?) async throws {
-        let repo = try await repos.writable(id, caller: caller)
+        try deleteTag(try await repos.grant(id, caller: caller, need: .write), tag: tag)
+    }
+
+    public func deleteTag(_ grant: RepoGrant, tag: String) throws {
+        try grant.require(.write)
         let name = try GitRefName(tag)
-        guard try GitRepository.open(at: repos.location(of: repo)).deleteRef("refs/tags/\(name.value)") else {
+        guard try GitRepository.open(at: repos.location(of: grant.repo)).deleteRef("refs/tags/\(name.value)") else {
             throw HubError.revisionNotFound(tag)
         }
     }
 
-    /// A page of the history of `revision`, newest first, and whether more follows.
     public func commits(
         _ id: RepoID, revision: String, offset: Int, limit: Int, caller: Caller?
     ) async throws -> (entries: [GitLogEntry], hasMore: Bool) {
-        let repo = try await repos.readable(id, caller: caller)
-        let git = try GitRepository.open(at: repos.location(of: repo))
+        try commits(try await repos.grant(id, caller: caller), revision: revision, offset: offset, limit: limit)
+    }
+
+    /// A page of the history of `revision`, newest first, and whether more follows.
+    public func commits(_ grant: RepoGrant, revision: String, offset: Int, limit: Int) throws -> (entries: [GitLogEntry], hasMore: Bool) {
+        let git = try GitRepository.open(at: repos.location(of: grant.repo))
         guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
         return try git.log(from: commit, offset: offset, limit: limit)
     }

@@ -11,4 +11,13 @@ public struct RepoGrant: Sendable {
     /// The index version read just before the row, when the route asked for it (answers cached
     /// by version, such as repo info, are never kept under a version older than what they show).
     public let indexVersion: Int64?
+
+    /// Fails unless the grant carries `need`: a write through a grant made for reading is a
+    /// mistake of the route's registration, refused as the service would refuse the caller.
+    func require(_ need: RepoAccess) throws {
+        guard access >= need else {
+            if caller == nil { throw HubError.authenticationRequired }
+            throw HubError.forbidden("You don't have write access to \(repo.id.path)")
+        }
+    }
 }

@@ -7,6 +7,7 @@ import HubServices
 /// Refs, branches, tags and history (hub-protocol.md §6.3, §6.4, §7.2).
 struct RefController {
     let refs: RefService
+    let repos: RepoService
     let baseURL: BaseURL
 
     static let commitsPageSize = 50
@@ -14,26 +15,26 @@ struct RefController {
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name"
-            router.get(RouterPath(base + "/refs")) { request, context in try await list(request, context: context, kind: kind) }
+            let reads = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
+            let writes = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .write))
+            reads.get(RouterPath(base + "/refs")) { request, context in try await list(request, context: context) }
             for suffix in ["/:revision", "/:revision/**"] {
-                router.post(RouterPath(base + "/branch" + suffix)) { request, context in
-                    try await createBranch(request, context: context, kind: kind)
+                writes.post(RouterPath(base + "/branch" + suffix)) { request, context in
+                    try await createBranch(request, context: context)
                 }
-                router.delete(RouterPath(base + "/branch" + suffix)) { _, context in
-                    let id = try context.repoID(kind: kind)
-                    try await refs.deleteBranch(id, name: try context.refName(), caller: try context.caller())
+                writes.delete(RouterPath(base + "/branch" + suffix)) { _, context in
+                    try refs.deleteBranch(try context.grantedRepo(), name: try context.refName())
                     return JSONBody.response(object: [String: String]())
                 }
-                router.post(RouterPath(base + "/tag" + suffix)) { request, context in
-                    try await createTag(request, context: context, kind: kind)
+                writes.post(RouterPath(base + "/tag" + suffix)) { request, context in
+                    try await createTag(request, context: context)
                 }
-                router.delete(RouterPath(base + "/tag" + suffix)) { _, context in
-                    let id = try context.repoID(kind: kind)
-                    try await refs.deleteTag(id, tag: try context.refName(), caller: try context.caller())
+                writes.delete(RouterPath(base + "/tag" + suffix)) { _, context in
+                    try refs.deleteTag(try context.grantedRepo(), tag: try context.refName())
                     return JSONBody.response(object: [String: String]())
                 }
-                router.get(RouterPath(base + "/commits" + suffix)) { request, context in
-                    try await commits(request, context: context, kind: kind)
+                reads.get(RouterPath(base + "/commits" + suffix)) { request, context in
+                    try await commits(request, context: context)
                 }
             }
         }
@@ -52,9 +53,8 @@ struct RefController {
         let pullRequests: [RefJSON]?
     }
 
-    func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
-        let all = try await refs.refs(id, caller: try context.caller())
+    func list(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let all = try refs.refs(try context.grantedRepo())
         func group(_ prefix: String) -> [RefJSON] {
             all.filter { $0.name.hasPrefix(prefix) }.map {
                 RefJSON(name: String($0.name.dropFirst(prefix.count)), ref: $0.name, targetCommit: $0.commit)
@@ -71,12 +71,10 @@ struct RefController {
         let startingPoint: String?
     }
 
-    func createBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func createBranch(_ request: Request, context: HubRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let body = buffer.readableBytes == 0 ? nil : try? JSONDecoder().decode(BranchRequest.self, from: Data(buffer: buffer))
-        try await refs.createBranch(
-            id, name: try context.refName(), startingPoint: body?.startingPoint, caller: try context.caller())
+        try refs.createBranch(try context.grantedRepo(), name: try context.refName(), startingPoint: body?.startingPoint)
         return JSONBody.response(object: [String: String]())
     }
 
@@ -85,11 +83,9 @@ struct RefController {
         let message: String?
     }
 
-    func createTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func createTag(_ request: Request, context: HubRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(TagRequest.self, context: context)
-        try await refs.createTag(
-            id, revision: try context.refName(), tag: body.tag, message: body.message, caller: try context.caller())
+        try refs.createTag(try context.grantedRepo(), revision: try context.refName(), tag: body.tag, message: body.message)
         return JSONBody.response(object: [String: String]())
     }
 
@@ -109,12 +105,10 @@ struct RefController {
         let formatted: Formatted?
     }
 
-    func commits(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func commits(_ request: Request, context: HubRequestContext) async throws -> Response {
         let pagination = try Pagination(request: request, limit: Self.commitsPageSize)
-        let (entries, hasMore) = try await refs.commits(
-            id, revision: try context.refName(), offset: pagination.offset, limit: pagination.limit,
-            caller: try context.caller())
+        let (entries, hasMore) = try refs.commits(
+            try context.grantedRepo(), revision: try context.refName(), offset: pagination.offset, limit: pagination.limit)
         // huggingface_hub sends the literal key `expand[]` (percent-encoded on the wire).
         let formatted = request.uri.queryParameters.contains { parameter in
             let key = String(parameter.key).percentDecoded ?? String(parameter.key)

@@ -14,7 +14,7 @@ extension Router<HubRequestContext> {
         XetController().register(on: self)
         CommitController(commits: hub.commits, baseURL: baseURL).register(on: self)
         DiscussionController(commits: hub.commits).register(on: self)
-        RefController(refs: hub.refs, baseURL: baseURL).register(on: self)
+        RefController(refs: hub.refs, repos: hub.repos, baseURL: baseURL).register(on: self)
         OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: self)
         StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: self)
         ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: self)

@@ -6,8 +6,13 @@ extension CommitService {
     /// and other branches keep the old commits (and with them every LFS object they point to).
     /// Returns the new commit.
     public func superSquash(_ id: RepoID, branch: String, message: String?, caller: Caller?) async throws -> String {
-        let repo = try await repos.writable(id, caller: caller)
-        guard let caller else { throw HubError.authenticationRequired }
+        try await superSquash(try await repos.grant(id, caller: caller, need: .write), branch: branch, message: message)
+    }
+
+    public func superSquash(_ grant: RepoGrant, branch: String, message: String?) async throws -> String {
+        try grant.require(.write)
+        guard let caller = grant.caller else { throw HubError.authenticationRequired }
+        let repo = grant.repo
         let git = try GitRepository.open(at: repos.location(of: repo))
         let ref: String
         // `refs/convert/parquet` is squashed by the dataset viewer on the public hub.

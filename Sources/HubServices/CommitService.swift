@@ -58,7 +58,15 @@ public struct CommitService: Sendable {
     public func preupload(
         _ id: RepoID, revision: String, files: [UploadCandidate], gitIgnore: String?, caller: Caller?
     ) async throws -> [UploadDecision] {
-        let repo = try await repos.writable(id, caller: caller)
+        try preupload(
+            try await repos.grant(id, caller: caller, need: .write), revision: revision, files: files, gitIgnore: gitIgnore)
+    }
+
+    public func preupload(
+        _ grant: RepoGrant, revision: String, files: [UploadCandidate], gitIgnore: String?
+    ) throws -> [UploadDecision] {
+        try grant.require(.write)
+        let repo = grant.repo
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard let head = try git.commit(atRef: try Self.branchRef(revision))?.id else {
             throw HubError.revisionNotFound(revision)
@@ -81,8 +89,14 @@ public struct CommitService: Sendable {
     /// Starts a commit to `revision` (a branch): checks write access now, collects operations,
     /// and lands them with `CommitSession.finish`.
     public func begin(_ id: RepoID, revision: String, caller: Caller?) async throws -> CommitSession {
-        let repo = try await repos.writable(id, caller: caller)
-        guard let caller else { throw HubError.authenticationRequired }
+        try begin(try await repos.grant(id, caller: caller, need: .write), revision: revision)
+    }
+
+    /// Starts a commit to `revision` of a repository the request may write to.
+    public func begin(_ grant: RepoGrant, revision: String) throws -> CommitSession {
+        try grant.require(.write)
+        guard let caller = grant.caller else { throw HubError.authenticationRequired }
+        let repo = grant.repo
         let ref = try Self.branchRef(revision)
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard try git.commit(atRef: ref) != nil else { throw HubError.revisionNotFound(revision) }

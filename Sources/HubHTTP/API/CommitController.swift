@@ -8,6 +8,7 @@ import HubServices
 /// and the NDJSON `commit`.
 struct CommitController {
     let commits: CommitService
+    let repos: RepoService
     let baseURL: BaseURL
 
     /// A `file` line carries up to the git file size limit, base64-encoded.
@@ -17,15 +18,16 @@ struct CommitController {
         router.post("/api/validate-yaml") { request, context in try await validateYAML(request, context: context) }
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name"
+            let writes = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .write))
             for suffix in ["/:revision", "/:revision/**"] {
-                router.post(RouterPath(base + "/preupload" + suffix)) { request, context in
-                    try await preupload(request, context: context, kind: kind)
+                writes.post(RouterPath(base + "/preupload" + suffix)) { request, context in
+                    try await preupload(request, context: context)
                 }
-                router.post(RouterPath(base + "/commit" + suffix)) { request, context in
-                    try await commit(request, context: context, kind: kind)
+                writes.post(RouterPath(base + "/commit" + suffix)) { request, context in
+                    try await commit(request, context: context)
                 }
-                router.post(RouterPath(base + "/super-squash" + suffix)) { request, context in
-                    try await superSquash(request, context: context, kind: kind)
+                writes.post(RouterPath(base + "/super-squash" + suffix)) { request, context in
+                    try await superSquash(request, context: context)
                 }
             }
         }
@@ -64,11 +66,10 @@ struct CommitController {
 
     /// `super_squash_history` (huggingface_hub `hf_api.py`): `{"message": …}`, the branch
     /// %2F-encoded in the path.
-    func superSquash(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func superSquash(_ request: Request, context: HubRequestContext) async throws -> Response {
         let branch = try context.refName()
         let body = try await request.decodeJSON(SquashRequest.self, context: context)
-        let commit = try await commits.superSquash(id, branch: branch, message: body.message, caller: try context.caller())
+        let commit = try await commits.superSquash(try context.grantedRepo(), branch: branch, message: body.message)
         return JSONBody.response(object: ["commitOid": commit])
     }
 
@@ -94,8 +95,7 @@ struct CommitController {
         let files: [File]
     }
 
-    func preupload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func preupload(_ request: Request, context: HubRequestContext) async throws -> Response {
         let (revision, _) = try context.revisionAndPath()
         let body = try await request.decodeJSON(PreuploadRequest.self, context: context)
         let candidates = body.files.map { file in
@@ -103,8 +103,8 @@ struct CommitController {
                 path: file.path, size: file.size,
                 sample: file.sample.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? [])
         }
-        let decisions = try await commits.preupload(
-            id, revision: revision, files: candidates, gitIgnore: body.gitIgnore, caller: try context.caller())
+        let decisions = try commits.preupload(
+            try context.grantedRepo(), revision: revision, files: candidates, gitIgnore: body.gitIgnore)
         return JSONBody.response(
             object: PreuploadResponse(
                 files: decisions.map {
@@ -121,11 +121,12 @@ struct CommitController {
         let hookOutput: String
     }
 
-    func commit(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func commit(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
+        let id = grant.repo.id
         let (revision, _) = try context.revisionAndPath()
         let createPR = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
-        let session = try await commits.begin(id, revision: revision, caller: try context.caller())
+        let session = try commits.begin(grant, revision: revision)
         var header: (summary: String, description: String, parentCommit: String?)?
         for try await bytes in NDJSONLines(body: request.body, maxLineLength: Self.maxLineLength) {
             let line = try CommitLine(parsing: bytes)

@@ -12,7 +12,7 @@ extension Router<HubRequestContext> {
         FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters, repos: hub.repos).register(on: self)
         LFSFilesController(lfs: hub.lfs, baseURL: baseURL).register(on: self)
         XetController().register(on: self)
-        CommitController(commits: hub.commits, baseURL: baseURL).register(on: self)
+        CommitController(commits: hub.commits, repos: hub.repos, baseURL: baseURL).register(on: self)
         DiscussionController(commits: hub.commits).register(on: self)
         RefController(refs: hub.refs, repos: hub.repos, baseURL: baseURL).register(on: self)
         OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: self)

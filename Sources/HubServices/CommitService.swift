@@ -109,15 +109,24 @@ public struct CommitService: Sendable {
 
     /// Discussions and pull requests of a repository, newest first.
     public func discussions(_ id: RepoID, caller: Caller?) async throws -> (RepoInfo, [Discussion]) {
-        let repo = try await repos.readable(id, caller: caller)
-        return (repo, try await discussionStore.discussions(repoRowID: repo.rowID))
+        let grant = try await repos.grant(id, caller: caller)
+        return (grant.repo, try await discussions(grant))
+    }
+
+    public func discussions(_ grant: RepoGrant) async throws -> [Discussion] {
+        try await discussionStore.discussions(repoRowID: grant.repo.rowID)
     }
 
     public func discussion(_ id: RepoID, num: Int, caller: Caller?) async throws -> (RepoInfo, Discussion) {
-        let repo = try await repos.readable(id, caller: caller)
+        let grant = try await repos.grant(id, caller: caller)
+        return (grant.repo, try await discussion(grant, num: num))
+    }
+
+    public func discussion(_ grant: RepoGrant, num: Int) async throws -> Discussion {
+        let repo = grant.repo
         guard let found = try await discussionStore.discussion(repoRowID: repo.rowID, num: num) else {
             throw HubError.entryNotFound("discussion \(num)")
         }
-        return (repo, found)
+        return found
     }
 }

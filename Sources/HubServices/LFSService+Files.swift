@@ -19,7 +19,11 @@ public struct LFSFileListing: Sendable, Equatable {
 extension LFSService {
     /// Every LFS object bound to the repository, newest first, with where it is referenced.
     public func files(_ id: RepoID, caller: Caller?) async throws -> [LFSFileListing] {
-        let repo = try await repos.readable(id, caller: caller)
+        try await files(try await repos.grant(id, caller: caller))
+    }
+
+    public func files(_ grant: RepoGrant) async throws -> [LFSFileListing] {
+        let repo = grant.repo
         let git = try GitRepository.open(at: repos.location(of: repo))
         let references = try git.lfsReferences(from: Self.searchOrder(of: try git.refs().map(\.name)))
         return try await store.boundObjects(repo: repo.rowID).map { object in
@@ -34,7 +38,13 @@ extension LFSService {
     public func permanentlyDelete(
         _ id: RepoID, oids texts: [String], rewriteHistory: Bool, caller: Caller?
     ) async throws {
-        let repo = try await repos.writable(id, caller: caller)
+        try await permanentlyDelete(
+            try await repos.grant(id, caller: caller, need: .write), oids: texts, rewriteHistory: rewriteHistory)
+    }
+
+    public func permanentlyDelete(_ grant: RepoGrant, oids texts: [String], rewriteHistory: Bool) async throws {
+        try grant.require(.write)
+        let repo = grant.repo
         var oids: [LFSObjectID] = []
         for text in texts {
             guard let oid = try? LFSObjectID(text.lowercased()) else {

@@ -6,25 +6,28 @@ import HubServices
 /// `create_commit(create_pr=True)` (merging and comments come later).
 struct DiscussionController {
     let commits: CommitService
+    let repos: RepoService
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name/discussions"
-            router.get(RouterPath(base)) { _, context in
-                let (repo, all) = try await commits.discussions(
-                    try context.repoID(kind: kind), caller: try context.caller())
+            let reads = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
+            reads.get(RouterPath(base)) { _, context in
+                let grant = try context.grantedRepo()
+                let repo = grant.repo
+                let all = try await commits.discussions(grant)
                 return JSONBody.response(
                     object: DiscussionPage(
                         discussions: all.map { DiscussionJSON($0, repo: repo) }, count: all.count, start: 0,
                         numClosedDiscussions: all.filter { $0.status != "open" }.count))
             }
-            router.get(RouterPath(base + "/:num")) { _, context in
+            reads.get(RouterPath(base + "/:num")) { _, context in
                 guard let num = context.parameters.get("num").flatMap({ Int($0) }) else {
                     throw HubError.entryNotFound("discussion")
                 }
-                let (repo, discussion) = try await commits.discussion(
-                    try context.repoID(kind: kind), num: num, caller: try context.caller())
-                return JSONBody.response(object: DiscussionJSON(discussion, repo: repo, details: true))
+                let grant = try context.grantedRepo()
+                let discussion = try await commits.discussion(grant, num: num)
+                return JSONBody.response(object: DiscussionJSON(discussion, repo: grant.repo, details: true))
             }
         }
     }

@@ -7,6 +7,7 @@ import HubServices
 /// `hf_api.py` calls them.
 struct LFSFilesController {
     let lfs: LFSService
+    let repos: RepoService
     let baseURL: BaseURL
 
     static let pageSize = 1000
@@ -14,9 +15,11 @@ struct LFSFilesController {
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name/lfs-files"
-            router.get(RouterPath(base)) { request, context in try await list(request, context: context, kind: kind) }
-            router.post(RouterPath(base + "/batch")) { request, context in
-                try await delete(request, context: context, kind: kind)
+            let reads = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
+            let writes = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .write))
+            reads.get(RouterPath(base)) { request, context in try await list(request, context: context) }
+            writes.post(RouterPath(base + "/batch")) { request, context in
+                try await delete(request, context: context)
             }
         }
     }
@@ -31,10 +34,9 @@ struct LFSFilesController {
         let ref: String?
     }
 
-    func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func list(_ request: Request, context: HubRequestContext) async throws -> Response {
         let pagination = try Pagination(request: request, limit: Self.pageSize)
-        let files = try await lfs.files(id, caller: try context.caller())
+        let files = try await lfs.files(try context.grantedRepo())
         let page = pagination.page(files).map { file in
             Item(
                 oid: file.oid.hex, fileOid: file.oid.hex, size: file.size, filename: file.reference?.path ?? "",
@@ -55,13 +57,11 @@ struct LFSFilesController {
         let deletions: Deletions
     }
 
-    func delete(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func delete(_ request: Request, context: HubRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(DeleteRequest.self, context: context)
         guard body.deletions.sha.count <= 1000 else { throw HubError.badRequest("At most 1000 LFS files per request") }
         try await lfs.permanentlyDelete(
-            id, oids: body.deletions.sha, rewriteHistory: body.deletions.rewriteHistory ?? true,
-            caller: try context.caller())
+            try context.grantedRepo(), oids: body.deletions.sha, rewriteHistory: body.deletions.rewriteHistory ?? true)
         return JSONBody.response(object: [String: String]())
     }
 }

@@ -17,6 +17,10 @@ public struct RepoGrant: Sendable {
     func require(_ need: RepoAccess) throws {
         guard access >= need else {
             if caller == nil { throw HubError.authenticationRequired }
+            if need == .administer {
+                throw HubError.forbidden(
+                    "You don't have the rights to delete, move or change the settings of \(repo.id.path)")
+            }
             throw HubError.forbidden("You don't have write access to \(repo.id.path)")
         }
     }

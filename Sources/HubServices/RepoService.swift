@@ -110,8 +110,12 @@ public struct RepoService: Sendable {
 
     /// Changes visibility, for those who may administer the repository.
     public func setVisibility(_ id: RepoID, isPrivate: Bool, caller: Caller?) async throws {
-        let repo = try await administrable(id, caller: caller)
-        try await store.setPrivate(repo.id, isPrivate: isPrivate)
+        try await setVisibility(try await grant(id, caller: caller, need: .administer), isPrivate: isPrivate)
+    }
+
+    public func setVisibility(_ grant: RepoGrant, isPrivate: Bool) async throws {
+        try grant.require(.administer)
+        try await store.setPrivate(grant.repo.id, isPrivate: isPrivate)
     }
 
     /// Renames or moves a repository to a namespace where the caller may create repositories,

@@ -12,19 +12,19 @@ struct RepoAPIController {
         router.delete("/api/repos/delete") { request, context in try await delete(request, context: context) }
         router.post("/api/repos/move") { request, context in try await move(request, context: context) }
         for kind in RepoKind.allCases {
-            router.put(RouterPath("/api/\(kind.plural)/:namespace/:name/settings")) { request, context in
-                try await settings(request, context: context, kind: kind)
+            let base = "/api/\(kind.plural)/:namespace/:name"
+            let reads = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
+            let writes = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .write))
+            writes.put(RouterPath(base + "/settings")) { request, context in
+                try await settings(request, context: context)
             }
-            // huggingface_hub's auth_check: 200 when the caller may read (or, with /write, write).
-            router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/auth-check")) { _, context in
-                guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
-                _ = try await repos.readable(id, caller: try context.caller())
-                return JSONBody.response(object: [String: String]())
+            // huggingface_hub's auth_check: 200 when the caller may read (or, with /write, write);
+            // the route group's RepoAssignmentMiddleware is the check.
+            reads.get(RouterPath(base + "/auth-check")) { _, _ in
+                JSONBody.response(object: [String: String]())
             }
-            router.get(RouterPath("/api/\(kind.plural)/:namespace/:name/auth-check/write")) { _, context in
-                guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
-                _ = try await repos.writable(id, caller: try context.caller())
-                return JSONBody.response(object: [String: String]())
+            writes.get(RouterPath(base + "/auth-check/write")) { _, _ in
+                JSONBody.response(object: [String: String]())
             }
         }
     }
@@ -70,8 +70,8 @@ struct RepoAPIController {
         }
     }
 
-    func settings(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        guard let id = context.repoIDIfValid(kind: kind) else { throw HubError.repoNotFound }
+    func settings(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let body = try await request.decodeJSON(SettingsRequest.self, context: context)
         if case .mode(let mode)? = body.gated {
             throw HubError.badRequest("Gated repositories ('\(HubName.printable(mode))') are not supported by modelhub yet")
@@ -84,9 +84,7 @@ struct RepoAPIController {
         case let other?: throw HubError.badRequest("Invalid visibility '\(HubName.printable(other))': expected public or private")
         }
         if let isPrivate {
-            try await repos.setVisibility(id, isPrivate: isPrivate, caller: try context.caller())
-        } else {
-            _ = try await repos.writable(id, caller: try context.caller())
+            try await repos.setVisibility(grant, isPrivate: isPrivate)
         }
         return JSONBody.response(object: [String: String]())
     }

@@ -1,5 +1,4 @@
 import Foundation
-import HubCore
 import HubSQLite
 import HubServices
 import HubStorage
@@ -18,18 +17,13 @@ extension Hub {
     }
 
     static func localStores(in dataDirectory: URL) throws -> HubStores {
-        do {
-            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw HubError.internalFailure(
-                "cannot use \(dataDirectory.path) as the data folder: \(error.localizedDescription)")
-        }
+        let dataDirectory = try prepareDataDirectory(dataDirectory)
         let database = try HubDatabase(path: dataDirectory.appendingPathComponent("modelhub.sqlite").path)
         return HubStores(
             accounts: SQLiteAccountStore(database: database), orgs: SQLiteOrgStore(database: database),
             repos: SQLiteRepoStore(database: database), lfs: SQLiteLFSStore(database: database),
             discussions: SQLiteDiscussionStore(database: database), counters: SQLiteCounterStore(database: database),
-            blobs: LocalBlobStore(dataDirectory: dataDirectory.absoluteURL.standardizedFileURL),
+            blobs: LocalBlobStore(dataDirectory: dataDirectory),
             close: { try database.close() })
     }
 }

@@ -63,8 +63,7 @@ public enum CardMetadata {
 
     /// The card of README.md at `commit` (an empty card when there is none).
     static func card(in git: GitRepository, commit: String) throws -> RepoCard {
-        guard let readme = try git.entry(at: "README.md", inCommit: commit), readme.kind == .blob else { return RepoCard() }
-        return card(from: String(decoding: try git.blobContents(readme.id), as: UTF8.self))
+        try git.text(at: "README.md", inCommit: commit).map(card(from:)) ?? RepoCard()
     }
 
     static func frontMatterLineCount(of card: String) -> Int {

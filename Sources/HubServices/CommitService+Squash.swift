@@ -5,10 +5,6 @@ extension CommitService {
     /// `super_squash_history`: the branch's history becomes one commit with the same files. Tags
     /// and other branches keep the old commits (and with them every LFS object they point to).
     /// Returns the new commit.
-    public func superSquash(_ id: RepoID, branch: String, message: String?, caller: Caller?) async throws -> String {
-        try await superSquash(try await repos.grant(id, caller: caller, need: .write), branch: branch, message: message)
-    }
-
     public func superSquash(_ grant: RepoGrant, branch: String, message: String?) async throws -> String {
         try grant.require(.write)
         guard let caller = grant.caller else { throw HubError.authenticationRequired }

@@ -52,16 +52,9 @@ public struct CommitService: Sendable {
         return "refs/heads/\(revision)"
     }
 
-    /// Decides, file by file, how the client should upload (hub-protocol.md §7.4): LFS when
+    /// Decides, file by file, how the client should upload (`_fetch_upload_modes` in huggingface_hub's `_commit_api.py`): LFS when
     /// `.gitattributes` routes the path there, the file is over the size limit, or its first
     /// bytes look binary; regular otherwise.
-    public func preupload(
-        _ id: RepoID, revision: String, files: [UploadCandidate], gitIgnore: String?, caller: Caller?
-    ) async throws -> [UploadDecision] {
-        try preupload(
-            try await repos.grant(id, caller: caller, need: .write), revision: revision, files: files, gitIgnore: gitIgnore)
-    }
-
     public func preupload(
         _ grant: RepoGrant, revision: String, files: [UploadCandidate], gitIgnore: String?
     ) throws -> [UploadDecision] {
@@ -115,11 +108,6 @@ public struct CommitService: Sendable {
 
     public func discussions(_ grant: RepoGrant) async throws -> [Discussion] {
         try await discussionStore.discussions(repoRowID: grant.repo.rowID)
-    }
-
-    public func discussion(_ id: RepoID, num: Int, caller: Caller?) async throws -> (RepoInfo, Discussion) {
-        let grant = try await repos.grant(id, caller: caller)
-        return (grant.repo, try await discussion(grant, num: num))
     }
 
     public func discussion(_ grant: RepoGrant, num: Int) async throws -> Discussion {

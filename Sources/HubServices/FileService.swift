@@ -131,15 +131,9 @@ public struct FileService: Sendable {
         return ResolvedRevision(repo: repo, commit: commit, date: date)
     }
 
-    /// The entries under `path` at `revision`; LFS files whose object is not stored for the
-    /// repository are listed as the plain pointer files `/resolve/` serves for them.
-    public func tree(
-        _ id: RepoID, revision: String, path: String, recursive: Bool, caller: Caller?
-    ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
-        try await tree(of: try await repos.readable(id, caller: caller), revision: revision, path: path, recursive: recursive)
-    }
-
-    /// The tree of a repository the caller was already allowed to read.
+    /// The entries under `path` at `revision` of a repository the caller was already allowed to
+    /// read; LFS files whose object is not stored for the repository are listed as the plain
+    /// pointer files `/resolve/` serves for them.
     public func tree(
         of repo: RepoInfo, revision: String, path: String, recursive: Bool
     ) async throws -> (ResolvedRevision, [RepoTreeEntry]) {
@@ -162,13 +156,6 @@ public struct FileService: Sendable {
             listings.store(found, for: key, cost: max(found.count, 1))
         }
         return try await entries(listed, repo: resolved.repo)
-    }
-
-    /// The entries of the given paths that exist at `revision` (files and directories).
-    public func pathsInfo(
-        _ id: RepoID, revision: String, paths: [String], caller: Caller?
-    ) async throws -> (resolved: ResolvedRevision, entries: [RepoTreeEntry]) {
-        try await pathsInfo(try await repos.grant(id, caller: caller), revision: revision, paths: paths)
     }
 
     /// The entries of the given paths that exist at `revision` of a repository the request was let into.

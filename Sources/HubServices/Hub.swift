@@ -44,15 +44,8 @@ public final class Hub: Sendable {
         dataDirectory: URL, stores: HubStores, pushPolicy: PushHook?, maxObjectSize: Int64 = defaultMaxObjectSize,
         multipartChunkSize: Int64 = defaultMultipartChunkSize
     ) throws {
-        // Absolute: git runs the hook (which is handed this path) inside each repository.
-        let dataDirectory = dataDirectory.absoluteURL.standardizedFileURL
+        let dataDirectory = try Self.prepareDataDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
-        do {
-            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw HubError.internalFailure(
-                "cannot use \(dataDirectory.path) as the data folder: \(error.localizedDescription)")
-        }
         closeStores = stores.close
         let storage = RepositoryStorage(dataDirectory: dataDirectory)
         let hooks = dataDirectory.appendingPathComponent("hooks")
@@ -76,6 +69,18 @@ public final class Hub: Sendable {
             maxGitFileSize: pushPolicy?.maxFileSize ?? Self.defaultMaxGitFileSize)
         refs = RefService(repos: repos)
         counters = CounterService(repos: repos, store: stores.counters)
+    }
+
+    /// The data folder as an absolute path, created if missing. Absolute: git runs the hook
+    /// (which is handed this path) inside each repository.
+    public static func prepareDataDirectory(_ url: URL) throws -> URL {
+        let folder = url.absoluteURL.standardizedFileURL
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw HubError.internalFailure("cannot use \(folder.path) as the data folder: \(error.localizedDescription)")
+        }
+        return folder
     }
 
     public func close() throws {

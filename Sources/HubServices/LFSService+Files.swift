@@ -18,10 +18,6 @@ public struct LFSFileListing: Sendable, Equatable {
 /// (`/api/{type}s/{id}/lfs-files` and `…/lfs-files/batch` in huggingface_hub's `hf_api.py`).
 extension LFSService {
     /// Every LFS object bound to the repository, newest first, with where it is referenced.
-    public func files(_ id: RepoID, caller: Caller?) async throws -> [LFSFileListing] {
-        try await files(try await repos.grant(id, caller: caller))
-    }
-
     public func files(_ grant: RepoGrant) async throws -> [LFSFileListing] {
         let repo = grant.repo
         let git = try GitRepository.open(at: repos.location(of: repo))
@@ -35,13 +31,6 @@ extension LFSService {
     /// history is written again without the files that point to them (all refs move together,
     /// or none does), so no commit points to missing content; the objects are then unbound, and
     /// their bytes deleted unless another repository is bound to them. Needs write access.
-    public func permanentlyDelete(
-        _ id: RepoID, oids texts: [String], rewriteHistory: Bool, caller: Caller?
-    ) async throws {
-        try await permanentlyDelete(
-            try await repos.grant(id, caller: caller, need: .write), oids: texts, rewriteHistory: rewriteHistory)
-    }
-
     public func permanentlyDelete(_ grant: RepoGrant, oids texts: [String], rewriteHistory: Bool) async throws {
         try grant.require(.write)
         let repo = grant.repo

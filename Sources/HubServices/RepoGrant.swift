@@ -20,16 +20,19 @@ public final class RepoGrant: Sendable {
         self.indexVersion = indexVersion
     }
 
-    /// Fails unless the grant carries `need`: a write through a grant made for reading is a
-    /// mistake of the route's registration, refused as the service would refuse the caller.
+    /// Fails unless the grant carries `need`, in the words the hub refuses a write with: without
+    /// credentials it asks for them; a read token, or a caller who may only read, may not write;
+    /// only those who administer a repository may delete, move it or change its settings.
+    /// Services that take a grant call it too, so a grant made for reading never writes.
     func require(_ need: RepoAccess) throws {
-        guard access >= need else {
-            if caller == nil { throw HubError.authenticationRequired }
-            if need == .administer {
-                throw HubError.forbidden(
-                    "You don't have the rights to delete, move or change the settings of \(repo.id.path)")
+        guard access < need else { return }
+        guard let caller else { throw HubError.authenticationRequired }
+        if access < .write {
+            if caller.token.role == .read {
+                throw HubError.forbidden("This token has read access only: writing to \(repo.id.path) needs a write token")
             }
             throw HubError.forbidden("You don't have write access to \(repo.id.path)")
         }
+        throw HubError.forbidden("You don't have the rights to delete, move or change the settings of \(repo.id.path)")
     }
 }

@@ -183,17 +183,13 @@ public struct RepoService: Sendable {
 
     /// The repository, if `caller` may delete, move it and change its settings.
     func administrable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        let (repo, access) = try await writable(id, caller: caller, need: .administer)
-        guard access >= .administer else {
-            throw HubError.forbidden(
-                "You don't have the rights to delete, move or change the settings of \(repo.id.path)")
-        }
-        return repo
+        try await grant(id, caller: caller, need: .administer).repo
     }
 
-    /// The repository, if `caller` has the access `need` to it, with that access: what a route
-    /// group resolves once per request. Fails as `readable` does for `.read` and as `writable`
-    /// does for `.write` and `.administer`.
+    /// The repository, if `caller` has the access `need` to it, with that access: the one access
+    /// check of every use case, which route groups make once per request. A repository the caller
+    /// may not see is missing (or, for a write without credentials, asks for them, as a private
+    /// one would); one they may see but not change is forbidden (`RepoGrant.require`).
     /// With `pinningIndexVersion`, the index version is read first and kept in the grant, for
     /// answers cached by version.
     public func grant(
@@ -201,29 +197,20 @@ public struct RepoService: Sendable {
         pinningIndexVersion: Bool = false
     ) async throws -> RepoGrant {
         let version = pinningIndexVersion ? try store.indexVersion() : nil
-        switch need {
-        case .none, .read:
-            let repo = try await readable(id, caller: caller, withCounters: withCounters)
-            return RepoGrant(
-                repo: repo, access: AccessPolicy.access(to: repo, caller: caller), caller: caller, indexVersion: version)
-        case .write:
-            let (repo, access) = try await writable(id, caller: caller, need: .write)
-            return RepoGrant(repo: repo, access: access, caller: caller, indexVersion: version)
-        case .administer:
-            let repo = try await administrable(id, caller: caller)
-            return RepoGrant(repo: repo, access: .administer, caller: caller, indexVersion: version)
+        let found = try await store.find(id, withCounters: withCounters)
+        let access = found.map { AccessPolicy.access(to: $0, caller: caller) } ?? RepoAccess.none
+        guard let repo = found, access >= .read else {
+            throw need > .read && caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
         }
+        let grant = RepoGrant(repo: repo, access: access, caller: caller, indexVersion: version)
+        try grant.require(need)
+        return grant
     }
 
     /// The repository, if `caller` may see it. Private repositories the caller may not see are
     /// reported exactly like missing ones.
     public func readable(_ id: RepoID, caller: Caller?, withCounters: Bool = false) async throws -> RepoInfo {
-        guard let repo = try await store.find(id, withCounters: withCounters),
-            AccessPolicy.access(to: repo, caller: caller) >= .read
-        else {
-            throw HubError.repoNotFound
-        }
-        return repo
+        try await grant(id, caller: caller, withCounters: withCounters).repo
     }
 
     /// Changes whenever anything in the index changes: a value derived from what was read at one
@@ -234,26 +221,7 @@ public struct RepoService: Sendable {
 
     /// The repository, if `caller` may push to it.
     public func writable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        try await writable(id, caller: caller, need: .write).repo
-    }
-
-    /// Checks `need` (write or administer): a repository the caller may not see is missing (or,
-    /// without credentials, asks for them, as a private one would); one they may only read is
-    /// forbidden.
-    private func writable(_ id: RepoID, caller: Caller?, need: RepoAccess) async throws -> (repo: RepoInfo, access: RepoAccess) {
-        let repo = try await store.find(id)
-        let access = repo.map { AccessPolicy.access(to: $0, caller: caller) } ?? RepoAccess.none
-        guard let repo, access >= .read else {
-            throw caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
-        }
-        guard let caller else { throw HubError.authenticationRequired }
-        guard access >= .write else {
-            if caller.token.role == .read {
-                throw HubError.forbidden("This token has read access only: writing to \(repo.id.path) needs a write token")
-            }
-            throw HubError.forbidden("You don't have write access to \(repo.id.path)")
-        }
-        return (repo, access)
+        try await grant(id, caller: caller, need: .write).repo
     }
 
     /// Re-reads the head of `main` after git changed the repository, and stores it in the index

@@ -4,7 +4,7 @@ import Hummingbird
 import HubCore
 import HubServices
 
-/// The write path of huggingface_hub (hub-protocol.md §7.3–7.6): `validate-yaml`, `preupload`
+/// The write path of huggingface_hub (`create_commit` in huggingface_hub's `hf_api.py`): `validate-yaml`, `preupload`
 /// and the NDJSON `commit`.
 struct CommitController {
     let commits: CommitService

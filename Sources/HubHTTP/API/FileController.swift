@@ -6,7 +6,8 @@ import HubServices
 
 /// `/{prefix}{ns}/{name}/resolve/{rev}/{path}` (the file's content, LFS objects included) and
 /// `/…/raw/{rev}/{path}` (the git blob itself: the pointer of an LFS file), for GET and HEAD.
-/// Headers follow hub-protocol.md §2.2; HEAD reads no file content and hashes nothing.
+/// Headers are those huggingface_hub's `file_download.py` reads (`X-Repo-Commit`, `ETag`,
+/// `X-Linked-Etag`, `X-Linked-Size`, `Content-Range`); HEAD reads no file content and hashes nothing.
 struct FileController {
     let files: FileService
     let lfs: LFSService
@@ -18,15 +19,15 @@ struct FileController {
             let base = kind.urlPrefix + ":namespace/:name"
             let router = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
             router.get(RouterPath(base + "/resolve/:revision/**")) { request, context in
-                try await serve(request, context: context, kind: kind, followLFS: true)
+                try await serve(request, context: context, followLFS: true)
             }
             router.get(RouterPath(base + "/raw/:revision/**")) { request, context in
-                try await serve(request, context: context, kind: kind, followLFS: false)
+                try await serve(request, context: context, followLFS: false)
             }
         }
     }
 
-    func serve(_ request: Request, context: HubRequestContext, kind: RepoKind, followLFS: Bool) async throws -> Response {
+    func serve(_ request: Request, context: HubRequestContext, followLFS: Bool) async throws -> Response {
         let (revision, path) = try context.revisionAndPath()
         let file = try await files.resolve(try context.grantedRepo(), revision: revision, path: path, followLFS: followLFS)
 

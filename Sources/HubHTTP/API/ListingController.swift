@@ -4,7 +4,7 @@ import Hummingbird
 import HubCore
 import HubServices
 
-/// `GET /api/models`, `/api/datasets`, `/api/spaces`: listing and search (hub-protocol.md §5),
+/// `GET /api/models`, `/api/datasets`, `/api/spaces`: listing and search (`list_models` and its siblings in huggingface_hub's `hf_api.py`),
 /// with absolute `Link` pagination.
 struct ListingController {
     let repos: RepoService

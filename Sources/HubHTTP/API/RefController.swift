@@ -4,7 +4,8 @@ import Hummingbird
 import HubCore
 import HubServices
 
-/// Refs, branches, tags and history (hub-protocol.md §6.3, §6.4, §7.2).
+/// Refs, branches, tags and history (`list_repo_refs`, `create_branch`, `create_tag` and
+/// `list_repo_commits` in huggingface_hub's `hf_api.py`).
 struct RefController {
     let refs: RefService
     let repos: RepoService

@@ -67,7 +67,9 @@ struct RepoInfoController {
         let grant = try context.grantedRepo()
         // Taken (by the route group's RepoAssignmentMiddleware) before the row was read, so an
         // answer is never kept under a version older than what it shows.
-        let version = try grant.indexVersion ?? repos.indexVersion()
+        guard let version = grant.indexVersion else {
+            throw HubError.internalFailure("repo info is registered without pinning the index version")
+        }
         let repo = grant.repo
         let resolved = try files.revision(of: repo, revision: revision)
         // The answer depends on the index (the row, its counters, LFS bindings), on the commit

@@ -9,4 +9,12 @@ public enum GitService: String, Sendable {
     public var advertisementContentType: String { "application/x-\(rawValue)-advertisement" }
     public var requestContentType: String { "application/x-\(rawValue)-request" }
     public var resultContentType: String { "application/x-\(rawValue)-result" }
+
+    /// What a caller needs to run it: cloning and fetching read, pushing writes.
+    public var requiredAccess: RepoAccess {
+        switch self {
+        case .uploadPack: .read
+        case .receivePack: .write
+        }
+    }
 }

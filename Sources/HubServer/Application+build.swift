@@ -13,8 +13,8 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     router.addRequestPlumbing(
         hub: hub, baseURL: baseURL, maxConcurrentRequestsPerClient: configuration.maxConcurrentRequestsPerClient)
     router.addHubAPIRoutes(hub: hub, baseURL: baseURL)
-    router.addGitHTTPRoutes(git: hub.git, maxFetchRequestSize: configuration.maxFetchRequestSize)
-    router.addGitLFSRoutes(lfs: hub.lfs, baseURL: baseURL)
+    router.addGitHTTPRoutes(git: hub.git, repos: hub.repos, maxFetchRequestSize: configuration.maxFetchRequestSize)
+    router.addGitLFSRoutes(lfs: hub.lfs, repos: hub.repos, baseURL: baseURL)
     router.addWebUIRoutes(hub: hub, baseURL: baseURL, allowSignUp: configuration.allowSignUp)
     return router
 }

@@ -101,11 +101,6 @@ public struct CommitService: Sendable {
     }
 
     /// Discussions and pull requests of a repository, newest first.
-    public func discussions(_ id: RepoID, caller: Caller?) async throws -> (RepoInfo, [Discussion]) {
-        let grant = try await repos.grant(id, caller: caller)
-        return (grant.repo, try await discussions(grant))
-    }
-
     public func discussions(_ grant: RepoGrant) async throws -> [Discussion] {
         try await discussionStore.discussions(repoRowID: grant.repo.rowID)
     }

@@ -37,16 +37,15 @@ public struct CounterService: Sendable {
         downloads.add(repoRowID: repo.rowID)
     }
 
-    public func like(_ id: RepoID, caller: Caller?) async throws {
-        guard let caller else { throw HubError.authenticationRequired }
-        let repo = try await repos.readable(id, caller: caller)
-        _ = try await store.like(repoRowID: repo.rowID, userID: caller.user.id)
+    /// Likes a repository the caller was let into (liking needs only read access, as on the public hub).
+    public func like(_ grant: RepoGrant) async throws {
+        guard let caller = grant.caller else { throw HubError.authenticationRequired }
+        _ = try await store.like(repoRowID: grant.repo.rowID, userID: caller.user.id)
     }
 
-    public func unlike(_ id: RepoID, caller: Caller?) async throws {
-        guard let caller else { throw HubError.authenticationRequired }
-        let repo = try await repos.readable(id, caller: caller)
-        _ = try await store.unlike(repoRowID: repo.rowID, userID: caller.user.id)
+    public func unlike(_ grant: RepoGrant) async throws {
+        guard let caller = grant.caller else { throw HubError.authenticationRequired }
+        _ = try await store.unlike(repoRowID: grant.repo.rowID, userID: caller.user.id)
     }
 
     /// Whether `caller` likes a repository they were already allowed to read.
@@ -54,9 +53,8 @@ public struct CounterService: Sendable {
         try await store.hasLiked(repoRowID: repo.rowID, userID: caller.user.id)
     }
 
-    public func likers(_ id: RepoID, offset: Int, limit: Int, caller: Caller?) async throws -> [User] {
-        let repo = try await repos.readable(id, caller: caller)
-        return try await store.likers(repoRowID: repo.rowID, offset: offset, limit: limit)
+    public func likers(_ grant: RepoGrant, offset: Int, limit: Int) async throws -> [User] {
+        try await store.likers(repoRowID: grant.repo.rowID, offset: offset, limit: limit)
     }
 
     /// The repositories `userName` liked that `caller` may see, newest like first.

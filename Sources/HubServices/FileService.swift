@@ -72,13 +72,7 @@ public struct FileService: Sendable {
 
     /// The file at `path` of `revision`. With `followLFS`, an LFS pointer whose object is stored
     /// for the repository resolves to the object; otherwise (and for `/raw/`) the pointer is the file.
-    public func resolve(
-        _ id: RepoID, revision: String, path: String, caller: Caller?, followLFS: Bool
-    ) async throws -> ResolvedFile {
-        try await resolve(try await repos.grant(id, caller: caller), revision: revision, path: path, followLFS: followLFS)
-    }
-
-    /// The file at `path` in `revision` of a repository the request was let into.
+    /// (for a repository the request was let into).
     public func resolve(_ grant: RepoGrant, revision: String, path: String, followLFS: Bool) async throws -> ResolvedFile {
         let repo = grant.repo
         let location = repos.location(of: repo)
@@ -113,10 +107,6 @@ public struct FileService: Sendable {
             return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
         }
         return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .inline(bytes))
-    }
-
-    public func revision(_ id: RepoID, revision: String, caller: Caller?) async throws -> ResolvedRevision {
-        try self.revision(of: try await repos.readable(id, caller: caller), revision: revision)
     }
 
     /// `revision` of a repository the caller was already allowed to read.

@@ -2,39 +2,28 @@ import Foundation
 import HubCore
 import HubGit
 
-/// git's smart-HTTP services for one repository, with access checked before any process starts.
+/// git's smart-HTTP services for one repository, run only on a grant that carries the access
+/// the service needs (read to clone and fetch, write to push), so no git process starts first.
 public struct GitGateway: Sendable {
     let repos: RepoService
     let transport: GitTransport
 
-    /// Checks access for `service` and returns the repository it may run on:
-    /// reading (clone, fetch) needs read access; pushing needs write access.
-    public func authorize(_ service: GitService, on id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        switch service {
-        case .uploadPack:
-            do {
-                return try await repos.readable(id, caller: caller)
-            } catch HubError.repoNotFound where caller == nil {
-                // Anonymous: a challenge, so git asks for credentials (as for a private repository).
-                throw HubError.authenticationRequired
-            }
-        case .receivePack:
-            return try await repos.writable(id, caller: caller)
-        }
-    }
-
     public func advertiseRefs(
-        _ service: GitService, of repo: RepoInfo, gitProtocol: String?,
+        _ service: GitService, of grant: RepoGrant, gitProtocol: String?,
         output: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws {
+        try grant.require(service.requiredAccess)
+        let repo = grant.repo
         try await transport.advertiseRefs(
             service, repository: repos.location(of: repo), gitProtocol: gitProtocol, output: output)
     }
 
     public func serve<Input: AsyncSequence & Sendable>(
-        _ service: GitService, on repo: RepoInfo, gitProtocol: String?, input: Input,
+        _ service: GitService, on grant: RepoGrant, gitProtocol: String?, input: Input,
         output: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws where Input.Element == [UInt8] {
+        try grant.require(service.requiredAccess)
+        let repo = grant.repo
         let location = repos.location(of: repo)
         do {
             try await transport.serve(

@@ -5,18 +5,19 @@ import HubIndex
 extension LFSService {
     public static let defaultLockPageSize = 100
 
-    public func createLock(repo id: RepoID, path: String, refName: String?, caller: Caller?) async throws -> LFSLock {
-        let repo = try await repos.writable(id, caller: caller)
-        guard let caller else { throw HubError.authenticationRequired }
+    public func createLock(on grant: RepoGrant, path: String, refName: String?) async throws -> LFSLock {
+        try grant.require(.write)
+        let repo = grant.repo
+        guard let caller = grant.caller else { throw HubError.authenticationRequired }
         return try await store.createLock(
             path: try Self.validLockPath(path), refName: refName, ownerID: caller.user.id, repo: repo.rowID)
     }
 
     /// Locks of the repository, filtered by `path` or `id`, a page at a time (`cursor` is the last id seen).
     public func locks(
-        repo id: RepoID, path: String?, lockID: String?, cursor: String?, limit: Int?, caller: Caller?
+        of grant: RepoGrant, path: String?, lockID: String?, cursor: String?, limit: Int?
     ) async throws -> (locks: [LFSLock], nextCursor: String?) {
-        let repo = try await readableOrChallenge(id, caller: caller)
+        let repo = grant.repo
         if let path {
             let lock = try await store.lock(path: path, repo: repo.rowID)
             return (lock.map { [$0] } ?? [], nil)
@@ -30,9 +31,11 @@ extension LFSService {
 
     /// The check git-lfs makes before pushing: the caller's locks and everyone else's.
     public func verifyLocks(
-        repo id: RepoID, cursor: String?, limit: Int?, caller: Caller?
+        on grant: RepoGrant, cursor: String?, limit: Int?
     ) async throws -> (ours: [LFSLock], theirs: [LFSLock], nextCursor: String?) {
-        let repo = try await repos.writable(id, caller: caller)
+        try grant.require(.write)
+        let repo = grant.repo
+        let caller = grant.caller
         let (locks, next) = try await page(repo: repo, cursor: cursor, limit: limit)
         let mine = locks.filter { $0.ownerID == caller?.user.id }
         let others = locks.filter { $0.ownerID != caller?.user.id }
@@ -40,8 +43,10 @@ extension LFSService {
     }
 
     /// Releases a lock: its owner may, and with `force` anyone who may write to the repository.
-    public func unlock(repo id: RepoID, lockID: String, force: Bool, caller: Caller?) async throws -> LFSLock {
-        let repo = try await repos.writable(id, caller: caller)
+    public func unlock(on grant: RepoGrant, lockID: String, force: Bool) async throws -> LFSLock {
+        try grant.require(.write)
+        let repo = grant.repo
+        let caller = grant.caller
         guard let number = Int64(lockID), let lock = try await store.lock(id: number, repo: repo.rowID) else {
             throw HubError.entryNotFound("lock \(lockID)")
         }

@@ -54,15 +54,11 @@ public struct LFSService: Sendable {
 
     public func batch(
         _ operation: LFSOperation, objects: [LFSObjectRequest], hashAlgorithm: String?, multipartOffered: Bool = false,
-        repo id: RepoID, caller: Caller?
+        on grant: RepoGrant
     ) async throws -> [LFSBatchResult] {
-        let repo: RepoInfo
-        switch operation {
-        case .upload:
-            repo = try await repos.writable(id, caller: caller)
-        case .download:
-            repo = try await readableOrChallenge(id, caller: caller)
-        }
+        if operation == .upload { try grant.require(.write) }
+        let repo = grant.repo
+        let caller = grant.caller
         var results: [LFSBatchResult?] = Array(repeating: nil, count: objects.count)
         var valid: [(index: Int, oid: LFSObjectID, size: Int64)] = []
         for (index, object) in objects.enumerated() {
@@ -222,10 +218,9 @@ public struct LFSService: Sendable {
 
     // MARK: Access
 
-    /// Read access; without credentials a hidden or missing repository asks for them (git-lfs
-    /// then tries its credential helper), as the git routes do. Routes call it before reading a
-    /// body, so a stranger's request costs no parsing.
-    public func readableOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+    /// Read access for a download without a signed URL; without credentials a hidden or missing
+    /// repository asks for them (git-lfs then tries its credential helper), as the LFS routes do.
+    private func readableOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
         do {
             return try await repos.readable(id, caller: caller)
         } catch HubError.repoNotFound where caller == nil {

@@ -6,16 +6,8 @@ import HubGit
 public struct RefService: Sendable {
     let repos: RepoService
 
-    public func refs(_ id: RepoID, caller: Caller?) async throws -> [GitRefTarget] {
-        try refs(try await repos.grant(id, caller: caller))
-    }
-
     public func refs(_ grant: RepoGrant) throws -> [GitRefTarget] {
         try GitRepository.open(at: repos.location(of: grant.repo)).refs()
-    }
-
-    public func createBranch(_ id: RepoID, name: String, startingPoint: String?, caller: Caller?) async throws {
-        try createBranch(try await repos.grant(id, caller: caller, need: .write), name: name, startingPoint: startingPoint)
     }
 
     /// Creates branch `name` at `startingPoint` (any revision; the default branch's head when nil).
@@ -36,10 +28,6 @@ public struct RefService: Sendable {
         }
     }
 
-    public func deleteBranch(_ id: RepoID, name: String, caller: Caller?) async throws {
-        try deleteBranch(try await repos.grant(id, caller: caller, need: .write), name: name)
-    }
-
     public func deleteBranch(_ grant: RepoGrant, name: String) throws {
         try grant.require(.write)
         let branch = try GitRefName(name)
@@ -49,10 +37,6 @@ public struct RefService: Sendable {
         guard try GitRepository.open(at: repos.location(of: grant.repo)).deleteRef("refs/heads/\(branch.value)") else {
             throw HubError.revisionNotFound(name)
         }
-    }
-
-    public func createTag(_ id: RepoID, revision: String, tag: String, message: String?, caller: Caller?) async throws {
-        try createTag(try await repos.grant(id, caller: caller, need: .write), revision: revision, tag: tag, message: message)
     }
 
     /// Tags `revision` as `tag`: annotated when a message is given, lightweight otherwise.
@@ -67,22 +51,12 @@ public struct RefService: Sendable {
         }
     }
 
-    public func deleteTag(_ id: RepoID, tag: String, caller: Caller?) async throws {
-        try deleteTag(try await repos.grant(id, caller: caller, need: .write), tag: tag)
-    }
-
     public func deleteTag(_ grant: RepoGrant, tag: String) throws {
         try grant.require(.write)
         let name = try GitRefName(tag)
         guard try GitRepository.open(at: repos.location(of: grant.repo)).deleteRef("refs/tags/\(name.value)") else {
             throw HubError.revisionNotFound(tag)
         }
-    }
-
-    public func commits(
-        _ id: RepoID, revision: String, offset: Int, limit: Int, caller: Caller?
-    ) async throws -> (entries: [GitLogEntry], hasMore: Bool) {
-        try commits(try await repos.grant(id, caller: caller), revision: revision, offset: offset, limit: limit)
     }
 
     /// A page of the history of `revision`, newest first, and whether more follows.
@@ -93,14 +67,11 @@ public struct RefService: Sendable {
     }
 
     /// One commit (by full or short id, or any revision) and the files it changed.
-    public func commit(
-        _ id: RepoID, revision: String, caller: Caller?
-    ) async throws -> (repo: RepoInfo, entry: GitLogEntry, changes: [GitFileChange]) {
-        let repo = try await repos.readable(id, caller: caller)
-        let git = try GitRepository.open(at: repos.location(of: repo))
+    public func commit(_ grant: RepoGrant, revision: String) throws -> (entry: GitLogEntry, changes: [GitFileChange]) {
+        let git = try GitRepository.open(at: repos.location(of: grant.repo))
         guard let commit = try git.commitID(forRevision: revision) else { throw HubError.revisionNotFound(revision) }
         let (entries, _) = try git.log(from: commit, offset: 0, limit: 1)
         guard let entry = entries.first else { throw HubError.revisionNotFound(revision) }
-        return (repo, entry, try git.changes(in: commit))
+        return (entry, try git.changes(in: commit))
     }
 }

@@ -24,7 +24,7 @@ public final class RepoGrant: Sendable {
     /// credentials it asks for them; a read token, or a caller who may only read, may not write;
     /// only those who administer a repository may delete, move it or change its settings.
     /// Services that take a grant call it too, so a grant made for reading never writes.
-    func require(_ need: RepoAccess) throws {
+    public func require(_ need: RepoAccess) throws {
         guard access < need else { return }
         guard let caller else { throw HubError.authenticationRequired }
         if access < .write {

@@ -79,7 +79,12 @@ public struct RepoService: Sendable {
 
     /// Deletes a repository the caller may administer. The row goes first (the commit point), then the files.
     public func delete(_ id: RepoID, caller: Caller?) async throws {
-        let repo = try await administrable(id, caller: caller)
+        try await delete(try await grant(id, caller: caller, need: .administer))
+    }
+
+    public func delete(_ grant: RepoGrant) async throws {
+        try grant.require(.administer)
+        let repo = grant.repo
         guard try await store.delete(repo.id) else { throw HubError.repoNotFound }
         try storage.remove(repo.id)
     }
@@ -109,10 +114,6 @@ public struct RepoService: Sendable {
     }
 
     /// Changes visibility, for those who may administer the repository.
-    public func setVisibility(_ id: RepoID, isPrivate: Bool, caller: Caller?) async throws {
-        try await setVisibility(try await grant(id, caller: caller, need: .administer), isPrivate: isPrivate)
-    }
-
     public func setVisibility(_ grant: RepoGrant, isPrivate: Bool) async throws {
         try grant.require(.administer)
         try await store.setPrivate(grant.repo.id, isPrivate: isPrivate)
@@ -122,8 +123,13 @@ public struct RepoService: Sendable {
     /// keeping its git history, LFS objects and counters (they belong to the index row, which is
     /// renamed).
     public func move(_ id: RepoID, to newID: RepoID, caller: Caller?) async throws {
-        let repo = try await administrable(id, caller: caller)
-        guard let caller, try await namespaces.lookUp(newID.namespace) != nil,
+        try await move(try await grant(id, caller: caller, need: .administer), to: newID)
+    }
+
+    public func move(_ grant: RepoGrant, to newID: RepoID) async throws {
+        try grant.require(.administer)
+        let repo = grant.repo
+        guard let caller = grant.caller, try await namespaces.lookUp(newID.namespace) != nil,
             AccessPolicy.mayCreate(in: newID.namespace, caller: caller)
         else {
             throw HubError.forbidden("You don't have the rights to move a repository to the namespace '\(newID.namespace)'")
@@ -179,11 +185,6 @@ public struct RepoService: Sendable {
 
     public func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)] {
         try await store.aliases()
-    }
-
-    /// The repository, if `caller` may delete, move it and change its settings.
-    func administrable(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
-        try await grant(id, caller: caller, need: .administer).repo
     }
 
     /// The repository, if `caller` has the access `need` to it, with that access: the one access

@@ -10,7 +10,7 @@ extension Router<HubRequestContext> {
         let pages = WebPages()
         let signedIn = group().add(middleware: WebSessionMiddleware(accounts: hub.accounts))
         // A static Space's own files fail like any file download (HF JSON), not as pages.
-        StaticSpaceController(files: hub.files).register(on: signedIn)
+        StaticSpaceController(hub: hub).register(on: signedIn)
         let routes = signedIn.group().add(middleware: WebErrorMiddleware(pages: pages))
         WebController(hub: hub, pages: pages, baseURL: baseURL).register(on: routes)
         WebAccountController(hub: hub, pages: pages, baseURL: baseURL, allowSignUp: allowSignUp).register(on: routes)

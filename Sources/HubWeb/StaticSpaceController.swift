@@ -13,14 +13,15 @@ import HubServices
 /// to the hub are cross-site, so the session cookie (SameSite=Lax) does not go with them (and the
 /// API ignores cookies anyway). The repository page frames it with the same sandbox.
 struct StaticSpaceController {
-    let files: FileService
+    let hub: Hub
 
     static let sandbox =
         "sandbox allow-scripts allow-forms allow-popups allow-modals; default-src * data: blob: 'unsafe-inline' 'unsafe-eval'; frame-ancestors 'self'"
 
     func register(on router: some RouterMethods<HubRequestContext>) {
+        let spaces = router.group().add(middleware: WebRepoAccess.middleware(hub, .space, need: .read))
         for pattern in ["/spaces/:namespace/:name/app", "/spaces/:namespace/:name/app/**"] {
-            router.get(RouterPath(pattern)) { request, context in try await serve(request, context: context) }
+            spaces.get(RouterPath(pattern)) { request, context in try await serve(request, context: context) }
         }
     }
 
@@ -32,21 +33,20 @@ struct StaticSpaceController {
     ]
 
     func serve(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard let id = context.repoIDIfValid(kind: .space) else { throw HubError.repoNotFound }
-        let caller = try context.webCaller()
+        let grant = try context.grantedRepo()
+        let repo = grant.repo
+        guard repo.sdk == "static" else {
+            throw HubError.entryNotFound("\(repo.id.path) is not a static Space: this hub does not run it")
+        }
         var path = try context.parameters.getCatchAll().map { segment -> String in
             guard let decoded = String(segment).percentDecoded else { throw HubError.badRequest("Bad path") }
             return decoded
         }.joined(separator: "/")
         if path.isEmpty || path.hasSuffix("/") {
-            let revision = try await files.revision(id, revision: RepoService.defaultBranch, caller: caller)
-            guard revision.repo.sdk == "static" else {
-                throw HubError.entryNotFound("\(id.path) is not a static Space: this hub does not run it")
-            }
-            path += path.isEmpty ? Self.appFile(of: try files.card(of: revision.repo, commit: revision.commit)) : "index.html"
+            let revision = try hub.files.revision(of: repo, revision: RepoService.defaultBranch)
+            path += path.isEmpty ? Self.appFile(of: try hub.files.card(of: repo, commit: revision.commit)) : "index.html"
         }
-        let file = try await files.resolve(id, revision: RepoService.defaultBranch, path: path, caller: caller, followLFS: true)
-        guard file.repo.sdk == "static" else { throw HubError.entryNotFound(path) }
+        let file = try await hub.files.resolve(grant, revision: RepoService.defaultBranch, path: path, followLFS: true)
         var headers: HTTPFields = [
             .contentSecurityPolicy: Self.sandbox, .xContentTypeOptions: "nosniff", .cacheControl: "no-cache",
         ]

@@ -23,9 +23,12 @@ struct WebController {
                 try await listing(request, context: context, kind: kind)
             }
             let base = kind.urlPrefix + ":namespace/:name"
-            router.get(RouterPath("/" + base)) { request, context in
-                try await repoPage(request, context: context, kind: kind)
-            }
+            let pages = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .read))
+            router.group()
+                .add(middleware: WebRepoAccess.middleware(hub, kind, need: .read, withCounters: true))
+                .get(RouterPath("/" + base)) { request, context in
+                    try await repoPage(request, context: context, kind: kind)
+                }
             // The branch switcher is a plain form (no script): ?rev=… → /tree/{rev}.
             router.get(RouterPath("/" + base + "/tree")) { request, context in
                 let id = try context.repoID(kind: kind)
@@ -33,18 +36,18 @@ struct WebController {
                 return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision).path, type: .found)
             }
             for pattern in ["/tree/:revision", "/tree/:revision/**"] {
-                router.get(RouterPath("/" + base + pattern)) { request, context in
-                    try await treePage(request, context: context, kind: kind)
+                pages.get(RouterPath("/" + base + pattern)) { request, context in
+                    try await treePage(request, context: context)
                 }
             }
-            router.get(RouterPath("/" + base + "/blob/:revision/**")) { request, context in
-                try await blobPage(request, context: context, kind: kind)
+            pages.get(RouterPath("/" + base + "/blob/:revision/**")) { request, context in
+                try await blobPage(request, context: context)
             }
-            router.get(RouterPath("/" + base + "/commits/:revision")) { request, context in
-                try await commitsPage(request, context: context, kind: kind)
+            pages.get(RouterPath("/" + base + "/commits/:revision")) { request, context in
+                try await commitsPage(request, context: context)
             }
-            router.get(RouterPath("/" + base + "/commit/:revision")) { request, context in
-                try await commitPage(request, context: context, kind: kind)
+            pages.get(RouterPath("/" + base + "/commit/:revision")) { request, context in
+                try await commitPage(request, context: context)
             }
         }
         router.get("/:namespace") { request, context in try await profile(request, context: context) }
@@ -181,8 +184,8 @@ struct WebController {
         case .org(let org):
             view = [
                 "name": org.name.value, "fullname": org.fullname, "isOrg": true, "sections": sections,
-                "membersHref": AccessPolicy.maySeeRoles(of: org.name, caller: try context.webCaller())
-                    ? SiteURL.orgMembers(org.name.value).path : nil as String?,
+                "membersHref": (AccessPolicy.maySeeRoles(of: org.name, caller: try context.webCaller())
+                    ? SiteURL.orgMembers(org.name.value).path : nil) as Any,
             ]
         }
         return pages.render("profile", view, context: context)
@@ -206,11 +209,11 @@ struct WebController {
     }
 
     func repoPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
-        let repo = try await hub.repos.readable(id, caller: try context.webCaller(), withCounters: true)
+        let grant = try context.grantedRepo()
+        let repo = grant.repo
         let resolved = try hub.files.revision(of: repo, revision: RepoService.defaultBranch)
         let card = try hub.files.card(of: repo, commit: resolved.commit)
-        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "card", caller: try context.webCaller())
+        var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "card")
         let body = card.text.trimmingCharacters(in: .whitespacesAndNewlines)
         view["cardHTML"] = body.isEmpty ? nil : Markdown.html(body)
         view["task"] = card.pipelineTag
@@ -253,14 +256,13 @@ struct WebController {
         return crumbs
     }
 
-    func treePage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func treePage(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
+        let repo = grant.repo
         let (revision, path) = try context.revisionAndPath()
-        let caller = try context.webCaller()
-        let repo = try await hub.repos.readable(id, caller: caller)
         let (resolved, entries) = try await hub.files.tree(of: repo, revision: revision, path: path, recursive: false)
         let sorted = entries.sorted { ($0.isDirectory ? 0 : 1, $0.path) < ($1.isDirectory ? 0 : 1, $1.path) }
-        var view = pages.repoHeader(repo, revision: revision, tab: "files", caller: try context.webCaller())
+        var view = pages.repoHeader(grant, revision: revision, tab: "files")
         view["crumbs"] = crumbs(repo, revision: revision, path: path.isEmpty ? "" : path + "/x")
         view["entries"] = sorted.map { entry -> [String: Any] in
             [
@@ -270,15 +272,14 @@ struct WebController {
                 "href": SiteURL.atRevision(repo.id, entry.isDirectory ? .tree : .blob, revision: revision, path: entry.path).path,
             ]
         }
-        let refs = try await hub.refs.refs(id, caller: caller)
+        let refs = try hub.refs.refs(grant)
         var names = refs.compactMap { ref -> String? in
             for prefix in ["refs/heads/", "refs/tags/"] where ref.name.hasPrefix(prefix) { return String(ref.name.dropFirst(prefix.count)) }
             return nil
         }
         if !names.contains(revision) { names.insert(revision, at: 0) }
         view["refs"] = names.map { ["name": $0, "selected": $0 == revision] }
-        if context.webSession != nil, AccessPolicy.access(to: repo, caller: caller) >= .write,
-            refs.contains(where: { $0.name == "refs/heads/\(revision)" })
+        if context.webSession != nil, grant.access >= .write, refs.contains(where: { $0.name == "refs/heads/\(revision)" })
         {
             let folder = path.isEmpty ? "" : "?folder=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             view["newFileHref"] = SiteURL.atRevision(repo.id, .newFile, revision: revision).path + folder
@@ -288,20 +289,19 @@ struct WebController {
         return pages.render("tree", view, context: context)
     }
 
-    func blobPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func blobPage(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let (revision, path) = try context.revisionAndPath()
-        let file = try await hub.files.resolve(id, revision: revision, path: path, caller: try context.webCaller(), followLFS: true)
-        var view = pages.repoHeader(file.repo, revision: revision, tab: "files", caller: try context.webCaller())
+        let file = try await hub.files.resolve(grant, revision: revision, path: path, followLFS: true)
+        var view = pages.repoHeader(grant, revision: revision, tab: "files")
         view["path"] = path
         view["fileName"] = path.split(separator: "/").last.map(String.init) ?? path
         view["crumbs"] = crumbs(file.repo, revision: revision, path: path)
         view["size"] = WebFormat.size(file.size)
         view["downloadHref"] = SiteURL.atRevision(file.repo.id, .resolve, revision: revision, path: path).path
         view["rawHref"] = SiteURL.atRevision(file.repo.id, .raw, revision: revision, path: path).path
-        let caller = try context.webCaller()
-        if case .inline = file.content, context.webSession != nil, AccessPolicy.access(to: file.repo, caller: caller) >= .write,
-            try await hub.refs.refs(id, caller: caller).contains(where: { $0.name == "refs/heads/\(revision)" })
+        if case .inline = file.content, context.webSession != nil, grant.access >= .write,
+            try hub.refs.refs(grant).contains(where: { $0.name == "refs/heads/\(revision)" })
         {
             view["editHref"] = SiteURL.atRevision(file.repo.id, .edit, revision: revision, path: path).path
             view["deleteAction"] = SiteURL.atRevision(file.repo.id, .delete, revision: revision, path: path).path
@@ -322,15 +322,14 @@ struct WebController {
         return pages.render("blob", view, context: context)
     }
 
-    func commitsPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func commitsPage(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
+        let repo = grant.repo
         let (revision, _) = try context.revisionAndPath()
-        let caller = try context.webCaller()
-        let repo = try await hub.repos.readable(id, caller: caller)
         let page = try WebFormat.pageNumber(request)
-        let (entries, hasMore) = try await hub.refs.commits(
-            id, revision: revision, offset: (page - 1) * Self.commitsPageSize, limit: Self.commitsPageSize, caller: caller)
-        var view = pages.repoHeader(repo, revision: revision, tab: "commits", caller: try context.webCaller())
+        let (entries, hasMore) = try hub.refs.commits(
+            grant, revision: revision, offset: (page - 1) * Self.commitsPageSize, limit: Self.commitsPageSize)
+        var view = pages.repoHeader(grant, revision: revision, tab: "commits")
         view["commits"] = entries.map { entry -> [String: Any] in
             ["title": entry.title, "author": entry.authorName, "date": WebFormat.day(entry.date), "short": String(entry.id.prefix(8)),
              "href": SiteURL.commit(repo.id, entry.id).path]
@@ -341,11 +340,12 @@ struct WebController {
         return pages.render("commits", view, context: context)
     }
 
-    func commitPage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func commitPage(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
+        let repo = grant.repo
         let (revision, _) = try context.revisionAndPath()
-        let (repo, entry, changes) = try await hub.refs.commit(id, revision: revision, caller: try context.webCaller())
-        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "commits", caller: try context.webCaller())
+        let (entry, changes) = try hub.refs.commit(grant, revision: revision)
+        var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "commits")
         let message = entry.message.trimmingCharacters(in: .whitespacesAndNewlines)
         view["title"] = entry.title
         view["message"] = message == entry.title ? nil : message

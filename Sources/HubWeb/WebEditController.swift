@@ -15,11 +15,13 @@ struct WebEditController {
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/" + kind.urlPrefix + ":namespace/:name"
-            router.get(RouterPath(base + "/branches")) { request, context in
-                try await branchesPage(context: context, kind: kind)
+            let pages = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .read))
+            let editors = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .write, needsSession: true))
+            pages.get(RouterPath(base + "/branches")) { request, context in
+                try await branchesPage(context: context)
             }
-            router.get(RouterPath(base + "/discussions")) { request, context in
-                try await discussionsPage(context: context, kind: kind)
+            pages.get(RouterPath(base + "/discussions")) { request, context in
+                try await discussionsPage(context: context)
             }
             router.post(RouterPath(base + "/branches")) { request, context in
                 try await createBranch(request, context: context, kind: kind)
@@ -34,8 +36,8 @@ struct WebEditController {
                 try await deleteTag(request, context: context, kind: kind)
             }
             for pattern in ["/new/:revision", "/new/:revision/**"] {
-                router.get(RouterPath(base + pattern)) { request, context in
-                    try await newFilePage(request, context: context, kind: kind)
+                editors.get(RouterPath(base + pattern)) { request, context in
+                    try await newFilePage(request, context: context)
                 }
                 router.post(RouterPath(base + pattern)) { request, context in
                     try await saveFile(request, context: context, kind: kind, editing: false)
@@ -46,8 +48,8 @@ struct WebEditController {
                     try await upload(request, context: context, kind: kind)
                 }
             }
-            router.get(RouterPath(base + "/edit/:revision/**")) { request, context in
-                try await editFilePage(context: context, kind: kind)
+            editors.get(RouterPath(base + "/edit/:revision/**")) { request, context in
+                try await editFilePage(context: context)
             }
             router.post(RouterPath(base + "/edit/:revision/**")) { request, context in
                 try await saveFile(request, context: context, kind: kind, editing: true)
@@ -60,14 +62,15 @@ struct WebEditController {
 
     // MARK: Branches and tags
 
+    /// The branches page, for the repository its route group resolved, or for the `grant` a
+    /// refused form was made with.
     func branchesPage(
-        context: HubRequestContext, kind: RepoKind, error: String? = nil, status: HTTPResponse.Status = .ok
+        context: HubRequestContext, grant: RepoGrant? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let id = try context.repoID(kind: kind)
-        let caller = try context.webCaller()
-        let repo = try await hub.repos.readable(id, caller: caller)
-        let refs = try await hub.refs.refs(id, caller: caller)
-        let canWrite = context.webSession != nil && AccessPolicy.access(to: repo, caller: caller) >= .write
+        let grant = try grant ?? context.grantedRepo()
+        let repo = grant.repo
+        let refs = try hub.refs.refs(grant)
+        let canWrite = context.webSession != nil && grant.access >= .write
         let csrf = context.webSession?.csrfToken ?? ""
         func items(_ prefix: String) -> [[String: Any]] {
             refs.filter { $0.name.hasPrefix(prefix) }.map { ref -> [String: Any] in
@@ -79,7 +82,7 @@ struct WebEditController {
                 ]
             }.sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
         }
-        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "branches", caller: caller)
+        var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "branches")
         view["branches"] = items("refs/heads/")
         view["tags"] = items("refs/tags/")
         view["canWrite"] = canWrite
@@ -90,52 +93,52 @@ struct WebEditController {
     /// Runs a ref change; a refusal the user can fix is shown on the branches page.
     func changeRefs(
         _ request: Request, context: HubRequestContext, kind: RepoKind,
-        _ change: (WebForm, RepoID, Caller) async throws -> Void
+        _ change: (WebForm, RepoGrant) async throws -> Void
     ) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try context.repoID(kind: kind)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         do {
-            try await change(form, id, try context.sessionCaller())
+            try await change(form, grant)
         } catch let error as HubError where ![.repoNotFound, .authenticationRequired].contains(error) {
-            return try await branchesPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
+            return try await branchesPage(
+                context: context, grant: grant, error: error.message, status: HubErrorResponse.status(of: error))
         }
-        return Response.redirect(to: SiteURL.branches(id).path, type: .normal)
+        return Response.redirect(to: SiteURL.branches(grant.repo.id).path, type: .normal)
     }
 
     func createBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        try await changeRefs(request, context: context, kind: kind) { form, id, caller in
-            try await hub.refs.createBranch(id, name: form["name"] ?? "", startingPoint: form["from"], caller: caller)
+        try await changeRefs(request, context: context, kind: kind) { form, grant in
+            try hub.refs.createBranch(grant, name: form["name"] ?? "", startingPoint: form["from"])
         }
     }
 
     func deleteBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        try await changeRefs(request, context: context, kind: kind) { form, id, caller in
-            try await hub.refs.deleteBranch(id, name: form["name"] ?? "", caller: caller)
+        try await changeRefs(request, context: context, kind: kind) { form, grant in
+            try hub.refs.deleteBranch(grant, name: form["name"] ?? "")
         }
     }
 
     func createTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        try await changeRefs(request, context: context, kind: kind) { form, id, caller in
+        try await changeRefs(request, context: context, kind: kind) { form, grant in
             let message = form["message"].flatMap { $0.isEmpty ? nil : $0 }
-            try await hub.refs.createTag(
-                id, revision: form["revision"] ?? RepoService.defaultBranch, tag: form["name"] ?? "", message: message,
-                caller: caller)
+            try hub.refs.createTag(
+                grant, revision: form["revision"] ?? RepoService.defaultBranch, tag: form["name"] ?? "", message: message)
         }
     }
 
     func deleteTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        try await changeRefs(request, context: context, kind: kind) { form, id, caller in
-            try await hub.refs.deleteTag(id, tag: form["name"] ?? "", caller: caller)
+        try await changeRefs(request, context: context, kind: kind) { form, grant in
+            try hub.refs.deleteTag(grant, tag: form["name"] ?? "")
         }
     }
 
     // MARK: Files
 
     func editorView(
-        _ repo: RepoInfo, revision: String, caller: Caller, heading: String, action: String, path: String, content: String,
+        _ grant: RepoGrant, revision: String, heading: String, action: String, path: String, content: String,
         parent: String, editing: Bool, summary: String, error: String? = nil
     ) -> [String: Any] {
-        var view = pages.repoHeader(repo, revision: revision, tab: "files", caller: caller)
+        var view = pages.repoHeader(grant, revision: revision, tab: "files")
         view.merge([
             "heading": heading, "action": action, "path": path, "content": content, "parent": parent, "editing": editing,
             "summary": summary, "revision": revision,
@@ -144,46 +147,37 @@ struct WebEditController {
         return view
     }
 
-    func newFilePage(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let caller = try context.sessionCaller()
-        let id = try context.repoID(kind: kind)
+    func newFilePage(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let (revision, _) = try context.revisionAndPath()
-        let resolved = try await hub.files.revision(id, revision: revision, caller: caller)
-        guard AccessPolicy.access(to: resolved.repo, caller: caller) >= .write else {
-            throw HubError.forbidden("You don't have write access to \(resolved.repo.id.path)")
-        }
+        let resolved = try hub.files.revision(of: grant.repo, revision: revision)
         let folder = request.uri.queryParameters.get("folder").map { $0.isEmpty ? "" : $0 + "/" } ?? ""
         let view = editorView(
-            resolved.repo, revision: revision, caller: caller, heading: "Add a file",
-            action: SiteURL.atRevision(id, .newFile, revision: revision).path, path: folder, content: "",
+            grant, revision: revision, heading: "Add a file",
+            action: SiteURL.atRevision(grant.repo.id, .newFile, revision: revision).path, path: folder, content: "",
             parent: resolved.commit, editing: false, summary: "")
         return pages.render("edit", view, context: context)
     }
 
-    func editFilePage(context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let caller = try context.sessionCaller()
-        let id = try context.repoID(kind: kind)
+    func editFilePage(context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let (revision, path) = try context.revisionAndPath()
-        let file = try await hub.files.resolve(id, revision: revision, path: path, caller: caller, followLFS: false)
-        guard AccessPolicy.access(to: file.repo, caller: caller) >= .write else {
-            throw HubError.forbidden("You don't have write access to \(file.repo.id.path)")
-        }
+        let file = try await hub.files.resolve(grant, revision: revision, path: path, followLFS: false)
         guard case .inline(let bytes) = file.content, bytes.count <= WebFormat.textLimit, !bytes.contains(0),
             let text = String(validating: bytes, as: UTF8.self)
         else {
             throw HubError.badRequest("Only text files up to 256 KiB can be edited here: use git or huggingface_hub")
         }
         let view = editorView(
-            file.repo, revision: revision, caller: caller, heading: "Edit \(path)",
-            action: SiteURL.atRevision(id, .edit, revision: revision, path: path).path, path: path,
+            grant, revision: revision, heading: "Edit \(path)",
+            action: SiteURL.atRevision(grant.repo.id, .edit, revision: revision, path: path).path, path: path,
             content: text, parent: file.commit, editing: true, summary: "Update \(path)")
         return pages.render("edit", view, context: context)
     }
 
     func saveFile(_ request: Request, context: HubRequestContext, kind: RepoKind, editing: Bool) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try context.sessionCaller()
-        let id = try context.repoID(kind: kind)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         let (revision, _) = try context.revisionAndPath()
         let path = (form["path"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
         // Browsers send textarea line breaks as CRLF.
@@ -191,35 +185,34 @@ struct WebEditController {
         let summary = form["summary"].flatMap { $0.isEmpty ? nil : $0 } ?? (editing ? "Update \(path)" : "Add \(path)")
         do {
             guard !path.isEmpty else { throw HubError.badRequest("A file needs a path") }
-            let session = try await hub.commits.begin(id, revision: revision, caller: caller)
+            let session = try hub.commits.begin(grant, revision: revision)
             try session.addFile(path: path, contents: Array(content.utf8))
             _ = try await session.finish(summary: summary, description: "", parentCommit: form["parent"])
         } catch let error as HubError where ![.repoNotFound, .authenticationRequired].contains(error) {
-            let repo = try await hub.repos.readable(id, caller: caller)
             var message = error.message
             if case .preconditionFailed = error {
                 message = "The branch changed since this page was loaded: your text is below; reload the file and apply it again."
             }
             let view = editorView(
-                repo, revision: revision, caller: caller, heading: editing ? "Edit \(path)" : "Add a file",
+                grant, revision: revision, heading: editing ? "Edit \(path)" : "Add a file",
                 action: request.uri.path, path: path, content: content, parent: form["parent"] ?? "", editing: editing,
                 summary: summary, error: message)
             return pages.render("edit", view, context: context, status: HubErrorResponse.status(of: error))
         }
         return Response.redirect(
-            to: SiteURL.atRevision(id, .blob, revision: revision, path: path).path, type: .normal)
+            to: SiteURL.atRevision(grant.repo.id, .blob, revision: revision, path: path).path, type: .normal)
     }
 
     /// Files from the upload form, into the folder the form was on, as one commit.
     func upload(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try WebForm.checkOrigin(request)
-        let caller = try context.sessionCaller()
-        let id = try context.repoID(kind: kind)
+        _ = try context.sessionCaller()
         let (revision, folder) = try context.revisionAndPath()
         let upload = try await WebUpload.read(request)
         try WebForm.checkCSRF(upload.fields["csrf"], context: context)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         guard !upload.files.isEmpty else { throw HubError.badRequest("Choose at least one file") }
-        let session = try await hub.commits.begin(id, revision: revision, caller: caller)
+        let session = try hub.commits.begin(grant, revision: revision)
         try await session.addUploadedFiles(upload.files.map { file in
             let name = file.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? file.name
             return (folder.isEmpty ? name : "\(folder)/\(name)", file.bytes)
@@ -227,27 +220,26 @@ struct WebEditController {
         let summary = upload.fields["summary"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "Upload \(upload.files.map(\.name).joined(separator: ", "))"
         _ = try await session.finish(summary: summary, description: "", parentCommit: upload.fields["parent"])
-        return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision, path: folder).path, type: .normal)
+        return Response.redirect(to: SiteURL.atRevision(grant.repo.id, .tree, revision: revision, path: folder).path, type: .normal)
     }
 
     func deleteFile(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let caller = try context.sessionCaller()
-        let id = try context.repoID(kind: kind)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         let (revision, path) = try context.revisionAndPath()
-        let session = try await hub.commits.begin(id, revision: revision, caller: caller)
+        let session = try hub.commits.begin(grant, revision: revision)
         try session.deleteFile(path: path)
         _ = try await session.finish(summary: "Delete \(path)", description: "", parentCommit: form["parent"])
-        return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision).path, type: .normal)
+        return Response.redirect(to: SiteURL.atRevision(grant.repo.id, .tree, revision: revision).path, type: .normal)
     }
 
     // MARK: Pull requests
 
-    func discussionsPage(context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
-        let caller = try context.webCaller()
-        let (repo, discussions) = try await hub.commits.discussions(id, caller: caller)
-        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "discussions", caller: caller)
+    func discussionsPage(context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
+        let repo = grant.repo
+        let discussions = try await hub.commits.discussions(grant)
+        var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "discussions")
         view["discussions"] = discussions.map { discussion -> [String: Any] in
             [
                 "num": discussion.num, "title": discussion.title, "status": discussion.status,

@@ -17,14 +17,13 @@ extension WebManageController {
         for kind in RepoKind.allCases {
             router.post(RouterPath("/" + kind.urlPrefix + ":namespace/:name/like")) { request, context in
                 let form = try await WebForm.read(request, context: context)
-                let id = try context.repoID(kind: kind)
-                let caller = try context.sessionCaller()
+                let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
                 if form["like"] == "false" {
-                    try await hub.counters.unlike(id, caller: caller)
+                    try await hub.counters.unlike(grant)
                 } else {
-                    try await hub.counters.like(id, caller: caller)
+                    try await hub.counters.like(grant)
                 }
-                return Response.redirect(to: SiteURL.repo(id).path, type: .normal)
+                return Response.redirect(to: SiteURL.repo(grant.repo.id).path, type: .normal)
             }
         }
     }

@@ -15,9 +15,11 @@ struct WebManageController {
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/" + kind.urlPrefix + ":namespace/:name/settings"
-            router.get(RouterPath(base)) { request, context in
-                try await settingsPage(context: context, kind: kind)
-            }
+            router.group()
+                .add(middleware: WebRepoAccess.middleware(hub, kind, need: .read, needsSession: true))
+                .get(RouterPath(base)) { request, context in
+                    try await settingsPage(context: context)
+                }
             router.post(RouterPath(base + "/visibility")) { request, context in
                 try await setVisibility(request, context: context, kind: kind)
             }
@@ -50,16 +52,15 @@ struct WebManageController {
 
     // MARK: Repository settings
 
+    /// The settings page, for the repository its route group resolved, or for the `grant` a
+    /// refused form was made with.
     func settingsPage(
-        context: HubRequestContext, kind: RepoKind, error: String? = nil, status: HTTPResponse.Status = .ok
+        context: HubRequestContext, grant: RepoGrant? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let caller = try context.sessionCaller()
-        let id = try context.repoID(kind: kind)
-        let repo = try await hub.repos.readable(id, caller: caller)
-        guard AccessPolicy.access(to: repo, caller: caller) >= .administer else {
-            throw HubError.forbidden("You don't have the rights to change the settings of \(repo.id.path)")
-        }
-        var view = pages.repoHeader(repo, revision: RepoService.defaultBranch, tab: "settings", caller: caller)
+        let grant = try grant ?? context.grantedRepo()
+        let repo = grant.repo
+        try grant.require(.administer)
+        var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "settings")
         view["visibility"] = repo.isPrivate ? "private" : "public"
         view["otherVisibility"] = repo.isPrivate ? "public" : "private"
         view["makePrivate"] = repo.isPrivate ? "false" : "true"
@@ -69,33 +70,35 @@ struct WebManageController {
 
     func setVisibility(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try context.repoID(kind: kind)
-        try await hub.repos.setVisibility(id, isPrivate: form["private"] == "true", caller: try context.sessionCaller())
-        return Response.redirect(to: SiteURL.settings(id).path, type: .normal)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
+        try await hub.repos.setVisibility(grant, isPrivate: form["private"] == "true")
+        return Response.redirect(to: SiteURL.settings(grant.repo.id).path, type: .normal)
     }
 
     func rename(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try context.repoID(kind: kind)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         let parts = (form["to"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         do {
             guard parts.count == 2 else { throw HubError.badRequest("A repository id is namespace/name") }
             let target = try RepoID(kind: kind, namespace: parts[0], name: parts[1])
-            try await hub.repos.move(id, to: target, caller: try context.sessionCaller())
+            try await hub.repos.move(grant, to: target)
             return Response.redirect(to: SiteURL.repo(target).path, type: .normal)
         } catch let error as HubError where error != .repoNotFound && error != .authenticationRequired {
-            return try await settingsPage(context: context, kind: kind, error: error.message, status: HubErrorResponse.status(of: error))
+            return try await settingsPage(
+                context: context, grant: grant, error: error.message, status: HubErrorResponse.status(of: error))
         }
     }
 
     func delete(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
-        let id = try context.repoID(kind: kind)
+        let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
+        let id = grant.repo.id
         guard form["confirm"] == id.path else {
             return try await settingsPage(
-                context: context, kind: kind, error: "Type \(id.path) exactly to delete it.", status: .badRequest)
+                context: context, grant: grant, error: "Type \(id.path) exactly to delete it.", status: .badRequest)
         }
-        try await hub.repos.delete(id, caller: try context.sessionCaller())
+        try await hub.repos.delete(grant)
         return Response.redirect(to: "/\(id.namespace.value)", type: .normal)
     }
 

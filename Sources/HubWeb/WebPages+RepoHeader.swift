@@ -5,9 +5,10 @@ import HubServices
 extension WebPages {
     /// The header every repository page shows: its name, visibility, tabs and, for those who may
     /// administer it, the settings tab.
-    func repoHeader(_ repo: RepoInfo, revision: String, tab: String, caller: Caller? = nil) -> [String: Any] {
-        [
-            "canAdminister": AccessPolicy.access(to: repo, caller: caller) >= .administer, "tabSettings": tab == "settings",
+    func repoHeader(_ grant: RepoGrant, revision: String, tab: String) -> [String: Any] {
+        let repo = grant.repo
+        return [
+            "canAdminister": grant.access >= .administer, "tabSettings": tab == "settings",
             "id": repo.id.path, "namespace": repo.id.namespace.value, "name": repo.id.name.value,
             "profileHref": SiteURL.profile(repo.id.namespace.value).path, "repoHref": SiteURL.repo(repo.id).path,
             "private": repo.isPrivate, "revision": SiteURL.escape(revision),

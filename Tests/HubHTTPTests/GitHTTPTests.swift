@@ -101,4 +101,34 @@ import Testing
             }
         }
     }
+
+    @Test func theDumbProtocolIsRefusedBeforeTheRepositoryIsLookedUp() async throws {
+        try await test.application().test(.router) { client in
+            // Asked for no service, or for one git does not serve, the answer is the same whether
+            // or not a repository is there: nothing about it is looked up.
+            for query in ["", "?service=git-archive"] {
+                try await client.execute(uri: "/nobody/nothing/info/refs" + query, method: .get) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(response.headers[.contentType] == "text/plain; charset=utf-8")
+                }
+            }
+        }
+    }
+
+    @Test func aReadTokenIsRefusedAPushInGitsOwnTerms() async throws {
+        let token = try await test.user("alice")
+        try await createRepo("demo", token: token)
+        let readToken = try await test.readToken(for: "alice")
+        try await test.application().test(.router) { client in
+            try await client.execute(
+                uri: "/alice/demo.git/git-receive-pack", method: .post,
+                headers: [.authorization: "Bearer \(readToken)", .contentType: "application/x-git-receive-pack-request"],
+                body: ByteBuffer(string: "0000")
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.contentType] == "text/plain; charset=utf-8")
+                #expect(String(buffer: response.body).contains("read access only"))
+            }
+        }
+    }
 }

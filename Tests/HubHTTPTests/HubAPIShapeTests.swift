@@ -140,6 +140,24 @@ import Testing
         }
     }
 
+    /// Liking means something only for a signed-in user: an anonymous like asks for credentials
+    /// whether or not the repository exists; a signed-in stranger finds a private one missing.
+    @Test func anAnonymousLikeIsAskedToSignInBeforeTheRepositoryIsLookedUp() async throws {
+        let token = try await test.user("alice")
+        let stranger = try await test.user("bob")
+        try await test.repo("secret", isPrivate: true, token: token)
+        try await test.application().test(.router) { client in
+            for path in ["/api/models/alice/secret/like", "/api/models/alice/never/like"] {
+                let (status, _, _) = try await answer(client, .post, path, token: nil)
+                #expect(status == .unauthorized)
+            }
+            let (status, code, _) = try await answer(client, .post, "/api/models/alice/secret/like", token: stranger)
+            #expect(status == .notFound && code == "RepoNotFound")
+            let (ownStatus, _, _) = try await answer(client, .post, "/api/models/alice/secret/like", token: token)
+            #expect(ownStatus == .ok)
+        }
+    }
+
     @Test func aStaleParentCommitIs412InTheHubsWords() async throws {
         let token = try await test.user("alice")
         try await test.application().test(.router) { client in

@@ -327,6 +327,30 @@ import Testing
         }
     }
 
+    /// Editing pages need a session before anything is looked up, then write access; a form a
+    /// reader sends is refused on the page it came from, saying why.
+    @Test func editingNeedsASessionAndWriteAccess() async throws {
+        _ = try await alice()
+        let bob = try await test.user("bob")
+        try await test.repo("open", owner: "bob", token: bob)
+        try await test.repo("closed", owner: "bob", isPrivate: true, token: bob)
+        try await test.application().test(.router) { client in
+            for repo in ["bob/open", "bob/closed", "bob/nothing"] {
+                let page = try await get(client, "/\(repo)/new/main")
+                #expect(page.status == .found && page.headers[.location] == "/login?next=/\(repo)/new/main", "\(repo)")
+            }
+            let (cookie, csrf) = try await signIn(client)
+            let refused = try await get(client, "/bob/open/edit/main/.gitattributes", cookie: cookie)
+            #expect(refused.status == .forbidden && refused.html.contains("write access to bob/open"))
+            #expect(try await get(client, "/bob/closed/edit/main/.gitattributes", cookie: cookie).status == .notFound)
+            let branch = try await post(client, "/bob/open/branches", [("name", "mine"), ("csrf", csrf)], cookie: cookie)
+            #expect(branch.status == .forbidden && branch.html.contains("write access to bob/open"))
+            #expect(branch.html.contains(">main</a>"))
+            let hidden = try await post(client, "/bob/closed/branches", [("name", "mine"), ("csrf", csrf)], cookie: cookie)
+            #expect(hidden.status == .notFound)
+        }
+    }
+
     @Test func pullRequestsAreListed() async throws {
         let token = try await alice()
         try await test.application().test(.router) { client in

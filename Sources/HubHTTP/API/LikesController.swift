@@ -6,6 +6,7 @@ import HubServices
 struct LikesController {
     let counters: CounterService
     let accounts: AccountService
+    let repos: RepoService
     let baseURL: BaseURL
 
     static let pageSize = 1000
@@ -13,19 +14,23 @@ struct LikesController {
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name"
-            router.post(RouterPath(base + "/like")) { _, context in
-                try await counters.like(try context.repoID(kind: kind), caller: try context.caller())
+            let reads = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
+            // An anonymous like is refused before the repository is looked up.
+            let likes = router.group()
+                .add(middleware: CallerRequiredMiddleware())
+                .add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
+            likes.post(RouterPath(base + "/like")) { _, context in
+                try await counters.like(try context.grantedRepo())
                 return JSONBody.response(object: [String: String]())
             }
-            router.delete(RouterPath(base + "/like")) { _, context in
-                try await counters.unlike(try context.repoID(kind: kind), caller: try context.caller())
+            likes.delete(RouterPath(base + "/like")) { _, context in
+                try await counters.unlike(try context.grantedRepo())
                 return JSONBody.response(object: [String: String]())
             }
-            router.get(RouterPath(base + "/likers")) { request, context in
+            reads.get(RouterPath(base + "/likers")) { request, context in
                 let pagination = try Pagination(request: request, limit: Self.pageSize)
                 let users = try await counters.likers(
-                    try context.repoID(kind: kind), offset: pagination.offset,
-                    limit: pagination.limit + 1, caller: try context.caller())
+                    try context.grantedRepo(), offset: pagination.offset, limit: pagination.limit + 1)
                 let page = users.prefix(pagination.limit).map {
                     Liker(user: $0.name.value, fullname: $0.fullname, avatarUrl: "")
                 }

@@ -9,6 +9,7 @@ import HubServices
 /// `/info/refs`, `/git-upload-pack` or `/git-receive-pack`.
 struct GitHTTPController {
     let git: GitGateway
+    let repos: RepoService
     /// The largest upload-pack request body, after gunzipping (see `GitRequestBody`).
     let maxFetchRequestSize: Int
 
@@ -18,22 +19,38 @@ struct GitHTTPController {
         .expires: "Fri, 01 Jan 1980 00:00:00 GMT",
     ]
 
+    /// Each route's repository is resolved by a `RepoAssignmentMiddleware` that challenges
+    /// anonymous callers (git then asks its credential helper), for the access the service needs;
+    /// a name that breaks the naming rules is answered like any missing repository and never
+    /// reaches git.
     func register(on router: Router<HubRequestContext>) {
+        let routes = router.group().add(middleware: GitErrorMiddleware())
         for kind in RepoKind.allCases {
             let base = kind.urlPrefix + ":namespace/:name"
-            router.get(RouterPath(base + "/info/refs")) { request, context in
-                try await advertise(request, context: context, kind: kind)
-            }
-            router.post(RouterPath(base + "/git-upload-pack")) { request, context in
-                try await rpc(.uploadPack, request, context: context, kind: kind)
-            }
-            router.post(RouterPath(base + "/git-receive-pack")) { request, context in
-                try await rpc(.receivePack, request, context: context, kind: kind)
+            routes.group()
+                .add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, challengesAnonymousCallers: true) {
+                    Self.service(of: $0)?.requiredAccess
+                })
+                .get(RouterPath(base + "/info/refs")) { request, context in
+                    try await advertise(request, context: context)
+                }
+            for service in [GitService.uploadPack, .receivePack] {
+                routes.group()
+                    .add(middleware: RepoAssignmentMiddleware(
+                        repos: repos, kind: kind, need: service.requiredAccess, challengesAnonymousCallers: true))
+                    .post(RouterPath(base + "/" + service.rawValue)) { request, context in
+                        try await rpc(service, request, context: context)
+                    }
             }
         }
     }
 
-    func advertise(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
+    /// The service `info/refs` is asked to advertise, if it is one git serves.
+    static func service(of request: Request) -> GitService? {
+        request.uri.queryParameters.get("service").flatMap { GitService(rawValue: String($0)) }
+    }
+
+    func advertise(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard let serviceName = request.uri.queryParameters.get("service") else {
             // The "dumb" protocol is not served.
             return Self.plain(.forbidden, "Please upgrade your git client: only the smart HTTP protocol is served.\n")
@@ -41,28 +58,18 @@ struct GitHTTPController {
         guard let service = GitService(rawValue: serviceName) else {
             return Self.plain(.forbidden, "Unsupported service '\(HubName.printable(serviceName))'\n")
         }
-        let repo: RepoInfo
-        do {
-            repo = try await authorize(service, context: context, kind: kind)
-        } catch let error as HubError {
-            return failure(error, context: context)
-        }
+        let grant = try context.grantedRepo()
         let gitProtocol = request.headers[.gitProtocol]
         var headers = Self.noCache
         headers[.contentType] = service.advertisementContentType
         let git = self.git
         return Response(status: .ok, headers: headers, body: Self.streamed(context: context) { output in
-            try await git.advertiseRefs(service, of: repo, gitProtocol: gitProtocol, output: output)
+            try await git.advertiseRefs(service, of: grant, gitProtocol: gitProtocol, output: output)
         })
     }
 
-    func rpc(_ service: GitService, _ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let repo: RepoInfo
-        do {
-            repo = try await authorize(service, context: context, kind: kind)
-        } catch let error as HubError {
-            return failure(error, context: context)
-        }
+    func rpc(_ service: GitService, _ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         guard request.headers[.contentType] == service.requestContentType else {
             return Self.plain(.unsupportedMediaType, "Expected Content-Type \(service.requestContentType)\n")
         }
@@ -78,33 +85,8 @@ struct GitHTTPController {
         headers[.contentType] = service.resultContentType
         let git = self.git
         return Response(status: .ok, headers: headers, body: Self.streamed(context: context) { output in
-            try await git.serve(service, on: repo, gitProtocol: gitProtocol, input: input, output: output)
+            try await git.serve(service, on: grant, gitProtocol: gitProtocol, input: input, output: output)
         })
-    }
-
-    private func authorize(_ service: GitService, context: HubRequestContext, kind: RepoKind) async throws -> RepoInfo {
-        let caller = try context.caller()
-        guard let id = context.repoIDIfValid(kind: kind) else {
-            // A name that breaks the naming rules cannot exist: answered like any missing
-            // repository (a challenge when anonymous), and never handed to git.
-            throw caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
-        }
-        return try await git.authorize(service, on: id, caller: caller)
-    }
-
-    /// Errors in git's terms: a 401 with a Basic challenge makes git ask its credential helper.
-    func failure(_ error: HubError, context: HubRequestContext) -> Response {
-        switch error {
-        case .authenticationRequired, .invalidCredentials:
-            var response = Self.plain(.unauthorized, "Authentication required\n")
-            response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
-            return response
-        case .internalFailure(let detail):
-            context.logger.error("git request failed: \(detail)")
-            return Self.plain(.internalServerError, "Internal error (request id \(context.requestID))\n")
-        default:
-            return Self.plain(HubErrorResponse.status(of: error), error.message + "\n")
-        }
     }
 
     static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {

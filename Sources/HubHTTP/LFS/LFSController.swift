@@ -9,6 +9,7 @@ import NIOCore
 /// transfers, verify, and locks. Bodies are `application/vnd.git-lfs+json`.
 struct LFSController {
     let lfs: LFSService
+    let repos: RepoService
     let baseURL: BaseURL
 
     static let maxObjectsPerBatch = 1000
@@ -19,9 +20,16 @@ struct LFSController {
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = LFSWire.routePrefix(kind)
-            router.post(RouterPath(base + "/objects/batch")) { request, context in
-                try await batch(request, context: context, kind: kind)
-            }
+            // Who may not even read the repository is answered before a batch body is read: it
+            // is up to a megabyte of JSON, and parsing it must not be free for strangers. An
+            // upload batch needs write access too, checked once the body names its operation.
+            router.group()
+                .add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read, challengesAnonymousCallers: true))
+                .post(RouterPath(base + "/objects/batch")) { request, context in
+                    try await batch(request, context: context)
+                }
+            // Transfers and verify are let in by the signed URL the batch answer gave (git-lfs
+            // sends nothing else), so the service checks the grant, or else the caller.
             router.put(RouterPath(base + "/objects/:oid")) { request, context in
                 try await upload(request, context: context, kind: kind)
             }
@@ -84,11 +92,8 @@ struct LFSController {
         let hash_algo: String
     }
 
-    func batch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
-        // Who may not even read the repository is answered before its body is read: a batch
-        // body is up to a megabyte of JSON, and parsing it must not be free for strangers.
-        _ = try await lfs.readableOrChallenge(id, caller: try context.caller())
+    func batch(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let body = try await LFSWire.decode(BatchRequest.self, from: request)
         guard let operation = LFSOperation(rawValue: body.operation) else {
             throw HubError.badRequest("Unknown operation '\(HubName.printable(body.operation))': expected upload or download")
@@ -101,9 +106,8 @@ struct LFSController {
         }
         let multipartOffered = body.transfers?.contains("multipart") ?? false
         let results = try await lfs.batch(
-            operation, objects: body.objects, hashAlgorithm: body.hash_algo, multipartOffered: multipartOffered, repo: id,
-            caller: try context.caller())
-        let lfsBase = SiteURL.gitLFS(id).absolute(baseURL.url(for: request))
+            operation, objects: body.objects, hashAlgorithm: body.hash_algo, multipartOffered: multipartOffered, on: grant)
+        let lfsBase = SiteURL.gitLFS(grant.repo.id).absolute(baseURL.url(for: request))
         let expiresIn = Int(lfs.grantLifetime)
         let objects = results.map { result -> ObjectResult in
             switch result {

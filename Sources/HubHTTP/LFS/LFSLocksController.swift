@@ -7,21 +7,26 @@ import HubServices
 /// `locks/verify` check git-lfs makes before every push.
 struct LFSLocksController {
     let lfs: LFSService
+    let repos: RepoService
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
             let base = LFSWire.routePrefix(kind)
-            router.post(RouterPath(base + "/locks")) { request, context in
-                try await create(request, context: context, kind: kind)
+            let reads = router.group().add(
+                middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read, challengesAnonymousCallers: true))
+            let writes = router.group().add(
+                middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .write, challengesAnonymousCallers: true))
+            writes.post(RouterPath(base + "/locks")) { request, context in
+                try await create(request, context: context)
             }
-            router.get(RouterPath(base + "/locks")) { request, context in
-                try await list(request, context: context, kind: kind)
+            reads.get(RouterPath(base + "/locks")) { request, context in
+                try await list(request, context: context)
             }
-            router.post(RouterPath(base + "/locks/verify")) { request, context in
-                try await verify(request, context: context, kind: kind)
+            writes.post(RouterPath(base + "/locks/verify")) { request, context in
+                try await verify(request, context: context)
             }
-            router.post(RouterPath(base + "/locks/:id/unlock")) { request, context in
-                try await unlock(request, context: context, kind: kind)
+            writes.post(RouterPath(base + "/locks/:id/unlock")) { request, context in
+                try await unlock(request, context: context)
             }
         }
     }
@@ -57,11 +62,11 @@ struct LFSLocksController {
         let message: String?
     }
 
-    func create(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func create(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let body = try await LFSWire.decode(CreateRequest.self, from: request)
         do {
-            let lock = try await lfs.createLock(repo: id, path: body.path, refName: body.ref?.name, caller: try context.caller())
+            let lock = try await lfs.createLock(on: grant, path: body.path, refName: body.ref?.name)
             return LFSWire.json(LockResponse(lock: LockJSON(lock), message: nil), status: .created)
         } catch let conflict as LFSLockConflict {
             return LFSWire.json(
@@ -74,12 +79,11 @@ struct LFSLocksController {
         let next_cursor: String?
     }
 
-    func list(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func list(_ request: Request, context: HubRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         let (locks, next) = try await lfs.locks(
-            repo: id, path: query.get("path"), lockID: query.get("id"), cursor: query.get("cursor"),
-            limit: query.get("limit").flatMap { Int($0) }, caller: try context.caller())
+            of: try context.grantedRepo(), path: query.get("path"), lockID: query.get("id"), cursor: query.get("cursor"),
+            limit: query.get("limit").flatMap { Int($0) })
         return LFSWire.json(ListResponse(locks: locks.map(LockJSON.init), next_cursor: next))
     }
 
@@ -95,11 +99,10 @@ struct LFSLocksController {
         let next_cursor: String?
     }
 
-    func verify(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func verify(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let body = try await LFSWire.decode(VerifyRequest.self, from: request)
-        let (ours, theirs, next) = try await lfs.verifyLocks(
-            repo: id, cursor: body.cursor, limit: body.limit, caller: try context.caller())
+        let (ours, theirs, next) = try await lfs.verifyLocks(on: grant, cursor: body.cursor, limit: body.limit)
         return LFSWire.json(
             VerifyResponse(ours: ours.map(LockJSON.init), theirs: theirs.map(LockJSON.init), next_cursor: next))
     }
@@ -109,11 +112,10 @@ struct LFSLocksController {
         let ref: Ref?
     }
 
-    func unlock(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
-        let id = try context.repoID(kind: kind)
+    func unlock(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let grant = try context.grantedRepo()
         let body = try await LFSWire.decode(UnlockRequest.self, from: request)
-        let lock = try await lfs.unlock(
-            repo: id, lockID: context.parameters.get("id") ?? "", force: body.force ?? false, caller: try context.caller())
+        let lock = try await lfs.unlock(on: grant, lockID: context.parameters.get("id") ?? "", force: body.force ?? false)
         return LFSWire.json(LockResponse(lock: LockJSON(lock), message: nil))
     }
 }

@@ -20,8 +20,8 @@ struct StaticSpaceController {
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         let spaces = router.group().add(middleware: WebRepoAccess.middleware(hub, .space, need: .read))
-        for pattern in ["/spaces/:namespace/:name/app", "/spaces/:namespace/:name/app/**"] {
-            spaces.get(RouterPath(pattern)) { request, context in try await serve(request, context: context) }
+        for withPath in [false, true] {
+            spaces.get(SiteURL.Route.app(withPath: withPath).routerPath) { request, context in try await serve(request, context: context) }
         }
     }
 

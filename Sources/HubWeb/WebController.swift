@@ -22,35 +22,34 @@ struct WebController {
             router.get(RouterPath("/\(kind.plural)")) { request, context in
                 try await listing(request, context: context, kind: kind)
             }
-            let base = kind.urlPrefix + ":namespace/:name"
             let pages = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .read))
             router.group()
                 .add(middleware: WebRepoAccess.middleware(hub, kind, need: .read, withCounters: true))
-                .get(RouterPath("/" + base)) { request, context in
+                .get(SiteURL.Route.repo(kind).routerPath) { request, context in
                     try await repoPage(request, context: context, kind: kind)
                 }
             // The branch switcher is a plain form (no script): ?rev=… → /tree/{rev}.
-            router.get(RouterPath("/" + base + "/tree")) { request, context in
+            router.get(SiteURL.Route.repo(kind).routerPath(appending: "/tree")) { request, context in
                 let id = try context.repoID(kind: kind)
                 let revision = request.uri.queryParameters.get("rev") ?? RepoService.defaultBranch
                 return Response.redirect(to: SiteURL.atRevision(id, .tree, revision: revision).path, type: .found)
             }
-            for pattern in ["/tree/:revision", "/tree/:revision/**"] {
-                pages.get(RouterPath("/" + base + pattern)) { request, context in
+            for withPath in [false, true] {
+                pages.get(SiteURL.Route.atRevision(kind, .tree, withPath: withPath).routerPath) { request, context in
                     try await treePage(request, context: context)
                 }
             }
-            pages.get(RouterPath("/" + base + "/blob/:revision/**")) { request, context in
+            pages.get(SiteURL.Route.atRevision(kind, .blob, withPath: true).routerPath) { request, context in
                 try await blobPage(request, context: context)
             }
-            pages.get(RouterPath("/" + base + "/commits/:revision")) { request, context in
+            pages.get(SiteURL.Route.atRevision(kind, .commits, withPath: false).routerPath) { request, context in
                 try await commitsPage(request, context: context)
             }
-            pages.get(RouterPath("/" + base + "/commit/:revision")) { request, context in
+            pages.get(SiteURL.Route.commit(kind).routerPath) { request, context in
                 try await commitPage(request, context: context)
             }
         }
-        router.get("/:namespace") { request, context in try await profile(request, context: context) }
+        router.get(SiteURL.Route.profile.routerPath) { request, context in try await profile(request, context: context) }
     }
 
     // MARK: Pieces shared by pages

@@ -14,47 +14,49 @@ struct WebEditController {
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
-            let base = "/" + kind.urlPrefix + ":namespace/:name"
+            let branches = SiteURL.Route.branches(kind)
             let pages = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .read))
             let editors = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .write, needsSession: true))
-            pages.get(RouterPath(base + "/branches")) { request, context in
+            pages.get(branches.routerPath) { request, context in
                 try await branchesPage(context: context)
             }
-            pages.get(RouterPath(base + "/discussions")) { request, context in
+            pages.get(SiteURL.Route.repo(kind).routerPath(appending: "/discussions")) { request, context in
                 try await discussionsPage(context: context)
             }
-            router.post(RouterPath(base + "/branches")) { request, context in
+            router.post(branches.routerPath) { request, context in
                 try await createBranch(request, context: context, kind: kind)
             }
-            router.post(RouterPath(base + "/branches/delete")) { request, context in
+            router.post(branches.routerPath(appending: "/delete")) { request, context in
                 try await deleteBranch(request, context: context, kind: kind)
             }
-            router.post(RouterPath(base + "/tags")) { request, context in
+            router.post(SiteURL.Route.repo(kind).routerPath(appending: "/tags")) { request, context in
                 try await createTag(request, context: context, kind: kind)
             }
-            router.post(RouterPath(base + "/tags/delete")) { request, context in
+            router.post(SiteURL.Route.repo(kind).routerPath(appending: "/tags/delete")) { request, context in
                 try await deleteTag(request, context: context, kind: kind)
             }
-            for pattern in ["/new/:revision", "/new/:revision/**"] {
-                editors.get(RouterPath(base + pattern)) { request, context in
+            for withPath in [false, true] {
+                let newFile = SiteURL.Route.atRevision(kind, .newFile, withPath: withPath)
+                editors.get(newFile.routerPath) { request, context in
                     try await newFilePage(request, context: context)
                 }
-                router.post(RouterPath(base + pattern)) { request, context in
+                router.post(newFile.routerPath) { request, context in
                     try await saveFile(request, context: context, kind: kind, editing: false)
                 }
             }
-            for pattern in ["/upload/:revision", "/upload/:revision/**"] {
-                router.post(RouterPath(base + pattern)) { request, context in
+            for withPath in [false, true] {
+                router.post(SiteURL.Route.atRevision(kind, .upload, withPath: withPath).routerPath) { request, context in
                     try await upload(request, context: context, kind: kind)
                 }
             }
-            editors.get(RouterPath(base + "/edit/:revision/**")) { request, context in
+            let edit = SiteURL.Route.atRevision(kind, .edit, withPath: true)
+            editors.get(edit.routerPath) { request, context in
                 try await editFilePage(context: context)
             }
-            router.post(RouterPath(base + "/edit/:revision/**")) { request, context in
+            router.post(edit.routerPath) { request, context in
                 try await saveFile(request, context: context, kind: kind, editing: true)
             }
-            router.post(RouterPath(base + "/delete/:revision/**")) { request, context in
+            router.post(SiteURL.Route.atRevision(kind, .delete, withPath: true).routerPath) { request, context in
                 try await deleteFile(request, context: context, kind: kind)
             }
         }

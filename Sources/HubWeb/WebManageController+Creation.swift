@@ -15,7 +15,7 @@ extension WebManageController {
         }
         router.post("/organizations/new") { request, context in try await createOrg(request, context: context) }
         for kind in RepoKind.allCases {
-            router.post(RouterPath("/" + kind.urlPrefix + ":namespace/:name/like")) { request, context in
+            router.post(SiteURL.Route.repo(kind).routerPath(appending: "/like")) { request, context in
                 let form = try await WebForm.read(request, context: context)
                 let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
                 if form["like"] == "false" {

@@ -14,26 +14,26 @@ struct WebManageController {
 
     func register(on router: some RouterMethods<HubRequestContext>) {
         for kind in RepoKind.allCases {
-            let base = "/" + kind.urlPrefix + ":namespace/:name/settings"
+            let settings = SiteURL.Route.settings(kind)
             router.group()
                 .add(middleware: WebRepoAccess.middleware(hub, kind, need: .read, needsSession: true))
-                .get(RouterPath(base)) { request, context in
+                .get(settings.routerPath) { request, context in
                     try await settingsPage(context: context)
                 }
-            router.post(RouterPath(base + "/visibility")) { request, context in
+            router.post(settings.routerPath(appending: "/visibility")) { request, context in
                 try await setVisibility(request, context: context, kind: kind)
             }
-            router.post(RouterPath(base + "/rename")) { request, context in
+            router.post(settings.routerPath(appending: "/rename")) { request, context in
                 try await rename(request, context: context, kind: kind)
             }
-            router.post(RouterPath(base + "/delete")) { request, context in
+            router.post(settings.routerPath(appending: "/delete")) { request, context in
                 try await delete(request, context: context, kind: kind)
             }
         }
-        router.get("/organizations/:org/members") { request, context in
+        router.get(SiteURL.Route.orgMembers.routerPath) { request, context in
             try await membersPage(context: context)
         }
-        router.post("/organizations/:org/members") { request, context in
+        router.post(SiteURL.Route.orgMembers.routerPath) { request, context in
             try await setRole(request, context: context)
         }
         router.post("/organizations/:org/settings") { request, context in
@@ -44,7 +44,7 @@ struct WebManageController {
                 by: .caller(try context.sessionCaller()))
             return Response.redirect(to: SiteURL.orgMembers(orgName).path, type: .normal)
         }
-        router.post("/organizations/:org/members/remove") { request, context in
+        router.post(SiteURL.Route.orgMembers.routerPath(appending: "/remove")) { request, context in
             try await removeMember(request, context: context)
         }
         registerCreation(on: router)

@@ -1,3 +1,6 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import HubCore
 import HubHTTP
 import Testing
@@ -37,5 +40,49 @@ import Testing
         #expect(SiteURL.branches(model).path == "/alice/demo/branches")
         #expect(SiteURL.settings(model).path == "/alice/demo/settings")
         #expect(SiteURL.app(space).path == "/spaces/alice/app/app/")
+    }
+
+    /// Each link goes to the route its layout comes from, which reads back the repository, the
+    /// revision and the path the link was written with.
+    @Test func everyLinkIsServedByTheRouteOfItsKind() async throws {
+        let links: [(SiteURL, SiteURL.Route, expected: String)] = [
+            (.repo(model), .repo(.model), "alice/demo"),
+            (.repo(dataset), .repo(.dataset), "datasets/org/data"),
+            (.atRevision(model, .tree, revision: "main"), .atRevision(.model, .tree, withPath: false), "alice/demo main"),
+            (.atRevision(dataset, .tree, revision: "refs/pr/1", path: "docs/a b#c.md"),
+             .atRevision(.dataset, .tree, withPath: true), "datasets/org/data refs/pr/1 docs/a b#c.md"),
+            (.atRevision(model, .resolve, revision: "v1.0", path: "model.safetensors"),
+             .atRevision(.model, .resolve, withPath: true), "alice/demo v1.0 model.safetensors"),
+            (.atRevision(space, .newFile, revision: "dev"), .atRevision(.space, .newFile, withPath: false), "spaces/alice/app dev"),
+            (.atRevision(model, .commits, revision: "main"), .atRevision(.model, .commits, withPath: false), "alice/demo main"),
+            (.commit(model, "0123abcd"), .commit(.model), "alice/demo 0123abcd"),
+            (.branches(space), .branches(.space), "spaces/alice/app"),
+            (.settings(dataset), .settings(.dataset), "datasets/org/data"),
+            // `/app/` (the slash makes the app's relative links resolve inside it) is the app's root.
+            (.app(space), .app(withPath: false), "spaces/alice/app"),
+            (.gitLFS(model), .gitLFS(.model), "alice/demo"),
+            (.profile("alice"), .profile, "alice"),
+            (.orgMembers("org"), .orgMembers, "org"),
+        ]
+        let router = Router(context: HubRequestContext.self)
+        for (_, route, _) in links {
+            router.get(route.routerPath) { _, context -> String in
+                if route == .profile { return context.parameters.get("namespace") ?? "" }
+                if route == .orgMembers { return context.parameters.get("org") ?? "" }
+                let kinds = RepoKind.allCases.filter { kind in route == .app(withPath: false) ? kind == .space : "\(route)".contains("\(kind)") }
+                let id = kinds.first.flatMap { context.repoIDIfValid(kind: $0) }?.webPath ?? "?"
+                guard context.parameters.get("revision") != nil else { return id }
+                let (revision, path) = try context.revisionAndPath()
+                return [id, revision, path].filter { !$0.isEmpty }.joined(separator: " ")
+            }
+        }
+        try await Application(router: router).test(.router) { client in
+            for (link, _, expected) in links {
+                try await client.execute(uri: link.path, method: .get) { response in
+                    #expect(response.status == .ok, "\(link.path)")
+                    #expect(String(buffer: response.body) == expected, "\(link.path)")
+                }
+            }
+        }
     }
 }

@@ -16,12 +16,11 @@ struct FileController {
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
-            let base = kind.urlPrefix + ":namespace/:name"
             let router = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
-            router.get(RouterPath(base + "/resolve/:revision/**")) { request, context in
+            router.get(SiteURL.Route.atRevision(kind, .resolve, withPath: true).routerPath) { request, context in
                 try await serve(request, context: context, followLFS: true)
             }
-            router.get(RouterPath(base + "/raw/:revision/**")) { request, context in
+            router.get(SiteURL.Route.atRevision(kind, .raw, withPath: true).routerPath) { request, context in
                 try await serve(request, context: context, followLFS: false)
             }
         }

@@ -15,14 +15,14 @@ struct GitErrorMiddleware: RouterMiddleware {
         } catch {
             switch HubErrorResponse.hubError(from: error) {
             case .authenticationRequired, .invalidCredentials:
-                var response = GitHTTPController.plain(.unauthorized, "Authentication required\n")
+                var response = Response.gitText(.unauthorized, "Authentication required\n")
                 response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
                 return response
             case .internalFailure(let detail):
                 context.logger.error("git request failed: \(detail)")
-                return GitHTTPController.plain(.internalServerError, "Internal error (request id \(context.requestID))\n")
+                return Response.gitText(.internalServerError, "Internal error (request id \(context.requestID))\n")
             case let error:
-                return GitHTTPController.plain(HubErrorResponse.status(of: error), error.message + "\n")
+                return Response.gitText(HubErrorResponse.status(of: error), error.message + "\n")
             }
         }
     }

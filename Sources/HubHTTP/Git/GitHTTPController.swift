@@ -26,7 +26,7 @@ struct GitHTTPController {
     func register(on router: Router<HubRequestContext>) {
         let routes = router.group().add(middleware: GitErrorMiddleware())
         for kind in RepoKind.allCases {
-            let base = kind.urlPrefix + ":namespace/:name"
+            let base = SiteURL.Route.repo(kind).pattern
             routes.group()
                 .add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, challengesAnonymousCallers: true) {
                     Self.service(of: $0)?.requiredAccess
@@ -53,10 +53,10 @@ struct GitHTTPController {
     func advertise(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard let serviceName = request.uri.queryParameters.get("service") else {
             // The "dumb" protocol is not served.
-            return Self.plain(.forbidden, "Please upgrade your git client: only the smart HTTP protocol is served.\n")
+            return Response.gitText(.forbidden, "Please upgrade your git client: only the smart HTTP protocol is served.\n")
         }
         guard let service = GitService(rawValue: serviceName) else {
-            return Self.plain(.forbidden, "Unsupported service '\(HubName.printable(serviceName))'\n")
+            return Response.gitText(.forbidden, "Unsupported service '\(HubName.printable(serviceName))'\n")
         }
         let grant = try context.grantedRepo()
         let gitProtocol = request.headers[.gitProtocol]
@@ -71,11 +71,11 @@ struct GitHTTPController {
     func rpc(_ service: GitService, _ request: Request, context: HubRequestContext) async throws -> Response {
         let grant = try context.grantedRepo()
         guard request.headers[.contentType] == service.requestContentType else {
-            return Self.plain(.unsupportedMediaType, "Expected Content-Type \(service.requestContentType)\n")
+            return Response.gitText(.unsupportedMediaType, "Expected Content-Type \(service.requestContentType)\n")
         }
         let encoding = request.headers[.contentEncoding]?.lowercased()
         guard encoding == nil || encoding == "gzip" || encoding == "x-gzip" || encoding == "identity" else {
-            return Self.plain(.unsupportedMediaType, "Unsupported Content-Encoding\n")
+            return Response.gitText(.unsupportedMediaType, "Unsupported Content-Encoding\n")
         }
         let input = GitRequestBody(
             body: request.body, gzipped: encoding == "gzip" || encoding == "x-gzip",
@@ -87,12 +87,6 @@ struct GitHTTPController {
         return Response(status: .ok, headers: headers, body: Self.streamed(context: context) { output in
             try await git.serve(service, on: grant, gitProtocol: gitProtocol, input: input, output: output)
         })
-    }
-
-    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// A response body fed by `produce` as it runs. The channel suspends the producer until the

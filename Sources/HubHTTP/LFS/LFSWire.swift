@@ -15,7 +15,7 @@ enum LFSWire {
     /// `{repo}/info/lfs`, the root git-lfs derives from the remote's URL (`.git` on the name is
     /// dropped by `repoID(kind:)`).
     static func routePrefix(_ kind: RepoKind) -> String {
-        kind.urlPrefix + ":namespace/:name/info/lfs"
+        SiteURL.Route.gitLFS(kind).pattern
     }
 
     static func decode<Value: Decodable>(

@@ -34,18 +34,25 @@ package enum SiteURL: Sendable, Equatable {
 
     package var path: String {
         switch self {
-        case .profile(let namespace): "/" + Self.escape(namespace)
-        case .repo(let id): "/" + id.webPath
+        case .profile(let namespace): Route.profile.layout(Self.escape(namespace))
+        case .repo(let id): Route.repo(id.kind).layout(Self.filled(id))
         case .atRevision(let id, let view, let revision, let path):
-            "/\(id.webPath)/\(view.rawValue)/\(Self.escape(revision))" + (path.isEmpty ? "" : "/" + Self.escape(path))
-        case .commit(let id, let commit): "/\(id.webPath)/commit/\(commit)"
-        case .branches(let id): "/\(id.webPath)/branches"
-        case .settings(let id): "/\(id.webPath)/settings"
-        case .orgMembers(let org): "/organizations/\(Self.escape(org))/members"
-        case .discussion(let id, let num): "/\(id.webPath)/discussions/\(num)"
-        case .app(let id): "/\(id.webPath)/app/"
-        case .gitLFS(let id): "/\(id.webPath).git/info/lfs"
+            Route.atRevision(id.kind, view, withPath: !path.isEmpty)
+                .layout(Self.filled(id), revision: Self.escape(revision), path: Self.escape(path))
+        case .commit(let id, let commit): Route.commit(id.kind).layout(Self.filled(id), revision: commit)
+        case .branches(let id): Route.branches(id.kind).layout(Self.filled(id))
+        case .settings(let id): Route.settings(id.kind).layout(Self.filled(id))
+        case .orgMembers(let org): Route.orgMembers.layout(Self.escape(org))
+        case .discussion(let id, let num): Route.discussion(id.kind).layout(Self.filled(id), number: String(num))
+        case .app(let id): Route.app(withPath: true).layout(Self.filled(id))
+        // git-lfs asks `{repo}.git/info/lfs`, as git clones `{repo}.git`.
+        case .gitLFS(let id): Route.gitLFS(id.kind).layout(Self.filled(id) + ".git")
         }
+    }
+
+    /// The repository part of a link: its namespace and name, each escaped.
+    private static func filled(_ id: RepoID) -> String {
+        escape(id.namespace.value) + "/" + escape(id.name.value)
     }
 
     /// The URL with the hub's base in front (`BaseURL.url(for:)`).

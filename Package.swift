@@ -41,6 +41,24 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "HubMarkdown", dependencies: ["CCMarkGFM"]),
+        // BLAKE3's reference C implementation, built into /usr/local by .ci/build-blake3 from the
+        // sources Debian ships in librust-blake3-dev; imported by XetCore only.
+        .systemLibrary(
+            name: "CBLAKE3",
+            path: "Sources/CBLAKE3",
+            pkgConfig: "libblake3",
+            providers: [.apt(["librust-blake3-dev"])]
+        ),
+        // Debian's liblz4 (frame format), imported by XetCore only.
+        .systemLibrary(
+            name: "CLZ4",
+            path: "Sources/CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        // Xet's objects and hashes (hub-docs docs/xet): keyed BLAKE3, the merkle tree, xorbs
+        // decoded and verified chunk by chunk, shards parsed with every count bounded.
+        .target(name: "XetCore", dependencies: ["HubCore", "CBLAKE3", "CLZ4"]),
         .target(name: "HubCore"),
         // glibc allocator tuning for the server process (see ServeCommand).
         .target(name: "CMallocTuning"),
@@ -159,6 +177,11 @@ let package = Package(
             path: "Tests/HubTesting"
         ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),
+        .testTarget(
+            name: "XetCoreTests",
+            dependencies: ["HubCore", "XetCore", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "HubServerTests", dependencies: ["HubServer"]),
         .testTarget(name: "HubMarkdownTests", dependencies: ["HubMarkdown"]),
         .testTarget(

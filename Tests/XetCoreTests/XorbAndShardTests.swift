@@ -1,0 +1,177 @@
+import Crypto
+import Foundation
+import HubCore
+import Testing
+@testable import XetCore
+
+/// What hf_xet 1.8.0 really uploads (captured by `Fixtures/capture.py`): each xorb is decoded
+/// chunk by chunk and hashes to the name the client gave it; the shard's files are rebuilt from
+/// the xorbs and hash to the file hash, verification hashes and SHA-256 the client declared.
+@Suite struct XorbAndShardTests {
+    struct Fixture {
+        let name: String
+        let xorbHash: String
+        let fileHash: String
+        let sha256: String
+        let size: Int
+        let chunks: Int
+    }
+
+    static let fixtures = [
+        Fixture(
+            name: "mixed", xorbHash: "e00883b26c6c527952cfa2aeca2b3333409ab5b876b6e42ec364e729704d777a",
+            fileHash: "fa05d18548f4ca0c59fb79522a90e734efe29e6be5a247c0ede23652229825fc",
+            sha256: "41c298c6aacc023a3167982239b22d8ee43d3674bf88ce260baf5aee2d9dac69", size: 378_000, chunks: 7),
+        Fixture(
+            name: "text", xorbHash: "a9786c79899bde0b47ff6e532bf86a2dde6239bb75f99c5b22b24809272cd283",
+            fileHash: "b3b9497307b6a251595fb2ecccbd85d554c41f91b4d5da9e109e025aab77d0d2",
+            sha256: "0a36cf209fcd7c2c78c7004c4592a8a3edf88b3aaca45d7833079bea2ed48c5e", size: 157_560, chunks: 2),
+    ]
+
+    static func bytes(_ file: String) throws -> [UInt8] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/" + file, withExtension: nil))
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// Every chunk's bytes, decoded the way the store will serve them.
+    static func chunkBytes(_ xorb: [UInt8], _ summary: XorbVerifier.Summary) throws -> [[UInt8]] {
+        let decoder = try ChunkDecoder()
+        return try summary.chunks.map { chunk in
+            try xorb.withUnsafeBytes { all in
+                let start = Int(chunk.offset)
+                let header = Array(all[start..<(start + 8)])
+                let payload = UnsafeRawBufferPointer(rebasing: all[(start + 8)..<(start + Int(chunk.serializedLength))])
+                return try decoder.decode(
+                    payload, scheme: try #require(ChunkDecoder.Scheme(rawValue: header[4])), size: Int(chunk.size))
+            }
+        }
+    }
+
+    @Test(arguments: fixtures.map(\.name))
+    func aXorbHashesToTheNameTheClientGaveIt(name: String) throws {
+        let fixture = try #require(Self.fixtures.first { $0.name == name })
+        let xorb = try Self.bytes(name + ".xorb")
+        let summary = try xorb.withUnsafeBytes { try XorbVerifier.verify($0) }
+        #expect(summary.hash.xetString == fixture.xorbHash)
+        #expect(summary.chunks.count == fixture.chunks)
+        #expect(summary.chunksEnd == xorb.count)
+        #expect(summary.unpackedSize == UInt64(fixture.size))
+    }
+
+    @Test func aXorbFedInSmallPiecesVerifiesTheSame() throws {
+        let xorb = try Self.bytes("mixed.xorb")
+        var verifier = try XorbVerifier()
+        var offset = 0
+        var step = 1
+        while offset < xorb.count {
+            let end = min(xorb.count, offset + step)
+            try xorb[offset..<end].withUnsafeBytes { try verifier.consume($0) }
+            offset = end
+            step = step * 3 + 1
+        }
+        #expect(try verifier.finish().hash.xetString == Self.fixtures[0].xorbHash)
+    }
+
+    @Test(arguments: fixtures.map(\.name))
+    func aShardsFileRebuildsFromItsXorbToWhatTheClientDeclared(name: String) throws {
+        let fixture = try #require(Self.fixtures.first { $0.name == name })
+        let xorb = try Self.bytes(name + ".xorb")
+        let summary = try xorb.withUnsafeBytes { try XorbVerifier.verify($0) }
+        let shard = try Shard(parsing: try Self.bytes(name + ".shard"))
+        #expect(shard.files.count == 1 && shard.xorbs.count == 1)
+        let file = shard.files[0]
+        #expect(file.hash.xetString == fixture.fileHash)
+        #expect(file.claimedSHA256?.xetString == fixture.sha256)
+
+        // The shard's CAS block lists the xorb's chunks exactly as the server finds them.
+        let listed = shard.xorbs[0]
+        #expect(listed.hash == summary.hash)
+        var start: UInt32 = 0
+        for (entry, chunk) in zip(listed.chunks, summary.chunks) {
+            #expect(entry == Shard.XorbChunk(hash: chunk.hash, unpackedStart: start, size: chunk.size))
+            start += chunk.size
+        }
+
+        let pieces = try Self.chunkBytes(xorb, summary)
+        var rebuilt: [UInt8] = []
+        var fileChunks: [(hash: MerkleHash, size: UInt64)] = []
+        for (index, term) in file.terms.enumerated() {
+            #expect(term.xorb == summary.hash)
+            let range = Int(term.chunkStart)..<Int(term.chunkEnd)
+            #expect(term.unpackedBytes == range.reduce(0) { $0 + summary.chunks[$1].size })
+            #expect(file.verification?[index] == XetHash.verification(range.map { summary.chunks[$0].hash }))
+            for chunk in range {
+                rebuilt += pieces[chunk]
+                fileChunks.append((summary.chunks[chunk].hash, UInt64(summary.chunks[chunk].size)))
+            }
+        }
+        #expect(rebuilt.count == fixture.size)
+        #expect(SHA256.hash(data: rebuilt).map { String(format: "%02x", $0) }.joined() == fixture.sha256)
+        #expect(XetHash.file(fileChunks).xetString == fixture.fileHash)
+    }
+
+    // MARK: What a hostile client sends
+
+    @Test func aFlippedByteChangesTheHashOrBreaksTheChunk() throws {
+        var xorb = try Self.bytes("mixed.xorb")
+        xorb[xorb.count - 100] ^= 0x01  // inside the last, uncompressed chunk
+        let summary = try xorb.withUnsafeBytes { try XorbVerifier.verify($0) }
+        #expect(summary.hash.xetString != Self.fixtures[0].xorbHash)
+        var compressed = try Self.bytes("text.xorb")
+        compressed[200] ^= 0xff  // inside an LZ4 frame
+        #expect(throws: HubError.self) {
+            let hash = try compressed.withUnsafeBytes { try XorbVerifier.verify($0) }.hash
+            if hash.xetString != Self.fixtures[1].xorbHash { throw HubError.badRequest("hash differs") }
+        }
+    }
+
+    @Test func trailingJunkAndATruncatedChunkAreRefused() throws {
+        let xorb = try Self.bytes("text.xorb")
+        #expect(throws: HubError.self) { try (xorb + [0, 1, 2]).withUnsafeBytes { try XorbVerifier.verify($0) } }
+        #expect(throws: HubError.self) { try (xorb + Array("JUNK".utf8)).withUnsafeBytes { try XorbVerifier.verify($0) } }
+        #expect(throws: HubError.self) { try Array(xorb.dropLast(10)).withUnsafeBytes { try XorbVerifier.verify($0) } }
+        #expect(throws: HubError.self) { try [UInt8]().withUnsafeBytes { try XorbVerifier.verify($0) } }
+        // A footer (which hf_xet does not send) ends the chunks and is not kept.
+        let footed = xorb + Array("XETBLOB".utf8) + [1, 2, 3]
+        #expect(try footed.withUnsafeBytes { try XorbVerifier.verify($0) }.chunksEnd == xorb.count)
+    }
+
+    /// A frame that decodes to more than its header declares is an LZ4 bomb: refused before
+    /// more than the declared size (plus one byte) is ever written.
+    @Test func aChunkThatDecompressesPastItsDeclaredSizeIsRefused() throws {
+        var xorb = try Self.bytes("text.xorb")
+        // The first chunk (scheme 1) declares 120,040 bytes; say 1,000.
+        xorb[5] = 0xe8
+        xorb[6] = 0x03
+        xorb[7] = 0x00
+        #expect(throws: HubError.badRequest("A chunk declares 1000 bytes but decompresses to more")) {
+            try xorb.withUnsafeBytes { try XorbVerifier.verify($0) }
+        }
+    }
+
+    @Test func chunkHeadersOutOfBoundsAreRefused() throws {
+        let oversize: [UInt8] = [0, 0x10, 0, 0, 0, 0x01, 0x00, 0x03]  // declares 196,609 bytes
+        #expect(throws: HubError.self) { try oversize.withUnsafeBytes { try XorbVerifier.verify($0) } }
+        let badVersion: [UInt8] = [9, 1, 0, 0, 0, 1, 0, 0, 42]
+        #expect(throws: HubError.self) { try badVersion.withUnsafeBytes { try XorbVerifier.verify($0) } }
+        let badScheme: [UInt8] = [0, 1, 0, 0, 7, 1, 0, 0, 42]
+        #expect(throws: HubError.self) { try badScheme.withUnsafeBytes { try XorbVerifier.verify($0) } }
+    }
+
+    /// A shard whose counts promise far more entries than its bytes hold fails on the count,
+    /// before anything is sized by it (a 96-byte shard claiming 2^32 - 1 entries once made a
+    /// reader elsewhere allocate ~192 GiB).
+    @Test func aShardWhoseCountsOutrunItsBytesIsRefused() throws {
+        var shard = try Self.bytes("mixed.shard")
+        // The file's entry count (offset 48 + 32 + 4).
+        shard[84] = 0xff
+        shard[85] = 0xff
+        shard[86] = 0xff
+        shard[87] = 0xff
+        #expect(throws: HubError.self) { try Shard(parsing: shard) }
+        var tag = try Self.bytes("mixed.shard")
+        tag[0] = UInt8(ascii: "h")
+        #expect(throws: HubError.badRequest("Not a shard: its header tag is wrong")) { try Shard(parsing: tag) }
+        #expect(throws: HubError.self) { try Shard(parsing: Array(try Self.bytes("mixed.shard").prefix(100))) }
+    }
+}

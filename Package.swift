@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HubServices", targets: ["HubServices"]),
         .library(name: "HubHTTP", targets: ["HubHTTP"]),
         .library(name: "HubWeb", targets: ["HubWeb"]),
+        .library(name: "XetCore", targets: ["XetCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -68,6 +69,7 @@ let package = Package(
             name: "HubStorage",
             dependencies: [
                 "HubCore",
+                "XetCore",
                 "CFileWriteback",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -77,13 +79,14 @@ let package = Package(
         ),
         // What the services ask of an index (accounts, orgs, repositories, LFS bindings, counters):
         // protocols and the values they return, no database.
-        .target(name: "HubIndex", dependencies: ["HubCore"]),
+        .target(name: "HubIndex", dependencies: ["HubCore", "XetCore"]),
         // The index on SQLite through GRDB, with its migrations (the top-level Migrations/ folder).
         .target(
             name: "HubSQLite",
             dependencies: [
                 "HubCore",
                 "HubIndex",
+                "XetCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.process("Migrations")]
@@ -103,6 +106,7 @@ let package = Package(
                 "HubIndex",
                 "HubGit",
                 "HubStorage",
+                "XetCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 // Also gives CardYAMLLimits its `import CYaml` (libyaml's parser events): Yams
@@ -117,6 +121,7 @@ let package = Package(
             dependencies: [
                 "HubCore",
                 "HubServices",
+                "XetCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -173,14 +178,14 @@ let package = Package(
         ),
         .target(
             name: "HubTesting",
-            dependencies: ["HubCore", "HubServices", "HubServer", .product(name: "Hummingbird", package: "hummingbird")],
-            path: "Tests/HubTesting"
+            dependencies: ["HubCore", "HubServices", "HubServer", "XetCore", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/HubTesting",
+            resources: [.copy("XetFixtures")]
         ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"]),
         .testTarget(
             name: "XetCoreTests",
-            dependencies: ["HubCore", "XetCore", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Fixtures")]
+            dependencies: ["HubCore", "XetCore", "HubTesting", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "HubServerTests", dependencies: ["HubServer"]),
         .testTarget(name: "HubMarkdownTests", dependencies: ["HubMarkdown"]),
@@ -193,7 +198,13 @@ let package = Package(
         ),
         .testTarget(name: "HubSQLiteTests", dependencies: ["HubCore", "HubIndex", "HubSQLite", "HubTesting"]),
         .testTarget(name: "HubGitTests", dependencies: ["HubCore", "HubGit", "HubTesting"]),
-        .testTarget(name: "HubServicesTests", dependencies: ["HubCore", "HubGit", "HubServices", "HubIndex", "HubSQLite", "HubTesting"]),
+        .testTarget(
+            name: "HubServicesTests",
+            dependencies: [
+                "HubCore", "HubGit", "HubServices", "HubIndex", "HubSQLite", "HubTesting", "XetCore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [

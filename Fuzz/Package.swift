@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "HubServices", package: modelhub),
                 .product(name: "HubHTTP", package: modelhub),
                 .product(name: "HubWeb", package: modelhub),
+                .product(name: "XetCore", package: modelhub),
             ]
         ),
     ]

@@ -5,7 +5,7 @@ import HubStorage
 
 extension Hub {
     /// The embedded default, everything in one data folder: the index in `modelhub.sqlite`
-    /// (SQLite through GRDB) and LFS objects under `lfs/objects/`. Without a push policy, for
+    /// (SQLite through GRDB), LFS objects under `lfs/objects/` and Xet's xorbs under `xet/xorbs/`. Without a push policy, for
     /// the admin commands and the push hook; with one, for serving.
     public convenience init(
         local dataDirectory: URL, pushPolicy: PushHook? = nil, maxObjectSize: Int64 = Hub.defaultMaxObjectSize,
@@ -24,6 +24,7 @@ extension Hub {
             repos: SQLiteRepoStore(database: database), lfs: SQLiteLFSStore(database: database),
             discussions: SQLiteDiscussionStore(database: database), counters: SQLiteCounterStore(database: database),
             blobs: LocalBlobStore(dataDirectory: dataDirectory),
+            xetFiles: SQLiteXetFileStore(database: database), xorbs: LocalXorbStore(dataDirectory: dataDirectory),
             close: { try database.close() })
     }
 }

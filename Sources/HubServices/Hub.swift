@@ -10,8 +10,9 @@ import HubStorage
 /// data/modelhub.sqlite   accounts, tokens, the repository index (the default index)
 /// data/repos/…           bare git repositories
 /// data/lfs/objects/…     LFS objects, content-addressed, shared by all repositories (the default blob store)
+/// data/xet/xorbs/…       Xet's xorbs (chunks of files uploaded through Xet), shared the same way
 /// data/hooks/pre-receive the push policy (runs the modelhub binary)
-/// data/secret.key        signs the self-authorising LFS transfer URLs
+/// data/secret.key        signs the self-authorising LFS transfer URLs and Xet tokens
 /// data/tmp/              writes in flight (same filesystem, so renames are atomic)
 /// ```
 public final class Hub: Sendable {
@@ -21,6 +22,7 @@ public final class Hub: Sendable {
     public let repos: RepoService
     public let git: GitGateway
     public let lfs: LFSService
+    public let xet: XetService
     public let files: FileService
     public let commits: CommitService
     public let refs: RefService
@@ -59,9 +61,10 @@ public final class Hub: Sendable {
             store: stores.repos, storage: storage,
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs))
         git = GitGateway(repos: repos, transport: GitTransport(hooksDirectory: hooks))
+        let secret = try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
+        xet = XetService(repos: repos, files: stores.xetFiles, xorbs: stores.xorbs, secret: secret)
         lfs = LFSService(
-            repos: repos, store: stores.lfs, blobs: stores.blobs,
-            signer: TransferSigner(secret: try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)),
+            repos: repos, store: stores.lfs, blobs: stores.blobs, xet: xet, signer: TransferSigner(secret: secret),
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
         files = FileService(repos: repos, lfs: lfs)
         commits = CommitService(

@@ -2,7 +2,8 @@ import HubIndex
 import HubStorage
 
 /// What the hub keeps outside git, as the services see it: an index (accounts, organizations,
-/// repositories, LFS bindings, discussions, counters) and a blob store for LFS objects. The
+/// repositories, LFS bindings, Xet files, discussions, counters), a blob store for LFS objects and
+/// a store for Xet's xorbs. The
 /// composition root picks the implementations (SQLite and a local folder by default); the
 /// services know these protocols only.
 public struct HubStores: Sendable {
@@ -13,13 +14,16 @@ public struct HubStores: Sendable {
     public var discussions: any DiscussionStore
     public var counters: any CounterStore
     public var blobs: any BlobStore
+    /// Files uploaded through Xet, and the xorbs that hold their bytes.
+    public var xetFiles: any XetFileStore
+    public var xorbs: any XorbStore
     /// Releases what the stores hold open (a database's connections).
     public var close: @Sendable () throws -> Void
 
     public init(
         accounts: any AccountStore, orgs: any OrgStore, repos: any RepoStore, lfs: any LFSStore,
         discussions: any DiscussionStore, counters: any CounterStore, blobs: any BlobStore,
-        close: @escaping @Sendable () throws -> Void
+        xetFiles: any XetFileStore, xorbs: any XorbStore, close: @escaping @Sendable () throws -> Void
     ) {
         self.accounts = accounts
         self.orgs = orgs
@@ -28,6 +32,8 @@ public struct HubStores: Sendable {
         self.discussions = discussions
         self.counters = counters
         self.blobs = blobs
+        self.xetFiles = xetFiles
+        self.xorbs = xorbs
         self.close = close
     }
 }

@@ -42,6 +42,8 @@ public struct LFSService: Sendable {
     let repos: RepoService
     let store: any LFSStore
     let blobs: any BlobStore
+    /// Files uploaded through Xet are LFS objects too: their bytes are rebuilt from xorbs.
+    let xet: XetService
     let signer: TransferSigner
     let maxObjectSize: Int64
     /// Objects larger than this are uploaded in parts of this size, when the client offers the
@@ -88,7 +90,7 @@ public struct LFSService: Sendable {
                 signer.sign(TransferGrant(
                     operation: operation, repo: repo.id, oid: object.oid, size: object.size, expires: expires, userID: userID))
             }
-            let stored = try await blobs.size(of: object.oid)
+            let stored = try await storedSize(of: object.oid)
             switch operation {
             case .download:
                 if bound[object.oid] == object.size, stored == object.size {
@@ -153,16 +155,27 @@ public struct LFSService: Sendable {
             repo = try await readableOrChallenge(id, caller: caller)
         }
         guard let size = try await store.boundObjects([oid], repo: repo.rowID)[oid],
-            try await blobs.size(of: oid) == size
+            try await storedSize(of: oid) == size
         else {
             throw HubError.entryNotFound(oid.hex)
         }
         return (oid, size)
     }
 
-    /// Streams a stored object (after `downloadableSize` said the caller may have it).
+    /// Streams a stored object (after `downloadableSize` said the caller may have it): from the
+    /// blob store, or rebuilt from its xorbs when it was uploaded through Xet.
     public func read(_ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void) async throws {
+        if try await blobs.size(of: oid) == nil, let file = try await xet.file(sha256: oid) {
+            try await xet.read(file, range: range, into: consume)
+            return
+        }
         try await blobs.read(oid, range: range, into: consume)
+    }
+
+    /// The size of an object's stored bytes: in the blob store, or as a Xet file.
+    func storedSize(of oid: LFSObjectID) async throws -> Int64? {
+        if let size = try await blobs.size(of: oid) { return size }
+        return try await xet.file(sha256: oid)?.size
     }
 
     /// Confirms an upload: the object is stored, bound to the repository, with this size.
@@ -176,7 +189,7 @@ public struct LFSService: Sendable {
         } else {
             repo = try await repos.writable(id, caller: caller)
         }
-        guard try await store.boundObjects([oid], repo: repo.rowID)[oid] == size, try await blobs.size(of: oid) == size
+        guard try await store.boundObjects([oid], repo: repo.rowID)[oid] == size, try await storedSize(of: oid) == size
         else {
             throw HubError.entryNotFound(oid.hex)
         }
@@ -209,7 +222,7 @@ public struct LFSService: Sendable {
         for pointer in pointers {
             if bound[pointer.oid] != pointer.size {
                 missing.append(pointer)
-            } else if try await blobs.size(of: pointer.oid) != pointer.size {
+            } else if try await storedSize(of: pointer.oid) != pointer.size {
                 missing.append(pointer)
             }
         }

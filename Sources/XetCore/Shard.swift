@@ -12,6 +12,13 @@ public struct Shard: Sendable {
         /// Chunk indices in the xorb, end exclusive.
         public let chunkStart: UInt32
         public let chunkEnd: UInt32
+
+        public init(xorb: MerkleHash, unpackedBytes: UInt32, chunkStart: UInt32, chunkEnd: UInt32) {
+            self.xorb = xorb
+            self.unpackedBytes = unpackedBytes
+            self.chunkStart = chunkStart
+            self.chunkEnd = chunkEnd
+        }
     }
 
     public struct File: Sendable {
@@ -29,6 +36,12 @@ public struct Shard: Sendable {
         /// Where the chunk starts in the xorb's unpacked bytes.
         public let unpackedStart: UInt32
         public let size: UInt32
+
+        public init(hash: MerkleHash, unpackedStart: UInt32, size: UInt32) {
+            self.hash = hash
+            self.unpackedStart = unpackedStart
+            self.size = size
+        }
     }
 
     public struct Xorb: Sendable {

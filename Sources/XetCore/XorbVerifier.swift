@@ -25,6 +25,13 @@ public struct XorbVerifier {
         /// Where its header starts in the serialized xorb, and its header and payload's length.
         public let offset: UInt32
         public let serializedLength: UInt32
+
+        public init(hash: MerkleHash, size: UInt32, offset: UInt32, serializedLength: UInt32) {
+            self.hash = hash
+            self.size = size
+            self.offset = offset
+            self.serializedLength = serializedLength
+        }
     }
 
     public struct Summary: Sendable {

@@ -2,7 +2,8 @@ import os
 import pathlib
 
 # huggingface_hub reads these when it is imported, so they are set before any test module imports it.
-# modelhub does not speak Xet: LFS-mode uploads go through the LFS batch API.
+# These scenarios drive the Git LFS path; test_xet.py runs the default client (Xet enabled) in
+# subprocesses of its own.
 os.environ["HF_HUB_DISABLE_XET"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["HF_HUB_DISABLE_UPDATE_CHECK"] = "1"

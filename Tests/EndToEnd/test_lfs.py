@@ -211,14 +211,6 @@ def test_resolve_headers_ranges_and_curl_resume(hub, lfs_git, alice, tmp_path):
     assert raw == f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha}\nsize {len(content)}\n"
 
 
-def test_xet_token_endpoints_tell_the_user_what_to_do(hub, alice):
-    hub.create_repo(alice, "m")
-    for token in ("xet-read-token", "xet-write-token"):
-        status, headers, body = hub.api("GET", f"/api/models/alice/m/{token}/main", alice)
-        assert status == 404 and "HF_HUB_DISABLE_XET=1" in headers["X-Error-Message"]
-        assert not any(name.lower().startswith("x-xet") for name in headers)
-
-
 @pytest.mark.parametrize("objects, code", [
     ([{"oid": "abc", "size": 1}], 422),
     ([{"oid": "../../../../etc/passwd" + "0" * 42, "size": 1}], 422),

@@ -1,36 +1,18 @@
 import Crypto
 import Foundation
 import HubCore
+import HubTesting
 import Testing
 @testable import XetCore
 
-/// What hf_xet 1.8.0 really uploads (captured by `Fixtures/capture.py`): each xorb is decoded
+/// What hf_xet 1.8.0 really uploads (captured by `XetFixtures/capture.py` in HubTesting): each xorb is decoded
 /// chunk by chunk and hashes to the name the client gave it; the shard's files are rebuilt from
 /// the xorbs and hash to the file hash, verification hashes and SHA-256 the client declared.
 @Suite struct XorbAndShardTests {
-    struct Fixture {
-        let name: String
-        let xorbHash: String
-        let fileHash: String
-        let sha256: String
-        let size: Int
-        let chunks: Int
-    }
-
-    static let fixtures = [
-        Fixture(
-            name: "mixed", xorbHash: "e00883b26c6c527952cfa2aeca2b3333409ab5b876b6e42ec364e729704d777a",
-            fileHash: "fa05d18548f4ca0c59fb79522a90e734efe29e6be5a247c0ede23652229825fc",
-            sha256: "41c298c6aacc023a3167982239b22d8ee43d3674bf88ce260baf5aee2d9dac69", size: 378_000, chunks: 7),
-        Fixture(
-            name: "text", xorbHash: "a9786c79899bde0b47ff6e532bf86a2dde6239bb75f99c5b22b24809272cd283",
-            fileHash: "b3b9497307b6a251595fb2ecccbd85d554c41f91b4d5da9e109e025aab77d0d2",
-            sha256: "0a36cf209fcd7c2c78c7004c4592a8a3edf88b3aaca45d7833079bea2ed48c5e", size: 157_560, chunks: 2),
-    ]
+    static let fixtures = XetFixture.all
 
     static func bytes(_ file: String) throws -> [UInt8] {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/" + file, withExtension: nil))
-        return Array(try Data(contentsOf: url))
+        try XetFixture.bytes(file)
     }
 
     /// Every chunk's bytes, decoded the way the store will serve them.

@@ -6,6 +6,7 @@ import Hummingbird
 @testable import HubServices
 @testable import HubWeb
 import NIOCore
+import XetCore
 
 /// The parsers of client input, each fed arbitrary bytes. A target only has to not trap, not
 /// overflow, and not run away: whether the input was accepted does not matter.
@@ -29,6 +30,11 @@ enum FuzzTarget: String, CaseIterable {
     /// Names: repository ids, ref names, percent-decoded path segments, `.git` spellings, and the
     /// repository a request path names (the redirect middleware reads every request path).
     case names
+    /// A xorb body as `POST /xet/v1/xorbs` receives it, in two pieces split where the first byte
+    /// says: chunk headers, LZ4 frames, BG4, the footer ident.
+    case xorb
+    /// A shard body as `POST /xet/v1/shards` receives it.
+    case shard
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -67,6 +73,16 @@ enum FuzzTarget: String, CaseIterable {
             if let pagination = try? Pagination(request: request, limit: 50) {
                 _ = pagination.nextLink(total: Int.max, request: request, baseURL: BaseURL(publicURL: nil))
             }
+        case .xorb:
+            guard let first = bytes.first, var verifier = try? XorbVerifier() else { return }
+            let split = min(bytes.count, Int(first) * 256)
+            bytes.withUnsafeBytes { all in
+                _ = try? verifier.consume(UnsafeRawBufferPointer(rebasing: all[..<split]))
+                _ = try? verifier.consume(UnsafeRawBufferPointer(rebasing: all[split...]))
+            }
+            _ = try? verifier.finish()
+        case .shard:
+            _ = try? Shard(parsing: bytes)
         case .names:
             for kind in RepoKind.allCases {
                 let parts = text.split(separator: "/", maxSplits: 1).map(String.init)

@@ -18,4 +18,8 @@ extension HTTPField.Name {
     static let link = HTTPField.Name("Link")!
     /// The challenge git-lfs answers with its credential helper.
     static let lfsAuthenticate = HTTPField.Name("LFS-Authenticate")!
+    // Xet connection info for huggingface_hub's download path (`utils/_xet.py`).
+    static let xXetCasURL = HTTPField.Name("X-Xet-Cas-Url")!
+    static let xXetAccessToken = HTTPField.Name("X-Xet-Access-Token")!
+    static let xXetTokenExpiration = HTTPField.Name("X-Xet-Token-Expiration")!
 }

@@ -1,8 +1,8 @@
 """Regenerates the fixtures in this folder: what hf_xet (the real client, from the test venv)
 uploads for two generated files, captured by a loopback stand-in for the CAS that stores the
 bodies. `mixed` mixes random bytes, text and a float32 ramp (chunk schemes 0 and 2); `text` is
-text only (scheme 1). Run: .venv/bin/python Tests/XetCoreTests/Fixtures/capture.py
-The Swift tests rebuild the files from the xorbs and check the hashes hf_xet declared."""
+text only (scheme 1). Run: .venv/bin/python Tests/HubTesting/XetFixtures/capture.py
+The Swift tests (`XetFixture`) rebuild the files from the xorbs and check the hashes hf_xet declared."""
 import hashlib, http.server, json, os, random, struct, threading, time
 
 import hf_xet

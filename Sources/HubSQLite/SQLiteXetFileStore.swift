@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import HubCore
+import HubIndex
+import XetCore
+
+public struct SQLiteXetFileStore: XetFileStore {
+    let database: HubDatabase
+    static let termSize = 44
+
+    public init(database: HubDatabase) {
+        self.database = database
+    }
+
+    public func register(_ file: XetFile, bindingTo repoRowID: Int64) async throws {
+        let now = RowDate.encode(HubDate.now())
+        let terms = Self.encode(file.terms)
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO xet_files (hash, sha256, size, terms, created_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (hash) DO NOTHING
+                    """,
+                arguments: [file.hash.xetString, file.sha256.hex, file.size, Data(terms), now])
+            try db.execute(
+                sql: "INSERT INTO lfs_objects (oid, size, created_at) VALUES (?, ?, ?) ON CONFLICT (oid) DO NOTHING",
+                arguments: [file.sha256.hex, file.size, now])
+            try db.execute(
+                sql: "INSERT INTO repo_lfs_objects (repo_id, oid, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [repoRowID, file.sha256.hex, now])
+        }
+    }
+
+    public func file(sha256: LFSObjectID) async throws -> XetFile? {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM xet_files WHERE sha256 = ? ORDER BY created_at, hash LIMIT 1",
+                arguments: [sha256.hex]
+            ).map(Self.file(from:))
+        }
+    }
+
+    public func file(hash: MerkleHash) async throws -> XetFile? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM xet_files WHERE hash = ?", arguments: [hash.xetString])
+                .map(Self.file(from:))
+        }
+    }
+
+    static func file(from row: Row) throws -> XetFile {
+        guard let hash = MerkleHash(xetString: row["hash"] as String) else {
+            throw HubError.internalFailure("a stored Xet file hash is damaged")
+        }
+        let terms: Data = row["terms"]
+        return XetFile(hash: hash, sha256: try LFSObjectID(row["sha256"]), size: row["size"], terms: try decode(Array(terms)))
+    }
+
+    static func encode(_ terms: [Shard.Term]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(terms.count * termSize)
+        func append(_ value: UInt32) {
+            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        }
+        for term in terms {
+            bytes += term.xorb.bytes
+            append(term.unpackedBytes)
+            append(term.chunkStart)
+            append(term.chunkEnd)
+        }
+        return bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> [Shard.Term] {
+        guard bytes.count % termSize == 0 else { throw HubError.internalFailure("a stored Xet file's terms are damaged") }
+        func value(_ offset: Int) -> UInt32 {
+            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
+        }
+        return try stride(from: 0, to: bytes.count, by: termSize).map { start in
+            guard let xorb = MerkleHash(bytes: bytes[start..<(start + 32)]) else {
+                throw HubError.internalFailure("a stored Xet file's terms are damaged")
+            }
+            return Shard.Term(
+                xorb: xorb, unpackedBytes: value(start + 32), chunkStart: value(start + 36), chunkEnd: value(start + 40))
+        }
+    }
+}

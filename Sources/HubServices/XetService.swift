@@ -1,0 +1,187 @@
+import Crypto
+import Foundation
+import HubCore
+import HubIndex
+import HubStorage
+import NIOCore
+import XetCore
+
+/// Xet, the content-addressed storage huggingface_hub uploads through by default (hf_xet): the
+/// tokens the hub hands out, the CAS's xorbs and shards, and the files they make up, rebuilt
+/// from the xorbs for every reader (hub-docs `docs/xet/upload-protocol.md`, `api.md`).
+///
+/// Nothing a client sends is trusted: xorbs are stored only when they hash to their name, and a
+/// shard's file is registered only when the server, reading the stored chunks, finds the file
+/// hash, every term's verification hash and the SHA-256 the client claims. The SHA-256 then
+/// binds the file to the repository its upload token was for, as an LFS object.
+public struct XetService: Sendable {
+    let repos: RepoService
+    let files: any XetFileStore
+    let xorbs: any XorbStore
+    let signer: XetTokenSigner
+    /// How long a token lives: huggingface_hub caches a read token until a minute before it
+    /// expires, hf_xet refreshes 30 s before (`utils/_xet.py`), so it must be well over that.
+    public let tokenLifetime: TimeInterval = 3600
+
+    init(repos: RepoService, files: any XetFileStore, xorbs: any XorbStore, secret: [UInt8]) {
+        self.repos = repos
+        self.files = files
+        self.xorbs = xorbs
+        signer = XetTokenSigner(secret: secret)
+    }
+
+    // MARK: Tokens
+
+    /// A token for the repository the request was let into. Writing needs write access to a
+    /// branch; uploading for a pull request (`refs/pr/…`, or `create_pr`, when huggingface_hub
+    /// sends the revision `None`) needs only read access, as on the public hub.
+    public func token(for grant: RepoGrant, revision: String, scope: XetToken.Scope, creatingPullRequest: Bool)
+        throws -> (token: String, expires: Int64)
+    {
+        if scope == .write, !creatingPullRequest, !revision.hasPrefix("refs/pr/") {
+            try grant.require(.write)
+        }
+        if scope == .write, grant.caller == nil { throw HubError.authenticationRequired }
+        let expires = Int64(Date().addingTimeInterval(tokenLifetime).timeIntervalSince1970)
+        let token = XetToken(scope: scope, repoRowID: grant.repo.rowID, userID: grant.caller?.user.id ?? 0, expires: expires)
+        return (signer.sign(token), expires)
+    }
+
+    /// The token in an `Authorization: Bearer …` value, if it is ours, unexpired and allows `scope`.
+    public func access(_ authorization: String?, needs scope: XetToken.Scope) throws -> XetToken {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer "),
+            let token = signer.verify(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+            token.allows(.read, now: Date())
+        else { throw HubError.invalidCredentials }
+        guard token.allows(scope, now: Date()) else {
+            throw HubError.forbidden("This Xet token may only read: uploading needs a token from xet-write-token")
+        }
+        return token
+    }
+
+    // MARK: Xorbs
+
+    /// Stores a xorb sent with a write token. Returns whether it was new.
+    public func storeXorb<Body: AsyncSequence>(_ body: Body, as hash: MerkleHash, token: XetToken) async throws -> Bool
+    where Body.Element == ByteBuffer {
+        guard token.scope == .write else { throw HubError.forbidden("Uploading a xorb needs a write token") }
+        return try await xorbs.store(body, as: hash)
+    }
+
+    // MARK: Shards
+
+    /// Verifies every file of a shard against the stored xorbs and registers it, bound to the
+    /// token's repository. Returns how many files were new to the hub.
+    public func registerShard(_ bytes: [UInt8], token: XetToken) async throws -> Int {
+        guard token.scope == .write else { throw HubError.forbidden("Uploading a shard needs a write token") }
+        let shard = try Shard(parsing: bytes)
+        var chunkTables: [MerkleHash: [XorbVerifier.Chunk]] = [:]
+        func chunks(of xorb: MerkleHash) async throws -> [XorbVerifier.Chunk] {
+            if let known = chunkTables[xorb] { return known }
+            guard let stored = try await xorbs.chunks(of: xorb) else {
+                throw HubError.badRequest("The shard references xorb \(xorb), which was not uploaded")
+            }
+            chunkTables[xorb] = stored
+            return stored
+        }
+        // The xorbs the upload says it created must be exactly what is stored.
+        for listed in shard.xorbs {
+            let stored = try await chunks(of: listed.hash)
+            var start: UInt32 = 0
+            let expected = stored.map { chunk -> Shard.XorbChunk in
+                defer { start &+= chunk.size }
+                return Shard.XorbChunk(hash: chunk.hash, unpackedStart: start, size: chunk.size)
+            }
+            guard listed.chunks == expected else {
+                throw HubError.badRequest("The shard's listing of xorb \(listed.hash) does not match its chunks")
+            }
+        }
+        var registered = 0
+        for file in shard.files {
+            guard let verification = file.verification, verification.count == file.terms.count else {
+                throw HubError.badRequest("Every file of a shard needs a verification hash per term")
+            }
+            var leaves: [(hash: MerkleHash, size: UInt64)] = []
+            var size: Int64 = 0
+            for (term, proof) in zip(file.terms, verification) {
+                let table = try await chunks(of: term.xorb)
+                guard term.chunkEnd <= table.count else {
+                    throw HubError.badRequest("A term names chunks \(term.chunkStart)..<\(term.chunkEnd) of xorb \(term.xorb), which has \(table.count)")
+                }
+                let slice = table[Int(term.chunkStart)..<Int(term.chunkEnd)]
+                let bytes = slice.reduce(UInt64(0)) { $0 + UInt64($1.size) }
+                guard bytes == UInt64(term.unpackedBytes) else {
+                    throw HubError.badRequest("A term of xorb \(term.xorb) declares \(term.unpackedBytes) bytes; its chunks hold \(bytes)")
+                }
+                guard XetHash.verification(slice.map(\.hash)) == proof else {
+                    throw HubError.badRequest("A term's verification hash does not match the chunks of xorb \(term.xorb)")
+                }
+                leaves += slice.map { ($0.hash, UInt64($0.size)) }
+                size += Int64(bytes)
+            }
+            guard XetHash.file(leaves) == file.hash else {
+                throw HubError.badRequest("The file's chunks hash to \(XetHash.file(leaves)), not \(file.hash)")
+            }
+            // The SHA-256 is what commits name the file by: computed here, never taken on trust.
+            var digest = SHA256()
+            for term in file.terms {
+                try await xorbs.readChunks(of: term.xorb, Int(term.chunkStart)..<Int(term.chunkEnd)) { digest.update(data: $0) }
+            }
+            let sha256 = try LFSObjectID(digest.finalize().hexString)
+            if let claimed = file.claimedSHA256, claimed.xetString != sha256.hex {
+                throw HubError.badRequest("The file's SHA-256 is \(sha256.hex), not \(claimed.xetString)")
+            }
+            if try await files.file(hash: file.hash) == nil { registered += 1 }
+            try await files.register(
+                XetFile(hash: file.hash, sha256: sha256, size: size, terms: file.terms), bindingTo: token.repoRowID)
+        }
+        return registered
+    }
+
+    // MARK: Reading
+
+    /// The Xet file stored under this SHA-256, if any.
+    public func file(sha256: LFSObjectID) async throws -> XetFile? {
+        try await files.file(sha256: sha256)
+    }
+
+    /// Streams `range` (all when nil) of a file, rebuilt from its xorbs' chunks; only the
+    /// chunks the range overlaps are read and decoded.
+    public func read(
+        _ file: XetFile, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void
+    ) async throws {
+        let first = range?.lowerBound ?? 0
+        let last = range?.upperBound ?? (file.size - 1)
+        guard first <= last else { return }
+        var termStart: Int64 = 0
+        for term in file.terms {
+            let termEnd = termStart + Int64(term.unpackedBytes)
+            defer { termStart = termEnd }
+            guard termEnd > first, termStart <= last else { continue }
+            guard let table = try await xorbs.chunks(of: term.xorb), term.chunkEnd <= table.count else {
+                throw HubError.internalFailure("xorb \(term.xorb) of file \(file.hash) is missing or damaged")
+            }
+            // The chunks of this term the range overlaps.
+            var chunkStart = termStart
+            var from = Int(term.chunkStart)
+            var to = Int(term.chunkEnd)
+            var offset = termStart
+            for index in Int(term.chunkStart)..<Int(term.chunkEnd) {
+                let end = offset + Int64(table[index].size)
+                if end <= first { from = index + 1; chunkStart = end }
+                if offset > last { to = index; break }
+                offset = end
+            }
+            guard from < to else { continue }
+            var position = chunkStart
+            try await xorbs.readChunks(of: term.xorb, from..<to) { bytes in
+                let start = max(first, position)
+                let end = min(last + 1, position + Int64(bytes.count))
+                if start < end {
+                    try await consume(ByteBuffer(bytes: bytes[Int(start - position)..<Int(end - position)]))
+                }
+                position += Int64(bytes.count)
+            }
+        }
+    }
+}

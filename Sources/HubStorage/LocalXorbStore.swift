@@ -1,0 +1,158 @@
+import Foundation
+import HubCore
+import NIOCore
+import XetCore
+import _NIOFileSystem
+
+/// Xorbs as files: `xet/xorbs/{hash[0:2]}/{hash}` under the data folder, holding the chunks as
+/// the client serialized them (served byte for byte to Xet clients) followed by the server's own
+/// index of them: per chunk its hash, size, offset and serialized length, then the chunk count,
+/// the end of the chunks and the magic `MHXORB01`. A body is written to `tmp/` while it is
+/// verified, synced, and renamed into place only when its hash is its name.
+public struct LocalXorbStore: XorbStore {
+    let xorbsDirectory: URL
+    let temporaryDirectory: URL
+    static let magic = Array("MHXORB01".utf8)
+    static let indexEntrySize = 48
+    static let trailerSize = 16
+
+    public init(dataDirectory: URL) {
+        xorbsDirectory = dataDirectory.appendingPathComponent("xet/xorbs")
+        temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
+    }
+
+    func path(of hash: MerkleHash) -> String {
+        let name = hash.xetString
+        return xorbsDirectory.appendingPathComponent("\(name.prefix(2))/\(name)").path
+    }
+
+    public func store<Body: AsyncSequence>(_ body: Body, as hash: MerkleHash) async throws -> Bool
+    where Body.Element == ByteBuffer {
+        try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
+        let temporary = FilePath(temporaryDirectory.appendingPathComponent("xorb-\(UUID().uuidString)").path)
+        do {
+            let summary = try await FileSystem.shared.withFileHandle(
+                forWritingAt: temporary, options: .newFile(replaceExisting: false)
+            ) { handle in
+                var verifier = try XorbVerifier()
+                var written: Int64 = 0
+                for try await buffer in body {
+                    try buffer.withUnsafeReadableBytes { try verifier.consume($0) }
+                    try await handle.write(contentsOf: buffer, toAbsoluteOffset: written)
+                    written += Int64(buffer.readableBytes)
+                }
+                let summary = try verifier.finish()
+                guard summary.hash == hash else {
+                    throw HubError.badRequest("The xorb's chunks hash to \(summary.hash), not \(hash)")
+                }
+                // Anything after the chunks (a client's footer) is replaced by the index.
+                try await handle.resize(to: ByteCount.bytes(Int64(summary.chunksEnd)))
+                try await handle.write(
+                    contentsOf: Self.index(of: summary), toAbsoluteOffset: Int64(summary.chunksEnd))
+                try await handle.synchronize()
+                return summary
+            }
+            _ = summary
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: temporary)
+            throw error
+        }
+        let destination = URL(fileURLWithPath: path(of: hash))
+        if FileManager.default.fileExists(atPath: destination.path) {
+            _ = try? await FileSystem.shared.removeItem(at: temporary)
+            return false
+        }
+        do {
+            try DurableFiles.rename(URL(fileURLWithPath: temporary.string), to: destination)
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: temporary)
+            throw error
+        }
+        return true
+    }
+
+    public func chunks(of hash: MerkleHash) async throws -> [XorbVerifier.Chunk]? {
+        guard let handle = try? await FileSystem.shared.openFile(forReadingAt: FilePath(path(of: hash))) else {
+            return nil
+        }
+        return try await withClosing(handle) { try await Self.readIndex(handle) }
+    }
+
+    public func readChunks(
+        of hash: MerkleHash, _ range: Range<Int>, into consume: ([UInt8]) async throws -> Void
+    ) async throws {
+        let handle = try await FileSystem.shared.openFile(forReadingAt: FilePath(path(of: hash)))
+        try await withClosing(handle) {
+            let chunks = try await Self.readIndex(handle)
+            guard range.lowerBound >= 0, range.upperBound <= chunks.count else {
+                throw HubError.internalFailure("chunks \(range) of xorb \(hash), which has \(chunks.count)")
+            }
+            let decoder = try ChunkDecoder()
+            for chunk in chunks[range] {
+                let serialized = try await handle.readChunk(
+                    fromAbsoluteOffset: Int64(chunk.offset), length: .bytes(Int64(chunk.serializedLength)))
+                let bytes = try serialized.withUnsafeReadableBytes { all -> [UInt8] in
+                    guard all.count == Int(chunk.serializedLength), all.count > 8,
+                        let scheme = ChunkDecoder.Scheme(rawValue: all[4])
+                    else { throw HubError.internalFailure("xorb \(hash) is damaged at byte \(chunk.offset)") }
+                    return try decoder.decode(
+                        UnsafeRawBufferPointer(rebasing: all[8...]), scheme: scheme, size: Int(chunk.size))
+                }
+                try await consume(bytes)
+            }
+        }
+    }
+
+    /// The index written after the chunks.
+    static func index(of summary: XorbVerifier.Summary) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(summary.chunks.count * indexEntrySize + trailerSize)
+        for chunk in summary.chunks {
+            buffer.writeBytes(chunk.hash.bytes)
+            buffer.writeInteger(chunk.size, endianness: .little)
+            buffer.writeInteger(chunk.offset, endianness: .little)
+            buffer.writeInteger(chunk.serializedLength, endianness: .little)
+            buffer.writeInteger(UInt32(0), endianness: .little)
+        }
+        buffer.writeInteger(UInt32(summary.chunks.count), endianness: .little)
+        buffer.writeInteger(UInt32(summary.chunksEnd), endianness: .little)
+        buffer.writeBytes(magic)
+        return buffer
+    }
+
+    static func readIndex(_ handle: ReadFileHandle) async throws -> [XorbVerifier.Chunk] {
+        let size = try await handle.info().size
+        guard size >= Int64(trailerSize) else { throw HubError.internalFailure("a stored xorb has no index") }
+        var trailer = try await handle.readChunk(fromAbsoluteOffset: size - Int64(trailerSize), length: .bytes(Int64(trailerSize)))
+        guard let count = trailer.readInteger(endianness: .little, as: UInt32.self),
+            let chunksEnd = trailer.readInteger(endianness: .little, as: UInt32.self),
+            trailer.readBytes(length: magic.count) == magic,
+            Int64(chunksEnd) + Int64(count) * Int64(indexEntrySize) + Int64(trailerSize) == size
+        else { throw HubError.internalFailure("a stored xorb's index is damaged") }
+        var index = try await handle.readChunk(
+            fromAbsoluteOffset: Int64(chunksEnd), length: .bytes(Int64(count) * Int64(indexEntrySize)))
+        var chunks: [XorbVerifier.Chunk] = []
+        chunks.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let hashBytes = index.readBytes(length: 32), let hash = MerkleHash(bytes: hashBytes),
+                let chunkSize = index.readInteger(endianness: .little, as: UInt32.self),
+                let offset = index.readInteger(endianness: .little, as: UInt32.self),
+                let length = index.readInteger(endianness: .little, as: UInt32.self),
+                index.readInteger(endianness: .little, as: UInt32.self) != nil
+            else { throw HubError.internalFailure("a stored xorb's index is damaged") }
+            chunks.append(XorbVerifier.Chunk(hash: hash, size: chunkSize, offset: offset, serializedLength: length))
+        }
+        return chunks
+    }
+
+    private func withClosing<T>(_ handle: ReadFileHandle, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            try await handle.close()
+            return result
+        } catch {
+            try? await handle.close()
+            throw error
+        }
+    }
+}

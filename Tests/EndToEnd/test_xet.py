@@ -1,0 +1,156 @@
+"""Xet, huggingface_hub's default upload path (hf_xet 1.8.0), against a running modelhub.
+
+huggingface_hub reads HF_HUB_DISABLE_XET when it is imported, and conftest.py sets it for the
+LFS scenarios, so the unmodified default client runs here in a subprocess of its own, with a
+fresh HF_HOME each time (hf_xet keeps a local cache of what it uploaded)."""
+
+import hashlib
+import os
+import random
+import struct
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+
+def client(hub, token, tmp_path, script, *args, xet=True):
+    """Runs `script` with the default huggingface_hub pointed at the hub; returns its stdout."""
+    env = {name: value for name, value in os.environ.items() if name != "HF_HUB_DISABLE_XET"}
+    if not xet:
+        env["HF_HUB_DISABLE_XET"] = "1"
+    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / f"hf-{uuid.uuid4().hex}"),
+               HF_HUB_DISABLE_TELEMETRY="1", HF_HUB_DISABLE_PROGRESS_BARS="1")
+    if token:
+        env["HF_TOKEN"] = token
+    result = subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+UPLOAD_FILE = """
+import sys
+from huggingface_hub import HfApi
+api = HfApi()
+api.create_repo(sys.argv[1], exist_ok=True)
+info = api.upload_file(path_or_fileobj=sys.argv[2], path_in_repo=sys.argv[3], repo_id=sys.argv[1],
+                       create_pr=len(sys.argv) > 4)
+print(info.pr_revision or "", info.oid)
+"""
+
+DOWNLOAD = """
+import hashlib, sys
+from huggingface_hub import hf_hub_download
+path = hf_hub_download(sys.argv[1], sys.argv[2], revision=sys.argv[3] if len(sys.argv) > 3 else None)
+print(hashlib.sha256(open(path, "rb").read()).hexdigest())
+"""
+
+
+def weights(path, seed, random_bytes=3_000_000, floats=500_000):
+    """Random bytes and a float32 ramp: chunks of every compression scheme hf_xet uses."""
+    rng = random.Random(seed)
+    data = rng.randbytes(random_bytes) + b"".join(struct.pack("<f", i * 0.25) for i in range(floats))
+    path.write_bytes(data)
+    return data
+
+
+def lfs_object(hub, sha):
+    return hub.data_dir / "lfs" / "objects" / sha[:2] / sha[2:4] / sha
+
+
+def xorbs(hub):
+    return sorted((hub.data_dir / "xet" / "xorbs").glob("*/*"))
+
+
+def test_an_upload_goes_through_xet_and_every_client_reads_it_back(hub, alice, git, tmp_path):
+    data = weights(tmp_path / "model.bin", seed=1)
+    sha = hashlib.sha256(data).hexdigest()
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/xet", str(tmp_path / "model.bin"), "model.bin")
+    # The bytes went to the CAS as xorbs, not to the LFS store.
+    assert xorbs(hub) and not lfs_object(hub, sha).exists()
+
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/xet", "model.bin").strip() == sha
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/xet", "model.bin", xet=False).strip() == sha
+    whole = subprocess.run(["curl", "-sfL", f"{hub.url}/alice/xet/resolve/main/model.bin"], capture_output=True)
+    assert hashlib.sha256(whole.stdout).hexdigest() == sha
+    for first, last in [(0, 0), (65_530, 200_000), (len(data) - 10, len(data) - 1), (1_000_000, 3_999_999)]:
+        part = subprocess.run(["curl", "-sf", "-r", f"{first}-{last}", f"{hub.url}/alice/xet/resolve/main/model.bin"],
+                              capture_output=True)
+        assert part.stdout == data[first:last + 1], (first, last)
+    # git-lfs, through the batch API.
+    git("lfs", "install", "--skip-repo")
+    git("clone", "-q", hub.remote("alice/xet"), str(tmp_path / "clone"))
+    assert (tmp_path / "clone" / "model.bin").read_bytes() == data
+
+
+def test_upload_folder_and_a_pull_request_through_xet(hub, alice, tmp_path):
+    folder = tmp_path / "folder"
+    (folder / "shards").mkdir(parents=True)
+    files = {
+        "shards/a.bin": weights(folder / "shards" / "a.bin", seed=2, random_bytes=2_000_000, floats=300_000),
+        "shards/b.bin": weights(folder / "shards" / "b.bin", seed=3, random_bytes=1_500_000, floats=100_000),
+        "config.json": b'{"layers": 2}\n',
+    }
+    (folder / "config.json").write_bytes(files["config.json"])
+    client(hub, alice, tmp_path, """
+import sys
+from huggingface_hub import HfApi
+api = HfApi()
+api.create_repo("alice/folder")
+api.upload_folder(folder_path=sys.argv[1], repo_id="alice/folder")
+""", str(folder))
+    for path, data in files.items():
+        assert client(hub, alice, tmp_path, DOWNLOAD, "alice/folder", path).strip() == hashlib.sha256(data).hexdigest()
+
+    # A pull request: huggingface_hub asks for a write token for the revision `None` with create_pr=1.
+    proposal = weights(tmp_path / "proposal.bin", seed=4, random_bytes=1_200_000, floats=0)
+    revision, _ = client(hub, alice, tmp_path, UPLOAD_FILE, "alice/folder", str(tmp_path / "proposal.bin"),
+                         "proposal.bin", "pr").split()
+    assert revision == "refs/pr/1"
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/folder", "proposal.bin", revision).strip() \
+        == hashlib.sha256(proposal).hexdigest()
+
+
+def test_xet_tokens_follow_repository_access(hub, alice):
+    hub.create_repo(alice, "open")
+    hub.create_repo(alice, "closed", visibility="private")
+    bob = hub.create_user("bob")
+    status, headers, body = hub.api("GET", "/api/models/alice/open/xet-write-token/main", alice)
+    assert status == 200 and body["casUrl"] == f"{hub.url}/xet" and body["accessToken"].startswith("xet_")
+    assert headers["X-Xet-Access-Token"] == body["accessToken"] and headers["X-Xet-Cas-Url"] == body["casUrl"]
+    assert int(headers["X-Xet-Token-Expiration"]) == body["exp"]
+    # A reader gets a read token, not a write token, except to propose a pull request.
+    assert hub.api("GET", "/api/models/alice/open/xet-read-token/main", bob)[0] == 200
+    assert hub.api("GET", "/api/models/alice/open/xet-write-token/main", bob)[0] == 403
+    assert hub.api("GET", "/api/models/alice/open/xet-write-token/None?create_pr=1", bob)[0] == 200
+    # A private repository is missing to a stranger; anonymous callers read public ones only.
+    assert hub.api("GET", "/api/models/alice/closed/xet-read-token/main", bob)[0] == 404
+    assert hub.api("GET", "/api/models/alice/open/xet-read-token/main")[0] == 200
+    assert hub.api("GET", "/api/models/alice/open/xet-write-token/main")[0] == 401
+
+
+def test_the_cas_refuses_bad_tokens_and_objects_it_cannot_verify(hub, alice):
+    hub.create_repo(alice, "open")
+    _, _, write = hub.api("GET", "/api/models/alice/open/xet-write-token/main", alice)
+    _, _, read = hub.api("GET", "/api/models/alice/open/xet-read-token/main", alice)
+    name = "00" * 32
+
+    def post(path, token, body):
+        return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                               *(["-H", f"Authorization: Bearer {token}"] if token else []),
+                               "--data-binary", "@-", f"{hub.url}/xet{path}"],
+                              input=body, capture_output=True).stdout.decode()
+
+    assert post(f"/v1/xorbs/default/{name}", None, b"x") == "401"
+    assert post(f"/v1/xorbs/default/{name}", "xet_forged.token", b"x") == "401"
+    assert post(f"/v1/xorbs/default/{name}", read["accessToken"], b"x") == "403"
+    # A chunk of 5 stored bytes, sent under a hash that is not its own.
+    chunk = bytes([0, 5, 0, 0, 0, 5, 0, 0]) + b"hello"
+    assert post(f"/v1/xorbs/default/{name}", write["accessToken"], chunk) == "400"
+    assert post(f"/v1/xorbs/default/{name}", write["accessToken"], b"\x00\x01") == "400"
+    assert post("/v1/shards", write["accessToken"], b"not a shard") == "400"
+    assert not xorbs(hub)
+    assert post(f"/v1/xorb-grants/default/{name}", write["accessToken"], b"{}") == "404"
+    assert post("/v2/shards", write["accessToken"], b"") == "404"

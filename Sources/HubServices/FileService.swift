@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import HubGit
+import XetCore
 
 /// A file of a repository at a revision, ready to be served.
 public struct ResolvedFile: Sendable {
@@ -17,6 +18,8 @@ public struct ResolvedFile: Sendable {
     /// The git blob SHA-1 (of the pointer, for LFS files).
     public let blobID: String
     public let content: Content
+    /// For a file uploaded through Xet: its Xet hash, which Xet clients download it by.
+    public var xetHash: MerkleHash? = nil
 
     /// The size of the real content.
     public var size: Int64 {
@@ -37,6 +40,8 @@ public struct RepoTreeEntry: Sendable {
     public let size: Int64
     /// For LFS files: the pointer, and the size of the pointer blob itself.
     public let lfs: (pointer: LFSPointer, pointerSize: Int64)?
+    /// For files uploaded through Xet: their Xet hash (`xetHash` in listings).
+    public var xetHash: MerkleHash? = nil
 }
 
 /// A revision resolved to its commit.
@@ -102,9 +107,11 @@ public struct FileService: Sendable {
             throw HubError.entryNotFound(path, atCommit: commit)
         }
         if followLFS, let pointer = LFSPointer(parsing: bytes),
-            try await lfs.missingObjects([pointer], repoRowID: repo.rowID).isEmpty
+            let location = try await lfs.locate(pointer, repoRowID: repo.rowID)
         {
-            return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
+            var file = ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
+            if case .xet(let hash) = location { file.xetHash = hash }
+            return file
         }
         return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .inline(bytes))
     }
@@ -165,11 +172,13 @@ public struct FileService: Sendable {
     /// Listing entries as the API reports them: LFS files with their object's size, unless the
     /// object is not stored for the repository (then they are the plain pointer files `/resolve/` serves).
     func entries(_ listed: [GitListedEntry], repo: RepoInfo) async throws -> [RepoTreeEntry] {
-        let missing = Set(try await lfs.missingObjects(listed.compactMap(\.pointer), repoRowID: repo.rowID))
+        let stored = try await lfs.locations(listed.compactMap(\.pointer), repoRowID: repo.rowID)
         return listed.map { entry in
-            if let pointer = entry.pointer, !missing.contains(pointer) {
-                return RepoTreeEntry(
+            if let pointer = entry.pointer, let location = stored[pointer] {
+                var listed = RepoTreeEntry(
                     path: entry.path, isDirectory: false, gitID: entry.id, size: pointer.size, lfs: (pointer, entry.size))
+                if case .xet(let hash) = location { listed.xetHash = hash }
+                return listed
             }
             return RepoTreeEntry(path: entry.path, isDirectory: entry.isDirectory, gitID: entry.id, size: entry.size, lfs: nil)
         }

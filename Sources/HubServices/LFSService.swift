@@ -4,6 +4,7 @@ import HubCore
 import HubIndex
 import HubStorage
 import NIOCore
+import XetCore
 
 /// One object of a batch request, as the client sent it (validated here, not by the decoder,
 /// so that a bad object gets its own error instead of failing the whole request).
@@ -30,6 +31,13 @@ public enum LFSBatchResult: Sendable {
     case present(oid: LFSObjectID, size: Int64)
     /// A per-object error, with the git-lfs spec's code (404, 409, 422).
     case failure(oid: String, size: Int64, code: Int, message: String)
+}
+
+/// Where an LFS object's bytes are.
+public enum LFSObjectLocation: Sendable, Equatable {
+    case blob
+    /// Uploaded through Xet: rebuilt from xorbs, and advertised to Xet clients by this hash.
+    case xet(MerkleHash)
 }
 
 public enum LFSOperation: String, Sendable {
@@ -213,6 +221,29 @@ public struct LFSService: Sendable {
         _ = try await blobs.store(body, as: oid, size: size)
         try await store.bind(oid, size: size, toRepo: repoRowID)
         return LFSPointer(oid: oid, size: size)
+    }
+
+    /// Where the object a pointer names is stored, if it is stored for this repository with the
+    /// pointer's size: in the blob store, or as a Xet file (whose hash Xet clients download by).
+    public func locate(_ pointer: LFSPointer, repoRowID: Int64) async throws -> LFSObjectLocation? {
+        guard try await store.boundObjects([pointer.oid], repo: repoRowID)[pointer.oid] == pointer.size else { return nil }
+        if let size = try await blobs.size(of: pointer.oid) { return size == pointer.size ? .blob : nil }
+        guard let file = try await xet.file(sha256: pointer.oid), file.size == pointer.size else { return nil }
+        return .xet(file.hash)
+    }
+
+    /// `locate` for many pointers: the ones whose objects are stored for this repository.
+    public func locations(_ pointers: [LFSPointer], repoRowID: Int64) async throws -> [LFSPointer: LFSObjectLocation] {
+        let bound = try await store.boundObjects(pointers.map(\.oid), repo: repoRowID)
+        var found: [LFSPointer: LFSObjectLocation] = [:]
+        for pointer in pointers where bound[pointer.oid] == pointer.size {
+            if let size = try await blobs.size(of: pointer.oid) {
+                if size == pointer.size { found[pointer] = .blob }
+            } else if let file = try await xet.file(sha256: pointer.oid), file.size == pointer.size {
+                found[pointer] = .xet(file.hash)
+            }
+        }
+        return found
     }
 
     /// The pointers whose objects are not stored for this repository (the push policy refuses them).

@@ -17,15 +17,18 @@ import XetCore
 public struct XetService: Sendable {
     let repos: RepoService
     let files: any XetFileStore
+    /// Which repositories a file is bound to (as the LFS object its SHA-256 names).
+    let lfs: any LFSStore
     let xorbs: any XorbStore
     let signer: XetTokenSigner
     /// How long a token lives: huggingface_hub caches a read token until a minute before it
     /// expires, hf_xet refreshes 30 s before (`utils/_xet.py`), so it must be well over that.
     public let tokenLifetime: TimeInterval = 3600
 
-    init(repos: RepoService, files: any XetFileStore, xorbs: any XorbStore, secret: [UInt8]) {
+    init(repos: RepoService, files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, secret: [UInt8]) {
         self.repos = repos
         self.files = files
+        self.lfs = lfs
         self.xorbs = xorbs
         signer = XetTokenSigner(secret: secret)
     }

@@ -48,6 +48,19 @@ struct XetTokenSigner: Sendable {
         return "xet_" + Base64URL.encode(payload) + "." + Base64URL.encode(Array(signature))
     }
 
+    /// A signature for reading bytes `window` of a stored xorb until `expires`: the query of the
+    /// self-authorising URLs reconstructions hand out (hf_xet fetches them with no credentials).
+    func signWindow(xorb: String, window: ClosedRange<Int64>, expires: Int64) -> String {
+        let payload = Array("xet-window|\(xorb)|\(window.lowerBound)|\(window.upperBound)|\(expires)".utf8)
+        return Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: payload, using: key)))
+    }
+
+    func verifyWindow(xorb: String, window: ClosedRange<Int64>, expires: Int64, signature: String) -> Bool {
+        let payload = Array("xet-window|\(xorb)|\(window.lowerBound)|\(window.upperBound)|\(expires)".utf8)
+        guard let bytes = Base64URL.decode(Substring(signature)) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: payload, using: key)
+    }
+
     func verify(_ text: String) -> XetToken? {
         guard text.hasPrefix("xet_") else { return nil }
         let parts = text.dropFirst(4).split(separator: ".", omittingEmptySubsequences: false)

@@ -103,6 +103,24 @@ public struct LocalXorbStore: XorbStore {
         }
     }
 
+    public func readSerialized(
+        of hash: MerkleHash, _ range: ClosedRange<Int64>, into consume: (ByteBuffer) async throws -> Void
+    ) async throws {
+        let handle = try await FileSystem.shared.openFile(forReadingAt: FilePath(path(of: hash)))
+        try await withClosing(handle) {
+            var offset = range.lowerBound
+            while offset <= range.upperBound {
+                let length = min(Int64(1 << 20), range.upperBound - offset + 1)
+                let piece = try await handle.readChunk(fromAbsoluteOffset: offset, length: .bytes(length))
+                guard piece.readableBytes > 0 else {
+                    throw HubError.internalFailure("xorb \(hash) ended at byte \(offset), before \(range.upperBound)")
+                }
+                offset += Int64(piece.readableBytes)
+                try await consume(piece)
+            }
+        }
+    }
+
     /// The index written after the chunks.
     static func index(of summary: XorbVerifier.Summary) -> ByteBuffer {
         var buffer = ByteBuffer()

@@ -14,6 +14,12 @@ public protocol XorbStore: Sendable {
     /// The chunks of a stored xorb, in order; nil when it is not stored.
     func chunks(of hash: MerkleHash) async throws -> [XorbVerifier.Chunk]?
 
+    /// Bytes `range` of a stored xorb's chunks as the client serialized them (what Xet clients
+    /// fetch and decode themselves), in pieces.
+    func readSerialized(
+        of hash: MerkleHash, _ range: ClosedRange<Int64>, into consume: (ByteBuffer) async throws -> Void
+    ) async throws
+
     /// The decoded bytes of chunks `range` of a stored xorb, one chunk at a time.
     func readChunks(
         of hash: MerkleHash, _ range: Range<Int>, into consume: ([UInt8]) async throws -> Void

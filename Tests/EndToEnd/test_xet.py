@@ -64,15 +64,43 @@ def xorbs(hub):
     return sorted((hub.data_dir / "xet" / "xorbs").glob("*/*"))
 
 
+def requests(hub):
+    """The paths the server logged (it logs each request at debug level), queries dropped."""
+    return [line.split("hb.request.path=")[1].split()[0].split("?")[0]
+            for line in hub.log_path.read_text().splitlines() if "hb.request.path=" in line]
+
+
+@pytest.fixture
+def hub(hub_factory):
+    return hub_factory(env={"MODELHUB_LOG_LEVEL": "debug"})
+
+
 def test_an_upload_goes_through_xet_and_every_client_reads_it_back(hub, alice, git, tmp_path):
     data = weights(tmp_path / "model.bin", seed=1)
     sha = hashlib.sha256(data).hexdigest()
     client(hub, alice, tmp_path, UPLOAD_FILE, "alice/xet", str(tmp_path / "model.bin"), "model.bin")
     # The bytes went to the CAS as xorbs, not to the LFS store.
     assert xorbs(hub) and not lfs_object(hub, sha).exists()
+    assert any(path.startswith("/xet/v1/xorbs/") for path in requests(hub))
+    assert "/xet/v1/shards" in requests(hub)
 
+    # The default client downloads through Xet: the resolve HEAD names the Xet hash, the CAS
+    # answers the reconstruction, the bytes come from signed xorb URLs.
+    _, head, _ = hub.api("HEAD", "/alice/xet/resolve/main/model.bin", alice)
+    xet_hash = head["X-Xet-Hash"]
+    assert len(xet_hash) == 64 and 'rel="xet-auth"' in head["Link"] and "/xet-read-token/" in head["Link"]
+    _, _, tree = hub.api("GET", "/api/models/alice/xet/tree/main", alice)
+    assert [entry.get("xetHash") for entry in tree if entry["path"] == "model.bin"] == [xet_hash]
+    assert [entry.get("xetHash") for entry in tree if entry["path"] == ".gitattributes"] == [None]
+    before = len(requests(hub))
     assert client(hub, alice, tmp_path, DOWNLOAD, "alice/xet", "model.bin").strip() == sha
+    fetched = requests(hub)[before:]
+    assert f"/xet/v1/reconstructions/{xet_hash}" in fetched
+    assert any(path.startswith("/xet/v1/xorb-data/") for path in fetched)
+    # With Xet disabled, the same file comes over plain HTTP, rebuilt from the xorbs.
+    before = len(requests(hub))
     assert client(hub, alice, tmp_path, DOWNLOAD, "alice/xet", "model.bin", xet=False).strip() == sha
+    assert not any(path.startswith("/xet/") for path in requests(hub)[before:])
     whole = subprocess.run(["curl", "-sfL", f"{hub.url}/alice/xet/resolve/main/model.bin"], capture_output=True)
     assert hashlib.sha256(whole.stdout).hexdigest() == sha
     for first, last in [(0, 0), (65_530, 200_000), (len(data) - 10, len(data) - 1), (1_000_000, 3_999_999)]:
@@ -103,6 +131,16 @@ api.upload_folder(folder_path=sys.argv[1], repo_id="alice/folder")
 """, str(folder))
     for path, data in files.items():
         assert client(hub, alice, tmp_path, DOWNLOAD, "alice/folder", path).strip() == hashlib.sha256(data).hexdigest()
+    # snapshot_download reads xetHash from the listing and goes to the CAS.
+    snapshot = client(hub, alice, tmp_path, """
+import hashlib, os, sys
+from huggingface_hub import snapshot_download
+root = snapshot_download("alice/folder")
+for name in ("shards/a.bin", "shards/b.bin", "config.json"):
+    print(name, hashlib.sha256(open(os.path.join(root, name), "rb").read()).hexdigest())
+""")
+    assert snapshot.split() == [part for path in ("shards/a.bin", "shards/b.bin", "config.json")
+                                for part in (path, hashlib.sha256(files[path]).hexdigest())]
 
     # A pull request: huggingface_hub asks for a write token for the revision `None` with create_pr=1.
     proposal = weights(tmp_path / "proposal.bin", seed=4, random_bytes=1_200_000, floats=0)

@@ -119,4 +119,84 @@ import XetCore
         // Proposing a pull request needs only read access.
         _ = try test.hub.xet.token(for: readerGrant, revision: "None", scope: .write, creatingPullRequest: true)
     }
+
+    /// Decodes serialized chunks (a fetched window) back into bytes.
+    static func decode(_ serialized: [UInt8]) throws -> [UInt8] {
+        let summary = try serialized.withUnsafeBytes { try XorbVerifier.verify($0) }
+        let decoder = try ChunkDecoder()
+        var out: [UInt8] = []
+        for chunk in summary.chunks {
+            let start = Int(chunk.offset)
+            let scheme = try #require(ChunkDecoder.Scheme(rawValue: serialized[start + 4]))
+            out += try serialized.withUnsafeBytes {
+                try decoder.decode(
+                    UnsafeRawBufferPointer(rebasing: $0[(start + 8)..<(start + Int(chunk.serializedLength))]),
+                    scheme: scheme, size: Int(chunk.size))
+            }
+        }
+        return out
+    }
+
+    /// What hf_xet does with a reconstruction: fetch each term's window, decode its chunks, skip
+    /// `offset_into_first_range`, keep the length asked for.
+    @Test func aReconstructionOfAnyRangeRebuildsExactlyThoseBytes() async throws {
+        let token = try await upload(.mixed)
+        _ = try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: token)
+        let file = try await test.hub.xet.file(try #require(MerkleHash(xetString: XetFixture.mixed.fileHash)), token: token)
+        let whole = try await read(file)
+        for (first, last): (Int64, Int64) in [(0, file.size - 1), (100, 70_000), (131_000, 140_000), (file.size - 5, file.size - 1)] {
+            let plan = try await test.hub.xet.reconstruction(of: file, first: first, last: last)
+            var rebuilt: [UInt8] = []
+            for term in plan.terms {
+                let window = try #require(plan.fetches.first { $0.xorb == term.xorb }?.windows.first { $0.chunks == term.chunks })
+                try test.hub.xet.checkWindow(
+                    xorb: term.xorb, window: window.bytes, expires: window.expires, signature: window.signature,
+                    range: window.bytes)
+                var serialized: [UInt8] = []
+                try await test.hub.xet.readWindow(xorb: term.xorb, range: window.bytes) { serialized += Array(buffer: $0) }
+                let bytes = try Self.decode(serialized)
+                #expect(Int64(bytes.count) == term.unpackedLength)
+                rebuilt += bytes
+            }
+            let wanted = rebuilt.dropFirst(Int(plan.offsetIntoFirstRange)).prefix(Int(last - first + 1))
+            #expect(Array(wanted) == Array(whole[Int(first)...Int(last)]), "\(first)-\(last)")
+        }
+    }
+
+    @Test func aFileIsMissingToTokensOfRepositoriesItIsNotBoundTo() async throws {
+        let token = try await upload(.mixed)
+        _ = try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: token)
+        let hash = try #require(MerkleHash(xetString: XetFixture.mixed.fileHash))
+        let bob = try await test.user("bob")
+        let other = try await test.repo("public", owner: "bob", token: bob)
+        let otherGrant = try await test.hub.repos.grant(other.id, caller: try await test.caller(bob))
+        let (text, _) = try test.hub.xet.token(for: otherGrant, revision: "main", scope: .read, creatingPullRequest: false)
+        let otherToken = try test.hub.xet.access("Bearer \(text)", needs: .read)
+        await #expect(throws: HubError.entryNotFound(XetFixture.mixed.fileHash)) {
+            try await test.hub.xet.file(hash, token: otherToken)
+        }
+    }
+
+    @Test func aWindowURLIsGoodOnlyForItsXorbItsBytesAndItsTime() async throws {
+        let token = try await upload(.mixed)
+        _ = try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: token)
+        let file = try await test.hub.xet.file(try #require(MerkleHash(xetString: XetFixture.mixed.fileHash)), token: token)
+        let plan = try await test.hub.xet.reconstruction(of: file, first: 0, last: 1000)
+        let (xorb, windows) = try #require(plan.fetches.first)
+        let window = try #require(windows.first)
+        let inside = window.bytes.lowerBound...(window.bytes.lowerBound + 10)
+        try test.hub.xet.checkWindow(xorb: xorb, window: window.bytes, expires: window.expires, signature: window.signature, range: inside)
+        let refusals: [(MerkleHash, ClosedRange<Int64>, Int64, String, ClosedRange<Int64>)] = [
+            (xorb, window.bytes, window.expires, "AAAA" + window.signature.dropFirst(4), inside),
+            (xorb, window.bytes.lowerBound...(window.bytes.upperBound + 1), window.expires, window.signature, inside),
+            (xorb, window.bytes, window.expires, window.signature, window.bytes.lowerBound...(window.bytes.upperBound + 1)),
+            (xorb, window.bytes, window.expires + 1, window.signature, inside),
+            (try #require(MerkleHash(xetString: XetFixture.text.xorbHash)), window.bytes, window.expires, window.signature, inside),
+        ]
+        for (hash, bytes, expires, signature, range) in refusals {
+            #expect(throws: HubError.self) {
+                try test.hub.xet.checkWindow(xorb: hash, window: bytes, expires: expires, signature: signature, range: range)
+            }
+        }
+    }
 }

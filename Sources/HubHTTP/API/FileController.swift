@@ -13,6 +13,7 @@ struct FileController {
     let lfs: LFSService
     let counters: CounterService
     let repos: RepoService
+    let baseURL: BaseURL
 
     func register(on router: Router<HubRequestContext>) {
         for kind in RepoKind.allCases {
@@ -51,6 +52,13 @@ struct FileController {
             etag = "\"\(pointer.oid.hex)\""
             headers[.xLinkedEtag] = etag
             headers[.xLinkedSize] = String(pointer.size)
+            if let xetHash = file.xetHash {
+                // Xet clients download this file through the CAS, with a read token from the
+                // linked route (huggingface_hub's `parse_xet_file_data_from_response`).
+                let id = file.repo.id
+                headers[.xXetHash] = xetHash.xetString
+                headers[.link] = "<\(baseURL.url(for: request))/api/\(id.kind.plural)/\(id.path)/xet-read-token/\(file.commit)>; rel=\"xet-auth\""
+            }
         }
         headers[.eTag] = etag
         if let match = request.headers[.ifNoneMatch], Self.matches(match, etag: etag, blobID: file.blobID) {

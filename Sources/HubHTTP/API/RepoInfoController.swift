@@ -130,6 +130,9 @@ struct RepoInfoController {
         let size: Int64
         let path: String
         let lfs: LFS?
+        /// Files uploaded through Xet only: with it, snapshot_download asks the CAS directly
+        /// (huggingface_hub's `RepoFile.xet_hash`).
+        let xetHash: String?
         var lastCommit: LastCommit?
 
         struct LastCommit: Encodable {
@@ -144,6 +147,7 @@ struct RepoInfoController {
             size = entry.size
             path = entry.path
             lfs = entry.lfs.map { LFS(oid: $0.pointer.oid.hex, size: $0.pointer.size, pointerSize: $0.pointerSize) }
+            xetHash = entry.xetHash?.xetString
         }
     }
 

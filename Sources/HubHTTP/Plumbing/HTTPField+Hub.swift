@@ -22,4 +22,5 @@ extension HTTPField.Name {
     static let xXetCasURL = HTTPField.Name("X-Xet-Cas-Url")!
     static let xXetAccessToken = HTTPField.Name("X-Xet-Access-Token")!
     static let xXetTokenExpiration = HTTPField.Name("X-Xet-Token-Expiration")!
+    static let xXetHash = HTTPField.Name("X-Xet-Hash")!
 }

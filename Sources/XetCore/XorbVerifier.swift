@@ -14,7 +14,11 @@ public struct XorbVerifier {
     /// A chunk's payload may be a little larger than its bytes when compression does not pay;
     /// anything past this is no chunk hf_xet would write.
     public static let maxPayloadSize = maxChunkSize + 64 * 1024
-    public static let maxSerializedSize = 64 << 20
+    /// At most 64 MiB of chunk data (hub-docs `docs/xet/xorb.md`), serialized with an 8-byte
+    /// header per chunk and, for compressed chunks, the LZ4 frame's few bytes of framing: hf_xet
+    /// sends full xorbs of random data a few kilobytes over 64 MiB.
+    public static let maxUnpackedSize = 64 << 20
+    public static let maxSerializedSize = maxUnpackedSize + maxChunks * 64
     static let headerSize = 8
     static let footerIdent = Array("XETBLOB".utf8)
 
@@ -46,6 +50,7 @@ public struct XorbVerifier {
     private var pending: [UInt8] = []
     private var received = 0
     private var chunks: [Chunk] = []
+    private var unpacked = 0
     private var sawFooter = false
 
     public init() throws {
@@ -56,7 +61,7 @@ public struct XorbVerifier {
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws {
         received += bytes.count
         guard received <= Self.maxSerializedSize else {
-            throw HubError.payloadTooLarge("A xorb is at most \(Self.maxSerializedSize) bytes")
+            throw HubError.payloadTooLarge("A serialized xorb is at most \(Self.maxSerializedSize) bytes")
         }
         if sawFooter { return }
         pending.append(contentsOf: bytes)
@@ -79,10 +84,14 @@ public struct XorbVerifier {
             guard pending.count - start >= length else { return }
             try pending.withUnsafeBytes { all in
                 let payload = UnsafeRawBufferPointer(rebasing: all[(start + Self.headerSize)..<(start + length)])
-                let bytes = try decoder.decode(payload, scheme: header.scheme, size: header.size)
                 guard chunks.count < Self.maxChunks else {
                     throw HubError.badRequest("A xorb holds at most \(Self.maxChunks) chunks")
                 }
+                unpacked += header.size
+                guard unpacked <= Self.maxUnpackedSize else {
+                    throw HubError.payloadTooLarge("A xorb holds at most \(Self.maxUnpackedSize) bytes of chunk data")
+                }
+                let bytes = try decoder.decode(payload, scheme: header.scheme, size: header.size)
                 let offset = chunks.last.map { Int($0.offset) + Int($0.serializedLength) } ?? 0
                 chunks.append(Chunk(
                     hash: XetHash.chunk(bytes), size: UInt32(header.size), offset: UInt32(offset),

@@ -9,6 +9,12 @@ public protocol XetFileStore: Sendable {
     /// A registered file with this SHA-256, if any.
     func file(sha256: LFSObjectID) async throws -> XetFile?
     func file(hash: MerkleHash) async throws -> XetFile?
+
+    /// Records which xorb holds each chunk of `file`, for global dedup (the first record of a
+    /// chunk stays).
+    func indexForDedup(_ chunks: [(chunk: MerkleHash, xorb: MerkleHash)], file: MerkleHash) async throws
+    /// The xorb holding `chunk` and the file it was indexed with, if the chunk is indexed.
+    func dedupEntry(for chunk: MerkleHash) async throws -> (xorb: MerkleHash, file: MerkleHash)?
 }
 
 /// A file as Xet stores it: its bytes are its terms' chunk ranges, in order.

@@ -47,6 +47,31 @@ public struct SQLiteXetFileStore: XetFileStore {
         }
     }
 
+    public func indexForDedup(_ chunks: [(chunk: MerkleHash, xorb: MerkleHash)], file: MerkleHash) async throws {
+        guard !chunks.isEmpty else { return }
+        let now = RowDate.encode(HubDate.now())
+        try await database.pool.write { db in
+            for (chunk, xorb) in chunks {
+                try db.execute(
+                    sql: """
+                        INSERT INTO xet_dedup_chunks (chunk, xorb, file, created_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (chunk) DO NOTHING
+                        """,
+                    arguments: [chunk.xetString, xorb.xetString, file.xetString, now])
+            }
+        }
+    }
+
+    public func dedupEntry(for chunk: MerkleHash) async throws -> (xorb: MerkleHash, file: MerkleHash)? {
+        let row = try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT xorb, file FROM xet_dedup_chunks WHERE chunk = ?", arguments: [chunk.xetString])
+        }
+        guard let row, let xorb = MerkleHash(xetString: row["xorb"] as String),
+            let file = MerkleHash(xetString: row["file"] as String)
+        else { return nil }
+        return (xorb, file)
+    }
+
     static func file(from row: Row) throws -> XetFile {
         guard let hash = MerkleHash(xetString: row["hash"] as String) else {
             throw HubError.internalFailure("a stored Xet file hash is damaged")

@@ -137,8 +137,61 @@ public struct XetService: Sendable {
             if try await files.file(hash: file.hash) == nil { registered += 1 }
             try await files.register(
                 XetFile(hash: file.hash, sha256: sha256, size: size, terms: file.terms), bindingTo: token.repoRowID)
+            try await files.indexForDedup(try await dedupEntries(of: file, chunks: chunks), file: file.hash)
         }
         return registered
+    }
+
+    /// The chunks of a verified file that global dedup indexes: its first chunk, and every
+    /// eligible one (`DedupShard.isEligible`).
+    private func dedupEntries(
+        of file: Shard.File, chunks: (MerkleHash) async throws -> [XorbVerifier.Chunk]
+    ) async throws -> [(chunk: MerkleHash, xorb: MerkleHash)] {
+        var entries: [(chunk: MerkleHash, xorb: MerkleHash)] = []
+        for (index, term) in file.terms.enumerated() {
+            let table = try await chunks(term.xorb)
+            for position in Int(term.chunkStart)..<Int(term.chunkEnd) {
+                let chunk = table[position].hash
+                if (index == 0 && position == Int(term.chunkStart)) || DedupShard.isEligible(chunk) {
+                    entries.append((chunk, term.xorb))
+                }
+            }
+        }
+        return entries
+    }
+
+    // MARK: Global dedup
+
+    /// How long a client may reuse what a dedup answer offers (its shard's key expiry).
+    static let dedupLifetime: TimeInterval = 7 * 24 * 3600
+    /// The most xorbs one answer lists (about 48 KiB of shard each).
+    static let dedupXorbsPerAnswer = 64
+
+    /// The answer to a global dedup query: a shard listing the xorb that holds `chunk` and the
+    /// other xorbs of the file it was indexed with (hf_xet asks about one chunk in hundreds, so a
+    /// new version of a file finds every xorb of the old one from its first chunk), with chunk
+    /// hashes keyed by a key drawn for this answer; nil when the chunk is not indexed.
+    /// Dedup is hub-wide, as on the public hub: the answer only says which xorb ranges the client
+    /// may name, and naming them in a shard still needs their verification hashes, which only
+    /// the chunks' real hashes (so their bytes) give.
+    public func dedupShard(for chunk: MerkleHash) async throws -> [UInt8]? {
+        guard let (xorb, fileHash) = try await files.dedupEntry(for: chunk) else { return nil }
+        var names = [xorb]
+        for term in try await files.file(hash: fileHash)?.terms ?? [] where !names.contains(term.xorb) {
+            guard names.count < Self.dedupXorbsPerAnswer else { break }
+            names.append(term.xorb)
+        }
+        var listed: [DedupShard.Xorb] = []
+        for name in names {
+            if let table = try await xorbs.chunks(of: name) { listed.append(DedupShard.Xorb(hash: name, chunks: table)) }
+        }
+        guard !listed.isEmpty else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        let key = MerkleHash(words: (generator.next(), generator.next(), generator.next(), generator.next()))
+        let now = Date()
+        return DedupShard.serialize(
+            listed, key: key, created: UInt64(now.timeIntervalSince1970),
+            expiry: UInt64(now.addingTimeInterval(Self.dedupLifetime).timeIntervalSince1970))
     }
 
     // MARK: Reading

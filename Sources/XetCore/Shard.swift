@@ -55,9 +55,9 @@ public struct Shard: Sendable {
 
     public static let maxSize = 64 << 20
     /// "HFRepoMetaData", a zero byte, then 17 bytes of magic: the first 32 bytes of every shard.
-    static let tag: [UInt8] = Array("HFRepoMetaData".utf8) + [0]
+    public static let tag: [UInt8] = Array("HFRepoMetaData".utf8) + [0]
         + [0x55, 0x69, 0x67, 0x45, 0x6a, 0x7b, 0x81, 0x57, 0x83, 0xa5, 0xbd, 0xd9, 0x5c, 0xcd, 0xd1, 0x4a, 0xa9]
-    static let version: UInt64 = 2
+    public static let version: UInt64 = 2
     static let entrySize = 48
     static let withVerification: UInt32 = 1 << 31
     static let withMetadata: UInt32 = 1 << 30

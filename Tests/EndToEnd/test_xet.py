@@ -151,6 +151,30 @@ for name in ("shards/a.bin", "shards/b.bin", "config.json"):
         == hashlib.sha256(proposal).hexdigest()
 
 
+def test_a_second_user_uploads_only_what_the_hub_does_not_have(hub, alice, tmp_path):
+    """Global dedup: bob's file shares its first 15 MiB with alice's; from a fresh HF_HOME (no
+    local cache), his client learns from the CAS which of alice's xorbs hold them, sends less
+    than 40% of his file, and the xorb store grows by less than that."""
+    first = weights(tmp_path / "first.bin", seed=5, random_bytes=20 << 20, floats=0)
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/base", str(tmp_path / "first.bin"), "model.bin")
+    second = first[:15 << 20] + random.Random(6).randbytes(5 << 20)
+    (tmp_path / "second.bin").write_bytes(second)
+    bob = hub.create_user("bob")
+    store = hub.data_dir / "xet" / "xorbs"
+    before = sum(path.stat().st_size for path in xorbs(hub))
+    asked = len([path for path in requests(hub) if path.startswith("/xet/v1/chunks/")])
+    client(hub, bob, tmp_path, UPLOAD_FILE, "bob/derived", str(tmp_path / "second.bin"), "model.bin")
+    grew = sum(path.stat().st_size for path in xorbs(hub)) - before
+    assert len([path for path in requests(hub) if path.startswith("/xet/v1/chunks/")]) > asked
+    assert grew < 0.4 * len(second), f"the store grew by {grew} bytes for a {len(second)}-byte file"
+    # bob's file reads back whole, through Xet and over plain HTTP; alice's is untouched.
+    assert client(hub, bob, tmp_path, DOWNLOAD, "bob/derived", "model.bin").strip() == hashlib.sha256(second).hexdigest()
+    assert client(hub, bob, tmp_path, DOWNLOAD, "bob/derived", "model.bin", xet=False).strip() \
+        == hashlib.sha256(second).hexdigest()
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/base", "model.bin").strip() == hashlib.sha256(first).hexdigest()
+    assert store.exists()
+
+
 def test_xet_tokens_follow_repository_access(hub, alice):
     hub.create_repo(alice, "open")
     hub.create_repo(alice, "closed", visibility="private")

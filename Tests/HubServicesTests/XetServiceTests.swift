@@ -199,4 +199,17 @@ import XetCore
             }
         }
     }
+
+    /// A file's first chunk is indexed when its shard is registered: a dedup query for it names
+    /// the xorb (with keyed hashes); an unknown chunk is not found.
+    @Test func aRegisteredFilesFirstChunkFindsItsXorbForEveryone() async throws {
+        let token = try await upload(.mixed)
+        _ = try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: token)
+        let summary = try XetFixture.mixed.xorb.withUnsafeBytes { try XorbVerifier.verify($0) }
+        let answer = try #require(try await test.hub.xet.dedupShard(for: summary.chunks[0].hash))
+        let shard = try Shard(parsing: answer)
+        #expect(shard.xorbs.map(\.hash) == [summary.hash] && shard.xorbs[0].chunks.count == summary.chunks.count)
+        #expect(try await test.hub.xet.dedupShard(for: summary.chunks[1].hash) == nil || DedupShard.isEligible(summary.chunks[1].hash))
+        #expect(try await test.hub.xet.dedupShard(for: .zero) == nil)
+    }
 }

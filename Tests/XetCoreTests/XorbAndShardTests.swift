@@ -156,4 +156,26 @@ import Testing
         #expect(throws: HubError.badRequest("Not a shard: its header tag is wrong")) { try Shard(parsing: tag) }
         #expect(throws: HubError.self) { try Shard(parsing: Array(try Self.bytes("mixed.shard").prefix(100))) }
     }
+
+    /// A global dedup answer: no files, the xorb with every chunk hash keyed with the footer's key,
+    /// readable by the same parser and by the rule hf_xet applies (key its own chunk hash, look
+    /// the result up).
+    @Test func aDedupAnswerListsTheXorbWithKeyedChunkHashes() throws {
+        let xorb = try Self.bytes("mixed.xorb")
+        let summary = try xorb.withUnsafeBytes { try XorbVerifier.verify($0) }
+        let key = try #require(MerkleHash(xetString: String(repeating: "1f", count: 32)))
+        let bytes = DedupShard.serialize(
+            [DedupShard.Xorb(hash: summary.hash, chunks: summary.chunks)], key: key, created: 1_700_000_000,
+            expiry: 1_700_604_800)
+        let shard = try Shard(parsing: bytes)
+        #expect(shard.files.isEmpty && shard.xorbs.count == 1)
+        #expect(shard.xorbs[0].hash == summary.hash && shard.xorbs[0].unpackedSize == UInt32(XetFixture.mixed.size))
+        #expect(shard.xorbs[0].chunks.map(\.hash) == summary.chunks.map { XetHash.keyed($0.hash, key: key) })
+        #expect(!shard.xorbs[0].chunks.map(\.hash).contains(summary.chunks[0].hash))
+        // The footer: 200 bytes, its offset last, the key at 72 bytes in, then the times.
+        let footer = bytes.count - 200
+        #expect(bytes[(bytes.count - 8)...].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } == footer)
+        #expect(Array(bytes[(footer + 72)..<(footer + 104)]) == key.bytes)
+        #expect(bytes[40..<48].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } == 200)
+    }
 }

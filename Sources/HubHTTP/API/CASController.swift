@@ -13,8 +13,8 @@ import XetCore
 /// - `POST /v1/xorbs/{prefix}/{hash}`: the xorb, verified chunk by chunk as it streams in;
 /// - `POST /v2/shards` answers 404, so hf_xet sends `POST /v1/shards`: files verified against the
 ///   stored xorbs and registered;
-/// - `GET /v1/chunks/{prefix}/{hash}` (global dedup) answers 404: nothing to reuse is offered
-///   yet, and the client dedups within its own upload;
+/// - `GET /v1/chunks/{prefix}/{hash}` (global dedup): a shard naming the xorb that holds the
+///   chunk, its chunk hashes keyed per answer, or 404;
 /// - `GET /v1/reconstructions/{file}` (with `Range`): the file's terms and signed URLs to the
 ///   xorb bytes, for a token of a repository the file is bound to; `/v2/reconstructions` answers
 ///   404, so hf_xet uses v1; `GET /v1/xorb-data/{xorb}` serves those URLs;
@@ -84,8 +84,11 @@ struct CASController {
         }
         cas.get("/v1/chunks/:prefix/:hash") { request, context -> Response in
             _ = try xet.access(request.headers[.authorization], needs: .read)
-            _ = try Self.hash(context)
-            throw HubError.entryNotFound("chunk")
+            let chunk = try Self.hash(context)
+            guard let shard = try await xet.dedupShard(for: chunk) else { throw HubError.entryNotFound(chunk.xetString) }
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: shard)))
         }
         cas.get("/v1/reconstructions/:hash") { request, context in
             try await reconstruction(request, context: context)

@@ -15,6 +15,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration) -> Router<
     router.addHubAPIRoutes(hub: hub, baseURL: baseURL)
     router.addGitHTTPRoutes(git: hub.git, repos: hub.repos, maxFetchRequestSize: configuration.maxFetchRequestSize)
     router.addGitLFSRoutes(lfs: hub.lfs, repos: hub.repos, baseURL: baseURL)
+    router.addXetCASRoutes(xet: hub.xet, baseURL: baseURL)
     router.addWebUIRoutes(hub: hub, baseURL: baseURL, allowSignUp: configuration.allowSignUp)
     return router
 }

@@ -12,7 +12,6 @@ extension Router<HubRequestContext> {
         FileController(files: hub.files, lfs: hub.lfs, counters: hub.counters, repos: hub.repos, baseURL: baseURL).register(on: self)
         LFSFilesController(lfs: hub.lfs, repos: hub.repos, baseURL: baseURL).register(on: self)
         XetController(xet: hub.xet, repos: hub.repos, baseURL: baseURL).register(on: self)
-        CASController(xet: hub.xet, baseURL: baseURL).register(on: self)
         CommitController(commits: hub.commits, repos: hub.repos, baseURL: baseURL).register(on: self)
         DiscussionController(commits: hub.commits, repos: hub.repos).register(on: self)
         RefController(refs: hub.refs, repos: hub.repos, baseURL: baseURL).register(on: self)

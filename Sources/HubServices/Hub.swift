@@ -62,7 +62,7 @@ public final class Hub: Sendable {
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs))
         git = GitGateway(repos: repos, transport: GitTransport(hooksDirectory: hooks))
         let secret = try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
-        xet = XetService(repos: repos, files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, secret: secret)
+        xet = XetService(files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, secret: secret)
         lfs = LFSService(
             repos: repos, store: stores.lfs, blobs: stores.blobs, xet: xet, signer: TransferSigner(secret: secret),
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)

@@ -58,23 +58,10 @@ extension XetService {
             guard let table = try await xorbs.chunks(of: term.xorb), term.chunkEnd <= table.count else {
                 throw HubError.internalFailure("xorb \(term.xorb) of file \(file.hash) is missing or damaged")
             }
-            var from = Int(term.chunkStart)
-            var to = Int(term.chunkEnd)
-            var offset = termStart
-            var firstChunkStart = termStart
-            for index in Int(term.chunkStart)..<Int(term.chunkEnd) {
-                let end = offset + Int64(table[index].size)
-                if end <= first {
-                    from = index + 1
-                    firstChunkStart = end
-                }
-                if offset > last {
-                    to = index
-                    break
-                }
-                offset = end
-            }
-            guard from < to else { continue }
+            guard let (chunks, firstChunkStart) = Self.overlap(
+                of: term, table: table, startingAt: termStart, first: first, last: last)
+            else { continue }
+            let (from, to) = (chunks.lowerBound, chunks.upperBound)
             if terms.isEmpty { offsetIntoFirstRange = first - firstChunkStart }
             let length = table[from..<to].reduce(Int64(0)) { $0 + Int64($1.size) }
             terms.append(.init(xorb: term.xorb, unpackedLength: length, chunks: from..<to))

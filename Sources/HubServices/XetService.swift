@@ -15,7 +15,6 @@ import XetCore
 /// hash, every term's verification hash and the SHA-256 the client claims. The SHA-256 then
 /// binds the file to the repository its upload token was for, as an LFS object.
 public struct XetService: Sendable {
-    let repos: RepoService
     let files: any XetFileStore
     /// Which repositories a file is bound to (as the LFS object its SHA-256 names).
     let lfs: any LFSStore
@@ -25,8 +24,7 @@ public struct XetService: Sendable {
     /// expires, hf_xet refreshes 30 s before (`utils/_xet.py`), so it must be well over that.
     public let tokenLifetime: TimeInterval = 3600
 
-    init(repos: RepoService, files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, secret: [UInt8]) {
-        self.repos = repos
+    init(files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, secret: [UInt8]) {
         self.files = files
         self.lfs = lfs
         self.xorbs = xorbs
@@ -217,20 +215,10 @@ public struct XetService: Sendable {
             guard let table = try await xorbs.chunks(of: term.xorb), term.chunkEnd <= table.count else {
                 throw HubError.internalFailure("xorb \(term.xorb) of file \(file.hash) is missing or damaged")
             }
-            // The chunks of this term the range overlaps.
-            var chunkStart = termStart
-            var from = Int(term.chunkStart)
-            var to = Int(term.chunkEnd)
-            var offset = termStart
-            for index in Int(term.chunkStart)..<Int(term.chunkEnd) {
-                let end = offset + Int64(table[index].size)
-                if end <= first { from = index + 1; chunkStart = end }
-                if offset > last { to = index; break }
-                offset = end
-            }
-            guard from < to else { continue }
+            guard let (chunks, chunkStart) = Self.overlap(of: term, table: table, startingAt: termStart, first: first, last: last)
+            else { continue }
             var position = chunkStart
-            try await xorbs.readChunks(of: term.xorb, from..<to) { bytes in
+            try await xorbs.readChunks(of: term.xorb, chunks) { bytes in
                 let start = max(first, position)
                 let end = min(last + 1, position + Int64(bytes.count))
                 if start < end {
@@ -239,5 +227,30 @@ public struct XetService: Sendable {
                 position += Int64(bytes.count)
             }
         }
+    }
+
+    /// The chunks of `term` (whose bytes start at file offset `termStart`) that bytes
+    /// `first...last` of the file overlap, and the file offset where the first of them starts;
+    /// nil when the range misses the term. Reading and reconstruction both cut terms this way.
+    static func overlap(
+        of term: Shard.Term, table: [XorbVerifier.Chunk], startingAt termStart: Int64, first: Int64, last: Int64
+    ) -> (chunks: Range<Int>, start: Int64)? {
+        var from = Int(term.chunkStart)
+        var to = Int(term.chunkEnd)
+        var start = termStart
+        var offset = termStart
+        for index in Int(term.chunkStart)..<Int(term.chunkEnd) {
+            let end = offset + Int64(table[index].size)
+            if end <= first {
+                from = index + 1
+                start = end
+            }
+            if offset > last {
+                to = index
+                break
+            }
+            offset = end
+        }
+        return from < to ? (from..<to, start) : nil
     }
 }

@@ -5,8 +5,9 @@ import NIOCore
 import XetCore
 
 /// What a Xet client needs to download (part of) a file itself: the file's terms over the range
-/// it asked for, and for each xorb the byte windows to fetch, each behind a signed URL that
-/// accepts any `Range` inside it (hf_xet merges adjacent ranges; hub-docs
+/// it asked for, and for each xorb the byte ranges to fetch, the chunk ranges of the terms merged
+/// where they overlap or touch (as xet-core's own CAS simulation does,
+/// `cas_client/simulation/xorb_utils.rs`), so each term lies inside one of them (hub-docs
 /// `docs/xet/download-protocol.md`, `api.md` "Get File Reconstruction").
 public struct XetReconstruction: Sendable {
     public struct Term: Sendable {
@@ -15,19 +16,28 @@ public struct XetReconstruction: Sendable {
         public let chunks: Range<Int>
     }
 
-    public struct Fetch: Sendable {
+    public struct Fetch: Sendable, Equatable {
         public let chunks: Range<Int>
         /// Bytes of the stored xorb, last one included.
         public let bytes: ClosedRange<Int64>
-        public let signature: String
-        public let expires: Int64
     }
 
     /// Where the range asked for starts in the first term's bytes.
     public let offsetIntoFirstRange: Int64
     public let terms: [Term]
-    /// Per xorb, in the order the terms first name it.
-    public let fetches: [(xorb: MerkleHash, windows: [Fetch])]
+    /// Per xorb, in the order the terms first name it; each xorb's ranges sorted and disjoint.
+    public let fetches: [(xorb: MerkleHash, ranges: [Fetch])]
+}
+
+/// The signature of a URL to byte windows of a xorb, and when it stops being valid.
+public struct XetWindowSignature: Sendable {
+    public let expires: Int64
+    public let signature: String
+
+    public init(expires: Int64, signature: String) {
+        self.expires = expires
+        self.signature = signature
+    }
 }
 
 extension XetService {
@@ -46,9 +56,8 @@ extension XetService {
 
     /// The reconstruction of bytes `first...last` of `file` (a range inside the file).
     public func reconstruction(of file: XetFile, first: Int64, last: Int64) async throws -> XetReconstruction {
-        let expires = Int64(Date().addingTimeInterval(Self.windowLifetime).timeIntervalSince1970)
         var terms: [XetReconstruction.Term] = []
-        var fetches: [(xorb: MerkleHash, windows: [XetReconstruction.Fetch])] = []
+        var wanted: [(xorb: MerkleHash, ranges: [XetReconstruction.Fetch])] = []
         var offsetIntoFirstRange: Int64 = 0
         var termStart: Int64 = 0
         for term in file.terms {
@@ -66,34 +75,56 @@ extension XetService {
             let length = table[from..<to].reduce(Int64(0)) { $0 + Int64($1.size) }
             terms.append(.init(xorb: term.xorb, unpackedLength: length, chunks: from..<to))
             let bytes = Int64(table[from].offset)...(Int64(table[to - 1].offset) + Int64(table[to - 1].serializedLength) - 1)
-            let fetch = XetReconstruction.Fetch(
-                chunks: from..<to, bytes: bytes,
-                signature: signer.signWindow(xorb: term.xorb.xetString, window: bytes, expires: expires), expires: expires)
-            if let index = fetches.firstIndex(where: { $0.xorb == term.xorb }) {
-                if !fetches[index].windows.contains(where: { $0.chunks == fetch.chunks }) {
-                    fetches[index].windows.append(fetch)
-                }
+            let fetch = XetReconstruction.Fetch(chunks: from..<to, bytes: bytes)
+            if let index = wanted.firstIndex(where: { $0.xorb == term.xorb }) {
+                wanted[index].ranges.append(fetch)
             } else {
-                fetches.append((term.xorb, [fetch]))
+                wanted.append((term.xorb, [fetch]))
             }
         }
-        return XetReconstruction(offsetIntoFirstRange: offsetIntoFirstRange, terms: terms, fetches: fetches)
+        return XetReconstruction(
+            offsetIntoFirstRange: offsetIntoFirstRange, terms: terms,
+            fetches: wanted.map { ($0.xorb, Self.merged($0.ranges)) })
     }
 
-    /// Fails unless `signature` signs `window` of `xorb` and has not expired, and `range` lies
-    /// inside the window.
-    public func checkWindow(
-        xorb: MerkleHash, window: ClosedRange<Int64>, expires: Int64, signature: String, range: ClosedRange<Int64>
+    /// `ranges` sorted, those that overlap or touch (in chunks) made one.
+    static func merged(_ ranges: [XetReconstruction.Fetch]) -> [XetReconstruction.Fetch] {
+        var merged: [XetReconstruction.Fetch] = []
+        for next in ranges.sorted(by: { $0.chunks.lowerBound < $1.chunks.lowerBound }) {
+            if let current = merged.last, next.chunks.lowerBound <= current.chunks.upperBound {
+                merged[merged.count - 1] = XetReconstruction.Fetch(
+                    chunks: current.chunks.lowerBound..<max(current.chunks.upperBound, next.chunks.upperBound),
+                    bytes: current.bytes.lowerBound...max(current.bytes.upperBound, next.bytes.upperBound))
+            } else {
+                merged.append(next)
+            }
+        }
+        return merged
+    }
+
+    /// A signature letting whoever holds it read `windows` of `xorb` for the next hour: the
+    /// query of the self-authorising URLs reconstructions hand out.
+    public func signWindows(xorb: MerkleHash, windows: [ClosedRange<Int64>]) -> XetWindowSignature {
+        let expires = Int64(Date().addingTimeInterval(Self.windowLifetime).timeIntervalSince1970)
+        return XetWindowSignature(
+            expires: expires, signature: signer.signWindows(xorb: xorb.xetString, windows: windows, expires: expires))
+    }
+
+    /// Fails unless `signature` signs `windows` of `xorb` and has not expired, and each of
+    /// `ranges` lies inside one window (hf_xet may merge what it was given).
+    public func checkWindows(
+        xorb: MerkleHash, windows: [ClosedRange<Int64>], signature: XetWindowSignature, ranges: [ClosedRange<Int64>]
     ) throws {
-        guard expires >= Int64(Date().timeIntervalSince1970),
-            signer.verifyWindow(xorb: xorb.xetString, window: window, expires: expires, signature: signature)
+        guard signature.expires >= Int64(Date().timeIntervalSince1970),
+            signer.verifyWindows(
+                xorb: xorb.xetString, windows: windows, expires: signature.expires, signature: signature.signature)
         else { throw HubError.forbidden("This xorb URL is not valid, or has expired: ask for the reconstruction again") }
-        guard window.contains(range.lowerBound), window.contains(range.upperBound) else {
-            throw HubError.forbidden("The range asked for is outside this URL's window")
+        for range in ranges where !windows.contains(where: { $0.contains(range.lowerBound) && $0.contains(range.upperBound) }) {
+            throw HubError.forbidden("The range \(range.lowerBound)-\(range.upperBound) is outside this URL's windows")
         }
     }
 
-    /// Streams bytes `range` of a stored xorb (after `checkWindow` allowed them).
+    /// Streams bytes `range` of a stored xorb (after `checkWindows` allowed them).
     public func readWindow(xorb: MerkleHash, range: ClosedRange<Int64>, into consume: (ByteBuffer) async throws -> Void) async throws {
         try await xorbs.readSerialized(of: xorb, range, into: consume)
     }

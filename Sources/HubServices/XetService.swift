@@ -71,11 +71,36 @@ public struct XetService: Sendable {
 
     // MARK: Shards
 
+    /// How far the registration of a shard has come, for `POST /v2/shards`' NDJSON frames
+    /// (xet-core `cas_types::ShardUploadEvent`).
+    public enum ShardProgress: Sendable, Equatable {
+        /// `verified` of `total` checks done: each term's verification hash, then each term's
+        /// bytes read through SHA-256.
+        case validating(verified: Int, total: Int)
+        /// Everything checked; the files are being written to the index.
+        case committing
+    }
+
     /// Verifies every file of a shard against the stored xorbs and registers it, bound to the
     /// token's repository. Returns how many files were new to the hub.
     public func registerShard(_ bytes: [UInt8], token: XetToken) async throws -> Int {
+        try await registerShard(try parseShard(bytes, token: token), token: token)
+    }
+
+    /// A shard's bytes parsed, for a write token: a malformed shard is refused here, before
+    /// anything is read from the store.
+    public func parseShard(_ bytes: [UInt8], token: XetToken) throws -> Shard {
         guard token.scope == .write else { throw HubError.forbidden("Uploading a shard needs a write token") }
-        let shard = try Shard(parsing: bytes)
+        return try Shard(parsing: bytes)
+    }
+
+    /// Verifies every file of `shard` against the stored xorbs, then registers them all, bound
+    /// to the token's repository, telling `progress` along the way: a shard with one bad file
+    /// registers none. Returns how many files were new to the hub.
+    public func registerShard(
+        _ shard: Shard, token: XetToken, progress: (ShardProgress) async throws -> Void = { _ in }
+    ) async throws -> Int {
+        guard token.scope == .write else { throw HubError.forbidden("Uploading a shard needs a write token") }
         var chunkTables: [MerkleHash: [XorbVerifier.Chunk]] = [:]
         func chunks(of xorb: MerkleHash) async throws -> [XorbVerifier.Chunk] {
             if let known = chunkTables[xorb] { return known }
@@ -97,7 +122,9 @@ public struct XetService: Sendable {
                 throw HubError.badRequest("The shard's listing of xorb \(listed.hash) does not match its chunks")
             }
         }
-        var registered = 0
+        let total = 2 * shard.files.reduce(0) { $0 + $1.terms.count }
+        var verified = 0
+        var checked: [(file: XetFile, dedup: [(chunk: MerkleHash, xorb: MerkleHash)])] = []
         for file in shard.files {
             guard let verification = file.verification, verification.count == file.terms.count else {
                 throw HubError.badRequest("Every file of a shard needs a verification hash per term")
@@ -119,6 +146,8 @@ public struct XetService: Sendable {
                 }
                 leaves += slice.map { ($0.hash, UInt64($0.size)) }
                 size += Int64(bytes)
+                verified += 1
+                try await progress(.validating(verified: verified, total: total))
             }
             guard XetHash.file(leaves) == file.hash else {
                 throw HubError.badRequest("The file's chunks hash to \(XetHash.file(leaves)), not \(file.hash)")
@@ -127,15 +156,23 @@ public struct XetService: Sendable {
             var digest = SHA256()
             for term in file.terms {
                 try await xorbs.readChunks(of: term.xorb, Int(term.chunkStart)..<Int(term.chunkEnd)) { digest.update(data: $0) }
+                verified += 1
+                try await progress(.validating(verified: verified, total: total))
             }
             let sha256 = try LFSObjectID(digest.finalize().hexString)
             if let claimed = file.claimedSHA256, claimed.xetString != sha256.hex {
                 throw HubError.badRequest("The file's SHA-256 is \(sha256.hex), not \(claimed.xetString)")
             }
+            checked.append((
+                XetFile(hash: file.hash, sha256: sha256, size: size, terms: file.terms),
+                try await dedupEntries(of: file, chunks: chunks)))
+        }
+        try await progress(.committing)
+        var registered = 0
+        for (file, dedup) in checked {
             if try await files.file(hash: file.hash) == nil { registered += 1 }
-            try await files.register(
-                XetFile(hash: file.hash, sha256: sha256, size: size, terms: file.terms), bindingTo: token.repoRowID)
-            try await files.indexForDedup(try await dedupEntries(of: file, chunks: chunks), file: file.hash)
+            try await files.register(file, bindingTo: token.repoRowID)
+            try await files.indexForDedup(dedup, file: file.hash)
         }
         return registered
     }

@@ -48,17 +48,21 @@ struct XetTokenSigner: Sendable {
         return "xet_" + Base64URL.encode(payload) + "." + Base64URL.encode(Array(signature))
     }
 
-    /// A signature for reading bytes `window` of a stored xorb until `expires`: the query of the
+    /// A signature for reading byte `windows` of a stored xorb until `expires`: the query of the
     /// self-authorising URLs reconstructions hand out (hf_xet fetches them with no credentials).
-    func signWindow(xorb: String, window: ClosedRange<Int64>, expires: Int64) -> String {
-        let payload = Array("xet-window|\(xorb)|\(window.lowerBound)|\(window.upperBound)|\(expires)".utf8)
-        return Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: payload, using: key)))
+    func signWindows(xorb: String, windows: [ClosedRange<Int64>], expires: Int64) -> String {
+        Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Self.windowPayload(xorb, windows, expires), using: key)))
     }
 
-    func verifyWindow(xorb: String, window: ClosedRange<Int64>, expires: Int64, signature: String) -> Bool {
-        let payload = Array("xet-window|\(xorb)|\(window.lowerBound)|\(window.upperBound)|\(expires)".utf8)
+    func verifyWindows(xorb: String, windows: [ClosedRange<Int64>], expires: Int64, signature: String) -> Bool {
         guard let bytes = Base64URL.decode(Substring(signature)) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: payload, using: key)
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            bytes, authenticating: Self.windowPayload(xorb, windows, expires), using: key)
+    }
+
+    private static func windowPayload(_ xorb: String, _ windows: [ClosedRange<Int64>], _ expires: Int64) -> [UInt8] {
+        let list = windows.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+        return Array("xet-window|\(xorb)|\(list)|\(expires)".utf8)
     }
 
     func verify(_ text: String) -> XetToken? {

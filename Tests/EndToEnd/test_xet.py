@@ -5,6 +5,7 @@ LFS scenarios, so the unmodified default client runs here in a subprocess of its
 fresh HF_HOME each time (hf_xet keeps a local cache of what it uploaded)."""
 
 import hashlib
+import json
 import os
 import random
 import struct
@@ -15,9 +16,11 @@ import uuid
 import pytest
 
 
-def client(hub, token, tmp_path, script, *args, xet=True):
-    """Runs `script` with the default huggingface_hub pointed at the hub; returns its stdout."""
+def client(hub, token, tmp_path, script, *args, xet=True, **settings):
+    """Runs `script` with the default huggingface_hub pointed at the hub (and `settings` in its
+    environment); returns its stdout."""
     env = {name: value for name, value in os.environ.items() if name != "HF_HUB_DISABLE_XET"}
+    env.update(settings)
     if not xet:
         env["HF_HUB_DISABLE_XET"] = "1"
     env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / f"hf-{uuid.uuid4().hex}"),
@@ -82,7 +85,8 @@ def test_an_upload_goes_through_xet_and_every_client_reads_it_back(hub, alice, g
     # The bytes went to the CAS as xorbs, not to the LFS store.
     assert xorbs(hub) and not lfs_object(hub, sha).exists()
     assert any(path.startswith("/xet/v1/xorbs/") for path in requests(hub))
-    assert "/xet/v1/shards" in requests(hub)
+    # hf_xet's first choice, the shard upload with NDJSON progress, is served: no fallback to v1.
+    assert "/xet/v2/shards" in requests(hub) and "/xet/v1/shards" not in requests(hub)
 
     # The default client downloads through Xet: the resolve HEAD names the Xet hash, the CAS
     # answers the reconstruction, the bytes come from signed xorb URLs.
@@ -95,7 +99,8 @@ def test_an_upload_goes_through_xet_and_every_client_reads_it_back(hub, alice, g
     before = len(requests(hub))
     assert client(hub, alice, tmp_path, DOWNLOAD, "alice/xet", "model.bin").strip() == sha
     fetched = requests(hub)[before:]
-    assert f"/xet/v1/reconstructions/{xet_hash}" in fetched
+    assert f"/xet/v2/reconstructions/{xet_hash}" in fetched
+    assert f"/xet/v1/reconstructions/{xet_hash}" not in fetched
     assert any(path.startswith("/xet/v1/xorb-data/") for path in fetched)
     # With Xet disabled, the same file comes over plain HTTP, rebuilt from the xorbs.
     before = len(requests(hub))
@@ -175,6 +180,63 @@ def test_a_second_user_uploads_only_what_the_hub_does_not_have(hub, alice, tmp_p
     assert store.exists()
 
 
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_each_api_version_hf_xet_can_be_told_to_use_is_served(hub, alice, tmp_path, version):
+    """HF_XET_CLIENT_SHARD_API_VERSION and HF_XET_CLIENT_RECONSTRUCTION_API_VERSION pin hf_xet to
+    one version of the shard upload and of the reconstruction query: each works on its own."""
+    data = weights(tmp_path / "model.bin", seed=10 + int(version), random_bytes=1_500_000, floats=200_000)
+    other = "1" if version == "2" else "2"
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/pinned", str(tmp_path / "model.bin"), "model.bin",
+           HF_XET_CLIENT_SHARD_API_VERSION=version)
+    assert f"/xet/v{version}/shards" in requests(hub) and f"/xet/v{other}/shards" not in requests(hub)
+    before = len(requests(hub))
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/pinned", "model.bin",
+                  HF_XET_CLIENT_RECONSTRUCTION_API_VERSION=version).strip() == hashlib.sha256(data).hexdigest()
+    asked = [path.rsplit("/", 1)[0] for path in requests(hub)[before:] if "/reconstructions/" in path]
+    assert asked and set(asked) == {f"/xet/v{version}/reconstructions"}
+
+
+def test_a_v2_reconstruction_asks_one_url_for_several_ranges_of_a_xorb(hub, alice, tmp_path):
+    """A file made of two distant parts of an earlier file (found by global dedup) needs two
+    byte ranges of one xorb: v2 gives one URL for both, which answers a two-range `Range` with
+    `multipart/byteranges`; hf_xet rebuilds the file from it."""
+    first = weights(tmp_path / "first.bin", seed=20, random_bytes=12 << 20, floats=0)
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/parts", str(tmp_path / "first.bin"), "first.bin")
+    second = first[:4 << 20] + random.Random(21).randbytes(2 << 20) + first[8 << 20:]
+    (tmp_path / "second.bin").write_bytes(second)
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/parts", str(tmp_path / "second.bin"), "second.bin")
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/parts", "second.bin").strip() \
+        == hashlib.sha256(second).hexdigest()
+
+    _, head, _ = hub.api("HEAD", "/alice/parts/resolve/main/second.bin", alice)
+    _, _, read = hub.api("GET", "/api/models/alice/parts/xet-read-token/main", alice)
+    answer = subprocess.run(["curl", "-sf", "-H", f"Authorization: Bearer {read['accessToken']}",
+                             f"{hub.url}/xet/v2/reconstructions/{head['X-Xet-Hash']}"], capture_output=True)
+    plan = json.loads(answer.stdout)
+    fetches = [fetch for entries in plan["xorbs"].values() for fetch in entries if len(fetch["ranges"]) > 1]
+    assert fetches, plan["xorbs"]
+    fetch = fetches[0]
+    ranges = ",".join(f"{r['bytes']['start']}-{r['bytes']['end']}" for r in fetch["ranges"])
+    reply = subprocess.run(["curl", "-s", "-D", "-", "-H", f"Range: bytes={ranges}", fetch["url"]], capture_output=True)
+    head_text, _, body = reply.stdout.partition(b"\r\n\r\n")
+    assert head_text.startswith(b"HTTP/1.1 206") and b"multipart/byteranges; boundary=" in head_text
+    boundary = head_text.split(b"boundary=")[1].split(b"\r\n")[0]
+    parts = [part for part in body.split(b"--" + boundary) if part.strip(b"-\r\n")]
+    assert len(parts) == len(fetch["ranges"])
+    for part, described in zip(parts, fetch["ranges"]):
+        headers, _, data = part.partition(b"\r\n\r\n")
+        start, end = described["bytes"]["start"], described["bytes"]["end"]
+        assert f"Content-Range: bytes {start}-{end}/*".encode() in headers
+        assert len(data) == end - start + 1 + 2  # the part's bytes, then CRLF
+    # One range outside the signed windows, or a URL with its windows widened, is refused.
+    outside = f"bytes={fetch['ranges'][0]['bytes']['start']}-{fetch['ranges'][-1]['bytes']['end']}"
+    assert subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Range: {outside}",
+                           fetch["url"]], capture_output=True).stdout == b"403"
+    widened = fetch["url"].replace("windows=", "windows=0-1,", 1)
+    assert subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", widened],
+                          capture_output=True).stdout == b"403"
+
+
 def test_xet_tokens_follow_repository_access(hub, alice):
     hub.create_repo(alice, "open")
     hub.create_repo(alice, "closed", visibility="private")
@@ -215,4 +277,4 @@ def test_the_cas_refuses_bad_tokens_and_objects_it_cannot_verify(hub, alice):
     assert post("/v1/shards", write["accessToken"], b"not a shard") == "400"
     assert not xorbs(hub)
     assert post(f"/v1/xorb-grants/default/{name}", write["accessToken"], b"{}") == "404"
-    assert post("/v2/shards", write["accessToken"], b"") == "404"
+    assert post("/v2/shards", write["accessToken"], b"not a shard") == "400"

@@ -148,13 +148,17 @@ import XetCore
             let plan = try await test.hub.xet.reconstruction(of: file, first: first, last: last)
             var rebuilt: [UInt8] = []
             for term in plan.terms {
-                let window = try #require(plan.fetches.first { $0.xorb == term.xorb }?.windows.first { $0.chunks == term.chunks })
-                try test.hub.xet.checkWindow(
-                    xorb: term.xorb, window: window.bytes, expires: window.expires, signature: window.signature,
-                    range: window.bytes)
+                // Each term lies inside one of its xorb's merged ranges: fetch that, keep the term's chunks.
+                let range = try #require(plan.fetches.first { $0.xorb == term.xorb }?.ranges.first {
+                    $0.chunks.lowerBound <= term.chunks.lowerBound && term.chunks.upperBound <= $0.chunks.upperBound
+                })
+                let signature = test.hub.xet.signWindows(xorb: term.xorb, windows: [range.bytes])
+                try test.hub.xet.checkWindows(xorb: term.xorb, windows: [range.bytes], signature: signature, ranges: [range.bytes])
                 var serialized: [UInt8] = []
-                try await test.hub.xet.readWindow(xorb: term.xorb, range: window.bytes) { serialized += Array(buffer: $0) }
-                let bytes = try Self.decode(serialized)
+                try await test.hub.xet.readWindow(xorb: term.xorb, range: range.bytes) { serialized += Array(buffer: $0) }
+                let table = try #require(try await test.hub.xet.xorbs.chunks(of: term.xorb))
+                let skipped = table[range.chunks.lowerBound..<term.chunks.lowerBound].reduce(0) { $0 + Int($1.size) }
+                let bytes = Array(try Self.decode(serialized).dropFirst(skipped).prefix(Int(term.unpackedLength)))
                 #expect(Int64(bytes.count) == term.unpackedLength)
                 rebuilt += bytes
             }
@@ -177,25 +181,33 @@ import XetCore
         }
     }
 
-    @Test func aWindowURLIsGoodOnlyForItsXorbItsBytesAndItsTime() async throws {
+    @Test func aWindowURLIsGoodOnlyForItsXorbItsWindowsAndItsTime() async throws {
         let token = try await upload(.mixed)
         _ = try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: token)
         let file = try await test.hub.xet.file(try #require(MerkleHash(xetString: XetFixture.mixed.fileHash)), token: token)
         let plan = try await test.hub.xet.reconstruction(of: file, first: 0, last: 1000)
-        let (xorb, windows) = try #require(plan.fetches.first)
-        let window = try #require(windows.first)
-        let inside = window.bytes.lowerBound...(window.bytes.lowerBound + 10)
-        try test.hub.xet.checkWindow(xorb: xorb, window: window.bytes, expires: window.expires, signature: window.signature, range: inside)
-        let refusals: [(MerkleHash, ClosedRange<Int64>, Int64, String, ClosedRange<Int64>)] = [
-            (xorb, window.bytes, window.expires, "AAAA" + window.signature.dropFirst(4), inside),
-            (xorb, window.bytes.lowerBound...(window.bytes.upperBound + 1), window.expires, window.signature, inside),
-            (xorb, window.bytes, window.expires, window.signature, window.bytes.lowerBound...(window.bytes.upperBound + 1)),
-            (xorb, window.bytes, window.expires + 1, window.signature, inside),
-            (try #require(MerkleHash(xetString: XetFixture.text.xorbHash)), window.bytes, window.expires, window.signature, inside),
+        let (xorb, ranges) = try #require(plan.fetches.first)
+        let window = try #require(ranges.first).bytes
+        let other = (window.upperBound + 100)...(window.upperBound + 200)
+        let signature = test.hub.xet.signWindows(xorb: xorb, windows: [window, other])
+        let inside = window.lowerBound...(window.lowerBound + 10)
+        try test.hub.xet.checkWindows(xorb: xorb, windows: [window, other], signature: signature, ranges: [inside, other])
+        let forged = XetWindowSignature(expires: signature.expires, signature: "AAAA" + signature.signature.dropFirst(4))
+        let later = XetWindowSignature(expires: signature.expires + 1, signature: signature.signature)
+        let expired = test.hub.xet.signWindows(xorb: xorb, windows: [window])
+        let refusals: [(MerkleHash, [ClosedRange<Int64>], XetWindowSignature, [ClosedRange<Int64>])] = [
+            (xorb, [window, other], forged, [inside]),
+            (xorb, [window.lowerBound...(window.upperBound + 1), other], signature, [inside]),
+            (xorb, [window], signature, [inside]),
+            (xorb, [window, other], signature, [window.lowerBound...(window.upperBound + 1)]),
+            (xorb, [window, other], signature, [inside, window.upperBound...(window.upperBound + 100)]),
+            (xorb, [window, other], later, [inside]),
+            (xorb, [window], XetWindowSignature(expires: 1000, signature: expired.signature), [inside]),
+            (try #require(MerkleHash(xetString: XetFixture.text.xorbHash)), [window, other], signature, [inside]),
         ]
-        for (hash, bytes, expires, signature, range) in refusals {
+        for (hash, windows, signature, asked) in refusals {
             #expect(throws: HubError.self) {
-                try test.hub.xet.checkWindow(xorb: hash, window: bytes, expires: expires, signature: signature, range: range)
+                try test.hub.xet.checkWindows(xorb: hash, windows: windows, signature: signature, ranges: asked)
             }
         }
     }

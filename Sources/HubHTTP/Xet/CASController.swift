@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HubCore
 import HubServices
@@ -11,13 +12,15 @@ import XetCore
 /// - `POST /v1/xorb-grants/{prefix}/{hash}` answers 404: no presigned uploads here, so hf_xet
 ///   sends the xorb itself;
 /// - `POST /v1/xorbs/{prefix}/{hash}`: the xorb, verified chunk by chunk as it streams in;
-/// - `POST /v2/shards` answers 404, so hf_xet sends `POST /v1/shards`: files verified against the
-///   stored xorbs and registered;
+/// - `POST /v2/shards` and `POST /v1/shards`: files verified against the stored xorbs and
+///   registered; v2 answers with NDJSON progress frames while it verifies (xet-core
+///   `cas_types::ShardUploadEvent`), v1 with one JSON answer at the end;
 /// - `GET /v1/chunks/{prefix}/{hash}` (global dedup): a shard naming the xorb that holds the
 ///   chunk, its chunk hashes keyed per answer, or 404;
-/// - `GET /v1/reconstructions/{file}` (with `Range`): the file's terms and signed URLs to the
-///   xorb bytes, for a token of a repository the file is bound to; `/v2/reconstructions` answers
-///   404, so hf_xet uses v1; `GET /v1/xorb-data/{xorb}` serves those URLs;
+/// - `GET /v1/reconstructions/{file}` and `/v2/…` (with `Range`): the file's terms and signed
+///   URLs to the xorb bytes, for a token of a repository the file is bound to; v1 gives one URL
+///   per byte range, v2 one per xorb covering all its ranges (hf_xet then asks them with one
+///   multi-range `Range`); `GET /v1/xorb-data/{xorb}` serves those URLs;
 /// - `POST /v1/telemetry`, at the root of the CAS's origin, is accepted and dropped.
 struct CASController {
     static let prefix = "/xet"
@@ -60,6 +63,35 @@ struct CASController {
         let fetch_info: [String: [Fetch]]
     }
 
+    /// One NDJSON frame of `POST /v2/shards` (xet-core `cas_types::ShardUploadEvent`).
+    struct ShardFrame: Encodable {
+        var type: String
+        var verified: Int?
+        var total: Int?
+        var stage: String?
+        var message: String?
+        var retryable: Bool?
+    }
+
+    struct RangeDescriptor: Encodable {
+        let chunks: ChunkRange
+        let bytes: ByteWindow
+    }
+
+    struct MultiRangeFetch: Encodable {
+        let url: String
+        let ranges: [RangeDescriptor]
+    }
+
+    struct ReconstructionAnswerV2: Encodable {
+        let offset_into_first_range: Int64
+        let terms: [Term]
+        let xorbs: [String: [MultiRangeFetch]]
+    }
+
+    /// The most byte ranges one v2 URL covers: xet-core's server splits near 8 KiB of URL.
+    static let rangesPerURL = 200
+
     func register(on router: Router<HubRequestContext>) {
         let cas = router.group(RouterPath(Self.prefix))
         cas.post("/v1/xorb-grants/:prefix/:hash") { request, _ -> Response in
@@ -72,9 +104,8 @@ struct CASController {
             let inserted = try await xet.storeXorb(request.body, as: hash, token: token)
             return JSONBody.response(object: XorbAnswer(was_inserted: inserted))
         }
-        cas.post("/v2/shards") { request, _ -> Response in
-            _ = try xet.access(request.headers[.authorization], needs: .write)
-            throw HTTPError(.notFound, message: "Shard upload v2 is not offered: send it to /v1/shards")
+        cas.post("/v2/shards") { request, _ in
+            try await shardV2(request)
         }
         cas.post("/v1/shards") { request, context in
             let token = try xet.access(request.headers[.authorization], needs: .write)
@@ -91,11 +122,10 @@ struct CASController {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: shard)))
         }
         cas.get("/v1/reconstructions/:hash") { request, context in
-            try await reconstruction(request, context: context)
+            try await reconstruction(request, context: context, version: 1)
         }
-        cas.get("/v2/reconstructions/:hash") { request, _ -> Response in
-            _ = try xet.access(request.headers[.authorization], needs: .read)
-            throw HTTPError(.notFound, message: "Reconstruction v2 is not offered: ask /v1/reconstructions")
+        cas.get("/v2/reconstructions/:hash") { request, context in
+            try await reconstruction(request, context: context, version: 2)
         }
         cas.get("/v1/xorb-data/:hash") { request, context in
             try await xorbData(request, context: context)
@@ -105,9 +135,51 @@ struct CASController {
         }
     }
 
-    /// `GET /v1/reconstructions/{file}`: the terms of the file (of the `Range` asked for) and
+    /// `POST /v2/shards`: the shard is parsed and refused with a 4xx before the answer starts;
+    /// then `200` and NDJSON frames, `validating` as the checks go (at most a few per second),
+    /// `committing`, and a terminal `result`, or `error` in-band for a failure found later.
+    func shardV2(_ request: Request) async throws -> Response {
+        let token = try xet.access(request.headers[.authorization], needs: .write)
+        let body = try await request.body.collect(upTo: Shard.maxSize)
+        let shard = try xet.parseShard(Array(buffer: body), token: token)
+        let xet = self.xet
+        return Response(
+            status: .ok, headers: [.contentType: "application/x-ndjson"],
+            body: ResponseBody { writer in
+                var lastFrame = ContinuousClock.now - .seconds(1)
+                do {
+                    _ = try await xet.registerShard(shard, token: token) { progress in
+                        let frame: ShardFrame
+                        switch progress {
+                        case .validating(let verified, let total):
+                            guard verified == total || ContinuousClock.now - lastFrame >= .milliseconds(250) else { return }
+                            frame = ShardFrame(type: "validating", verified: verified, total: total)
+                        case .committing:
+                            frame = ShardFrame(type: "committing", stage: "syncing")
+                        }
+                        lastFrame = ContinuousClock.now
+                        try await writer.write(Self.ndjson(frame))
+                    }
+                    try await writer.write(Self.ndjson(ShardFrame(type: "result")))
+                } catch {
+                    // A client mistake will fail again; anything else may pass on a retry.
+                    let message = (error as? HubError).map(\.message) ?? "The shard could not be registered"
+                    let retryable = (error as? HubError).map { if case .internalFailure = $0 { true } else { false } } ?? true
+                    try await writer.write(Self.ndjson(ShardFrame(type: "error", message: message, retryable: retryable)))
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    static func ndjson(_ frame: ShardFrame) -> ByteBuffer {
+        var buffer = ByteBuffer(bytes: (try? JSONEncoder().encode(frame)) ?? Data(#"{"type":"error","message":"unencodable frame"}"#.utf8))
+        buffer.writeString("\n")
+        return buffer
+    }
+
+    /// `GET /v{1,2}/reconstructions/{file}`: the terms of the file (of the `Range` asked for) and
     /// signed URLs for the xorb bytes they need.
-    func reconstruction(_ request: Request, context: HubRequestContext) async throws -> Response {
+    func reconstruction(_ request: Request, context: HubRequestContext, version: Int) async throws -> Response {
         let token = try xet.access(request.headers[.authorization], needs: .read)
         let file = try await xet.file(try Self.hash(context), token: token)
         let first: Int64
@@ -120,57 +192,85 @@ struct CASController {
         case .unsatisfiable:
             return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(file.size)"])
         }
-        guard file.size > 0 else {
-            return JSONBody.response(object: ReconstructionAnswer(offset_into_first_range: 0, terms: [], fetch_info: [:]))
-        }
         let plan = try await xet.reconstruction(of: file, first: first, last: last)
+        let terms = plan.terms.map {
+            Term(hash: $0.xorb.xetString, unpacked_length: $0.unpackedLength,
+                 range: ChunkRange(start: $0.chunks.lowerBound, end: $0.chunks.upperBound))
+        }
         let root = baseURL.url(for: request) + Self.prefix
-        var fetchInfo: [String: [Fetch]] = [:]
-        for (xorb, windows) in plan.fetches {
-            fetchInfo[xorb.xetString] = windows.map { window in
-                let query = "window=\(window.bytes.lowerBound)-\(window.bytes.upperBound)&expires=\(window.expires)&signature=\(window.signature)"
-                return Fetch(
-                    range: ChunkRange(start: window.chunks.lowerBound, end: window.chunks.upperBound),
-                    url: "\(root)/v1/xorb-data/\(xorb.xetString)?\(query)",
-                    url_range: ByteWindow(start: window.bytes.lowerBound, end: window.bytes.upperBound))
+        func url(_ xorb: MerkleHash, _ ranges: ArraySlice<XetReconstruction.Fetch>) -> String {
+            let windows = ranges.map(\.bytes)
+            let signature = xet.signWindows(xorb: xorb, windows: windows)
+            let list = windows.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+            return "\(root)/v1/xorb-data/\(xorb.xetString)?windows=\(list)&expires=\(signature.expires)&signature=\(signature.signature)"
+        }
+        if version == 1 {
+            var fetchInfo: [String: [Fetch]] = [:]
+            for (xorb, ranges) in plan.fetches {
+                fetchInfo[xorb.xetString] = ranges.map { range in
+                    Fetch(
+                        range: ChunkRange(start: range.chunks.lowerBound, end: range.chunks.upperBound),
+                        url: url(xorb, [range]),
+                        url_range: ByteWindow(start: range.bytes.lowerBound, end: range.bytes.upperBound))
+                }
+            }
+            return JSONBody.response(object: ReconstructionAnswer(
+                offset_into_first_range: plan.offsetIntoFirstRange, terms: terms, fetch_info: fetchInfo))
+        }
+        var xorbs: [String: [MultiRangeFetch]] = [:]
+        for (xorb, ranges) in plan.fetches {
+            xorbs[xorb.xetString] = stride(from: 0, to: ranges.count, by: Self.rangesPerURL).map { start in
+                let group = ranges[start..<min(start + Self.rangesPerURL, ranges.count)]
+                return MultiRangeFetch(url: url(xorb, group), ranges: group.map { range in
+                    RangeDescriptor(
+                        chunks: ChunkRange(start: range.chunks.lowerBound, end: range.chunks.upperBound),
+                        bytes: ByteWindow(start: range.bytes.lowerBound, end: range.bytes.upperBound))
+                })
             }
         }
-        return JSONBody.response(object: ReconstructionAnswer(
-            offset_into_first_range: plan.offsetIntoFirstRange,
-            terms: plan.terms.map {
-                Term(hash: $0.xorb.xetString, unpacked_length: $0.unpackedLength,
-                     range: ChunkRange(start: $0.chunks.lowerBound, end: $0.chunks.upperBound))
-            },
-            fetch_info: fetchInfo))
+        return JSONBody.response(object: ReconstructionAnswerV2(
+            offset_into_first_range: plan.offsetIntoFirstRange, terms: terms, xorbs: xorbs))
     }
 
-    /// `GET /v1/xorb-data/{xorb}?window=…&expires=…&signature=…`: bytes of a stored xorb inside
-    /// the signed window, for whoever holds the URL (hf_xet sends no credentials with it).
+    /// `GET /v1/xorb-data/{xorb}?windows=a-b,c-d&expires=…&signature=…`: bytes of a stored xorb
+    /// inside the signed windows, for whoever holds the URL (hf_xet sends no credentials with
+    /// it). One range answers `206` with its bytes, several a `multipart/byteranges`; without a
+    /// `Range`, the windows themselves are the ranges.
     func xorbData(_ request: Request, context: HubRequestContext) async throws -> Response {
         let hash = try Self.hash(context)
         let query = request.uri.queryParameters
-        let bounds = (query.get("window") ?? "").split(separator: "-").compactMap { Int64($0) }
-        guard bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1], let expires = query.get("expires").flatMap({ Int64($0) }),
-            let signature = query.get("signature")
+        guard let windows = ByteRange.explicitRanges(header: query.get("windows").map { "bytes=" + $0 }),
+            windows.count <= Self.rangesPerURL,
+            let expires = query.get("expires").flatMap({ Int64($0) }), let signature = query.get("signature")
         else { throw HubError.forbidden("This xorb URL is not valid: ask for the reconstruction again") }
-        let window = bounds[0]...bounds[1]
-        var range: ClosedRange<Int64>?
-        if let header = request.headers[.range] {
-            guard case .partial(let asked) = ByteRange(header: header, size: window.upperBound + 1) else {
-                throw HubError.forbidden("The range asked for is outside this URL's window")
-            }
-            range = asked
+        let asked = ByteRange.explicitRanges(header: request.headers[.range])
+        let ranges = asked ?? windows
+        guard ranges.count <= Self.rangesPerURL else {
+            throw HubError.forbidden("Ask for at most \(Self.rangesPerURL) ranges of this URL at once")
         }
-        let served = range ?? window
         let xet = self.xet
-        // Refused before the first byte goes out: the signature and window are checked first.
-        try xet.checkWindow(xorb: hash, window: window, expires: expires, signature: signature, range: served)
-        var headers: HTTPFields = [.contentType: "application/octet-stream", .contentLength: String(served.count)]
-        if range != nil { headers[.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/*" }
+        // Refused before the first byte goes out: the signature and windows are checked first.
+        try xet.checkWindows(
+            xorb: hash, windows: windows, signature: XetWindowSignature(expires: expires, signature: signature),
+            ranges: ranges)
+        if ranges.count == 1, let range = ranges.first {
+            var headers: HTTPFields = [.contentType: "application/octet-stream", .contentLength: String(range.count)]
+            if asked != nil { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/*" }
+            return Response(
+                status: asked == nil ? .ok : .partialContent, headers: headers,
+                body: ResponseBody { writer in
+                    try await xet.readWindow(xorb: hash, range: range) { try await writer.write($0) }
+                    try await writer.finish(nil)
+                })
+        }
+        let multipart = MultipartByteRanges(ranges: ranges)
         return Response(
-            status: range == nil ? .ok : .partialContent, headers: headers,
+            status: .partialContent,
+            headers: [.contentType: multipart.contentType, .contentLength: String(multipart.contentLength)],
             body: ResponseBody { writer in
-                try await xet.readWindow(xorb: hash, range: served) { try await writer.write($0) }
+                try await multipart.write(to: &writer) { range, consume in
+                    try await xet.readWindow(xorb: hash, range: range, into: consume)
+                }
                 try await writer.finish(nil)
             })
     }

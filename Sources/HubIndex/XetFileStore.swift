@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 import XetCore
 
@@ -15,6 +16,15 @@ public protocol XetFileStore: Sendable {
     func indexForDedup(_ chunks: [(chunk: MerkleHash, xorb: MerkleHash)], file: MerkleHash) async throws
     /// The xorb holding `chunk` and the file it was indexed with, if the chunk is indexed.
     func dedupEntry(for chunk: MerkleHash) async throws -> (xorb: MerkleHash, file: MerkleHash)?
+
+    // The garbage collector's view.
+
+    /// Every registered file, with when it was registered.
+    func allFiles() async throws -> [(file: XetFile, registered: Date)]
+    /// Deletes the file `hash`, its dedup records and its SHA-256's LFS row, in one transaction,
+    /// but only if no repository is bound to its SHA-256 and it was registered before `cutoff`.
+    /// Returns whether it was deleted.
+    func deleteIfUnbound(_ hash: MerkleHash, registeredBefore cutoff: Date) async throws -> Bool
 }
 
 /// A file as Xet stores it: its bytes are its terms' chunk ranges, in order.

@@ -72,6 +72,33 @@ public struct SQLiteXetFileStore: XetFileStore {
         return (xorb, file)
     }
 
+    public func allFiles() async throws -> [(file: XetFile, registered: Date)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM xet_files ORDER BY created_at, hash").map {
+                (try Self.file(from: $0), RowDate.decode($0["created_at"]))
+            }
+        }
+    }
+
+    public func deleteIfUnbound(_ hash: MerkleHash, registeredBefore cutoff: Date) async throws -> Bool {
+        try await database.pool.write { db in
+            guard let sha256 = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT sha256 FROM xet_files f WHERE hash = ? AND created_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects b WHERE b.oid = f.sha256)
+                    """,
+                arguments: [hash.xetString, RowDate.encode(cutoff)])
+            else { return false }
+            try db.execute(sql: "DELETE FROM xet_dedup_chunks WHERE file = ?", arguments: [hash.xetString])
+            try db.execute(sql: "DELETE FROM xet_files WHERE hash = ?", arguments: [hash.xetString])
+            try db.execute(
+                sql: "DELETE FROM lfs_objects WHERE oid = ? AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects WHERE oid = ?)",
+                arguments: [sha256, sha256])
+            return true
+        }
+    }
+
     static func file(from row: Row) throws -> XetFile {
         guard let hash = MerkleHash(xetString: row["hash"] as String) else {
             throw HubError.internalFailure("a stored Xet file hash is damaged")

@@ -101,6 +101,8 @@ public struct XetService: Sendable {
         _ shard: Shard, token: XetToken, progress: (ShardProgress) async throws -> Void = { _ in }
     ) async throws -> Int {
         guard token.scope == .write else { throw HubError.forbidden("Uploading a shard needs a write token") }
+        // Marked before they are read, so the garbage collector spares them from here on.
+        try await xorbs.markUsed(Array(Set(shard.xorbs.map(\.hash) + shard.files.flatMap { $0.terms.map(\.xorb) })))
         var chunkTables: [MerkleHash: [XorbVerifier.Chunk]] = [:]
         func chunks(of xorb: MerkleHash) async throws -> [XorbVerifier.Chunk] {
             if let known = chunkTables[xorb] { return known }
@@ -197,8 +199,10 @@ public struct XetService: Sendable {
 
     // MARK: Global dedup
 
-    /// How long a client may reuse what a dedup answer offers (its shard's key expiry).
-    static let dedupLifetime: TimeInterval = 7 * 24 * 3600
+    /// How long a client may reuse what a dedup answer offers (its shard's key expiry): well
+    /// inside the garbage collector's default grace period, so what an answer offers is still
+    /// there when the client names it.
+    static let dedupLifetime: TimeInterval = 24 * 3600
     /// The most xorbs one answer lists (about 48 KiB of shard each).
     static let dedupXorbsPerAnswer = 64
 
@@ -221,6 +225,9 @@ public struct XetService: Sendable {
             if let table = try await xorbs.chunks(of: name) { listed.append(DedupShard.Xorb(hash: name, chunks: table)) }
         }
         guard !listed.isEmpty else { return nil }
+        // The client may name these in its shard for as long as the answer lasts: the garbage
+        // collector's grace period counts from now.
+        try await xorbs.markUsed(listed.map(\.hash))
         var generator = SystemRandomNumberGenerator()
         let key = MerkleHash(words: (generator.next(), generator.next(), generator.next(), generator.next()))
         let now = Date()

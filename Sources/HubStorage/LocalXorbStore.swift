@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import HubCore
 import NIOCore
@@ -60,6 +65,7 @@ public struct LocalXorbStore: XorbStore {
         let destination = URL(fileURLWithPath: path(of: hash))
         if FileManager.default.fileExists(atPath: destination.path) {
             _ = try? await FileSystem.shared.removeItem(at: temporary)
+            try await markUsed([hash])
             return false
         }
         do {
@@ -119,6 +125,42 @@ public struct LocalXorbStore: XorbStore {
                 try await consume(piece)
             }
         }
+    }
+
+    // MARK: Garbage collection (a xorb's last use is its file's modification time)
+
+    public func markUsed(_ hashes: [MerkleHash]) async throws {
+        for hash in hashes {
+            // A xorb deleted meanwhile is simply not marked: registering against it then fails.
+            _ = utimes(path(of: hash), nil)
+        }
+    }
+
+    public func allXorbs() async throws -> [StoredXorb] {
+        var found: [StoredXorb] = []
+        let manager = FileManager.default
+        for folder in (try? manager.contentsOfDirectory(atPath: xorbsDirectory.path)) ?? [] {
+            let folderPath = xorbsDirectory.appendingPathComponent(folder).path
+            for name in (try? manager.contentsOfDirectory(atPath: folderPath)) ?? [] {
+                guard let hash = MerkleHash(xetString: name), name.hasPrefix(folder),
+                    let attributes = try? manager.attributesOfItem(atPath: "\(folderPath)/\(name)"),
+                    let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date
+                else { continue }
+                found.append(StoredXorb(hash: hash, size: size.int64Value, lastUsed: modified))
+            }
+        }
+        return found
+    }
+
+    public func delete(_ hash: MerkleHash, unusedSince cutoff: Date) async throws -> Int64? {
+        let path = path(of: hash)
+        // Checked right before the unlink: a xorb used since the collector listed it stays.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date,
+            modified < cutoff
+        else { return nil }
+        guard unlink(path) == 0 else { return nil }
+        return size.int64Value
     }
 
     /// The index written after the chunks.

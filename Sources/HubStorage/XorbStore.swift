@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 import NIOCore
 import XetCore
@@ -24,4 +25,29 @@ public protocol XorbStore: Sendable {
     func readChunks(
         of hash: MerkleHash, _ range: Range<Int>, into consume: ([UInt8]) async throws -> Void
     ) async throws
+
+    // The garbage collector's view. A xorb's "last use" is when it was stored, sent again, named
+    // in a dedup answer or named by a shard being registered: the collector spares any xorb used
+    // within its grace period, so one a client may still name is never deleted under it.
+
+    /// Marks stored xorbs as used now (those not stored are skipped).
+    func markUsed(_ hashes: [MerkleHash]) async throws
+    /// Every stored xorb, with its size on disk and last use.
+    func allXorbs() async throws -> [StoredXorb]
+    /// Deletes a stored xorb unless it was used at or after `cutoff`. Returns the bytes freed, or
+    /// nil when it was kept or is not stored.
+    func delete(_ hash: MerkleHash, unusedSince cutoff: Date) async throws -> Int64?
+}
+
+/// A stored xorb as the garbage collector sees it.
+public struct StoredXorb: Sendable, Equatable {
+    public let hash: MerkleHash
+    public let size: Int64
+    public let lastUsed: Date
+
+    public init(hash: MerkleHash, size: Int64, lastUsed: Date) {
+        self.hash = hash
+        self.size = size
+        self.lastUsed = lastUsed
+    }
 }

@@ -11,7 +11,7 @@ def descendants(pid: int) -> list[int]:
     found = []
     try:
         tasks = list(pathlib.Path(f"/proc/{pid}/task").iterdir())
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # the process ended while we looked
         return []
     for task in tasks:
         try:

@@ -5,12 +5,16 @@ LFS scenarios, so the unmodified default client runs here in a subprocess of its
 fresh HF_HOME each time (hf_xet keeps a local cache of what it uploaded)."""
 
 import hashlib
+import http.client
 import json
 import os
+import pathlib
 import random
 import struct
 import subprocess
 import sys
+import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -278,3 +282,123 @@ def test_the_cas_refuses_bad_tokens_and_objects_it_cannot_verify(hub, alice):
     assert not xorbs(hub)
     assert post(f"/v1/xorb-grants/default/{name}", write["accessToken"], b"{}") == "404"
     assert post("/v2/shards", write["accessToken"], b"not a shard") == "400"
+
+
+PREUPLOAD = """
+import sys
+from huggingface_hub import CommitOperationAdd, HfApi
+HfApi().preupload_lfs_files(sys.argv[1], additions=[CommitOperationAdd(sys.argv[3], sys.argv[2])])
+"""
+
+DELETE_REPO = """
+import sys
+from huggingface_hub import HfApi
+HfApi().delete_repo(sys.argv[1])
+"""
+
+
+def xorb_names(hub):
+    return {path.name for path in xorbs(hub)}
+
+
+def test_deleted_repositories_and_abandoned_uploads_are_reclaimed_by_gc(hub, alice, tmp_path):
+    """`modelhub gc`, while the server runs: a xorb stays while any file still bound to a
+    repository needs it (here one shared through dedup), and goes when none does; an upload
+    whose commit never came is swept."""
+    first = weights(tmp_path / "a.bin", seed=30, random_bytes=6 << 20, floats=0)
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/a", str(tmp_path / "a.bin"), "model.bin")
+    of_a = xorb_names(hub)
+    shared = first[:3 << 20] + random.Random(31).randbytes(2 << 20)
+    (tmp_path / "c.bin").write_bytes(shared)
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/c", str(tmp_path / "c.bin"), "model.bin")
+    of_c = xorb_names(hub) - of_a
+    other = weights(tmp_path / "b.bin", seed=32, random_bytes=1 << 20, floats=100_000)
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/b", str(tmp_path / "b.bin"), "model.bin")
+    of_b = xorb_names(hub) - of_a - of_c
+    weights(tmp_path / "p.bin", seed=33, random_bytes=1 << 20, floats=0)
+    client(hub, alice, tmp_path, PREUPLOAD, "alice/b", str(tmp_path / "p.bin"), "never-committed.bin")
+    abandoned = xorb_names(hub) - of_a - of_b - of_c
+    assert of_a and of_b and of_c and abandoned
+    # usedStorage counts each repository's files at their full size, shared chunks or not (plus
+    # its git objects).
+    for name, size in (("a", len(first)), ("c", len(shared))):
+        _, _, info = hub.api("GET", f"/api/models/alice/{name}?expand=usedStorage", alice)
+        assert size <= info["usedStorage"] < size + 100_000, (name, info)
+
+    # Within the grace period (the default, a week) nothing goes.
+    assert hub.admin("gc").stdout.startswith("deleted 0 xorbs")
+    client(hub, alice, tmp_path, DELETE_REPO, "alice/a")
+    dry = hub.admin("gc", "--grace", "0", "--dry-run").stdout
+    assert xorb_names(hub) == of_a | of_b | of_c | abandoned
+    done = hub.admin("gc", "--grace", "0").stdout
+    assert dry.replace("would delete", "deleted").replace("would unbind", "unbound") == done
+    assert done.startswith(f"deleted {len(abandoned)} xorbs") and "2 Xet files" in done and "unbound 1 " in done
+    # alice/c still needs the part of a's xorb it shares.
+    assert xorb_names(hub) == of_a | of_b | of_c
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/c", "model.bin").strip() == hashlib.sha256(shared).hexdigest()
+    whole = subprocess.run(["curl", "-sfL", "-H", f"Authorization: Bearer {alice}",
+                            f"{hub.url}/alice/c/resolve/main/model.bin"], capture_output=True)
+    assert whole.stdout == shared
+
+    client(hub, alice, tmp_path, DELETE_REPO, "alice/c")
+    assert hub.admin("gc", "--grace", "0").stdout.startswith(f"deleted {len(of_a | of_c)} xorbs")
+    assert xorb_names(hub) == of_b
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/b", "model.bin").strip() == hashlib.sha256(other).hexdigest()
+
+
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "HubTesting" / "XetFixtures"
+MIXED_XORB = "e00883b26c6c527952cfa2aeca2b3333409ab5b876b6e42ec364e729704d777a"
+
+
+def test_a_crash_in_the_middle_of_a_xorb_leaves_nothing_and_the_retry_succeeds(hub_factory):
+    hub = hub_factory()
+    alice = hub.create_user("alice")
+    hub.create_repo(alice, "crash")
+    _, _, write = hub.api("GET", "/api/models/alice/crash/xet-write-token/main", alice)
+    body = (FIXTURES / "mixed.xorb").read_bytes()
+    url = urllib.parse.urlsplit(hub.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection.putrequest("POST", f"/xet/v1/xorbs/default/{MIXED_XORB}")
+    connection.putheader("Authorization", f"Bearer {write['accessToken']}")
+    connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders()
+    connection.send(body[:len(body) // 2])
+    time.sleep(0.3)
+    hub.kill()
+    connection.close()
+    assert not xorbs(hub)
+    hub.start()
+    assert not xorbs(hub) and not list((hub.data_dir / "tmp").glob("xorb-*"))
+    _, _, write = hub.api("GET", "/api/models/alice/crash/xet-write-token/main", alice)
+    sent = subprocess.run(["curl", "-sf", "-X", "POST", "-H", f"Authorization: Bearer {write['accessToken']}",
+                           "--data-binary", f"@{FIXTURES / 'mixed.xorb'}",
+                           f"{hub.url}/xet/v1/xorbs/default/{MIXED_XORB}"], capture_output=True)
+    assert json.loads(sent.stdout) == {"was_inserted": True}
+    assert xorb_names(hub) == {MIXED_XORB}
+
+
+def test_a_crash_while_a_shard_registers_leaves_nothing_half_written(hub_factory, tmp_path):
+    """The server is killed as hf_xet's shard arrives (the files are then being checked, an
+    SHA-256 pass over all their bytes): after a restart the file is either wholly registered or
+    not at all, and the upload, tried again, succeeds."""
+    hub = hub_factory(env={"MODELHUB_LOG_LEVEL": "debug"})
+    alice = hub.create_user("alice")
+    data = weights(tmp_path / "big.bin", seed=40, random_bytes=48 << 20, floats=0)
+    env = {name: value for name, value in os.environ.items() if name != "HF_HUB_DISABLE_XET"}
+    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "hf-crash"), HF_TOKEN=alice,
+               HF_HUB_DISABLE_TELEMETRY="1", HF_HUB_DISABLE_PROGRESS_BARS="1")
+    upload = subprocess.Popen([sys.executable, "-c", UPLOAD_FILE, "alice/big", str(tmp_path / "big.bin"), "big.bin"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "/xet/v2/shards" not in requests(hub) and upload.poll() is None:
+        time.sleep(0.005)
+    assert "/xet/v2/shards" in requests(hub)
+    hub.kill()
+    upload.kill()
+    upload.wait()
+    hub.start()
+    # Not committed: the file is not in the repository, and the hub is consistent (the fixture
+    # checks its invariants at the end).
+    assert hub.api("HEAD", "/alice/big/resolve/main/big.bin", alice)[0] == 404
+    client(hub, alice, tmp_path, UPLOAD_FILE, "alice/big", str(tmp_path / "big.bin"), "big.bin")
+    assert client(hub, alice, tmp_path, DOWNLOAD, "alice/big", "big.bin").strip() == hashlib.sha256(data).hexdigest()

@@ -225,6 +225,21 @@ import XetCore
         }
     }
 
+    /// A token lives an hour: past its expiry it is refused like a forged one, and the client
+    /// asks the hub for a new one (hf_xet refreshes on 401).
+    @Test func anExpiredXetTokenIsRefused() async throws {
+        let file = try await registered(in: "alice/weights")
+        let live = try test.hub.xet.access("Bearer \(try await xetToken("read"))", needs: .read)
+        let expired = test.hub.xet.signer.sign(
+            XetToken(scope: .read, repoRowID: live.repoRowID, userID: live.userID, expires: Int64(Date().timeIntervalSince1970) - 1))
+        #expect(live.expires - Int64(Date().timeIntervalSince1970) > 3_500)
+        try await test.application().test(.router) { client async throws in
+            try await client.execute(uri: "/xet/v1/reconstructions/\(file)", method: .get, headers: bearer(expired)) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+    }
+
     @Test func aReconstructionPastTheEndOfTheFileIs416() async throws {
         let file = try await registered(in: "alice/weights")
         let token = try await xetToken("read")

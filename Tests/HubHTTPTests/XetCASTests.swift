@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import HubCore
-import HubHTTP
+@testable import HubHTTP
 @testable import HubServices
 import HubTesting
 import Hummingbird
@@ -166,6 +166,35 @@ import XetCore
             #expect(try await postShard(client, Array("not a shard".utf8), version: 1, token: token).0 == .badRequest)
             #expect(try await postShard(client, Array("not a shard".utf8), version: 2, token: token).0 == .badRequest)
         }
+    }
+
+    /// Shards are parsed from memory: the hub holds at most its budget of shard bodies at once,
+    /// answering 429 (which hf_xet retries) past it, and refuses a declared length over 64 MiB
+    /// before reading a byte.
+    @Test func shardBodiesPastTheHubsBudgetAreToldToComeBack() async throws {
+        let budget = ShardBodyBudget(capacity: 1_000)
+        func request(_ size: Int, declaring declared: Int? = nil) -> Request {
+            Request(
+                head: HTTPRequest(
+                    method: .post, scheme: "http", authority: "hub", path: "/xet/v1/shards",
+                    headerFields: [.contentLength: String(declared ?? size)]),
+                body: RequestBody(buffer: ByteBuffer(repeating: 0, count: size)))
+        }
+        let (_, held) = try await budget.collect(request(800))
+        await #expect(throws: HubError.tooManyRequests("The hub is checking many shards at once: send this one again shortly")) {
+            try await budget.collect(request(300))
+        }
+        budget.release(held)
+        let (bytes, reserved) = try await budget.collect(request(300))
+        #expect(bytes.count == 300 && reserved == 300)
+        budget.release(reserved)
+        await #expect(throws: HubError.payloadTooLarge("A shard is at most \(Shard.maxSize) bytes")) {
+            try await budget.collect(request(10, declaring: Shard.maxSize + 1))
+        }
+        // A body longer than it declared is cut at the declared length, not read on.
+        await #expect(throws: (any Error).self) { try await budget.collect(request(500, declaring: 100)) }
+        let (_, all) = try await budget.collect(request(1_000))
+        budget.release(all)
     }
 
     /// Uploads the mixed fixture's xorb, then `shard` through v1 and v2: refused both ways, and

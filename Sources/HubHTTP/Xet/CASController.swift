@@ -26,6 +26,7 @@ struct CASController {
     static let prefix = "/xet"
     let xet: XetService
     let baseURL: BaseURL
+    let shardBodies = ShardBodyBudget()
 
     struct XorbAnswer: Encodable {
         let was_inserted: Bool
@@ -109,8 +110,7 @@ struct CASController {
         }
         cas.post("/v1/shards") { request, context in
             let token = try xet.access(request.headers[.authorization], needs: .write)
-            let body = try await request.body.collect(upTo: Shard.maxSize)
-            let registered = try await xet.registerShard(Array(buffer: body), token: token)
+            let registered = try await shardBodies.withBody(of: request) { try await xet.registerShard($0, token: token) }
             return JSONBody.response(object: ShardAnswer(result: registered > 0 ? 1 : 0))
         }
         cas.get("/v1/chunks/:prefix/:hash") { request, context -> Response in
@@ -140,12 +140,21 @@ struct CASController {
     /// `committing`, and a terminal `result`, or `error` in-band for a failure found later.
     func shardV2(_ request: Request) async throws -> Response {
         let token = try xet.access(request.headers[.authorization], needs: .write)
-        let body = try await request.body.collect(upTo: Shard.maxSize)
-        let shard = try xet.parseShard(Array(buffer: body), token: token)
+        let (bytes, reserved) = try await shardBodies.collect(request)
+        // Held until the last frame is written, or the answer is dropped unwritten.
+        let lease = ShardBodyBudget.Lease(budget: shardBodies, bytes: reserved)
+        let shard: Shard
+        do {
+            shard = try xet.parseShard(bytes, token: token)
+        } catch {
+            lease.end()
+            throw error
+        }
         let xet = self.xet
         return Response(
             status: .ok, headers: [.contentType: "application/x-ndjson"],
             body: ResponseBody { writer in
+                defer { lease.end() }
                 var lastFrame = ContinuousClock.now - .seconds(1)
                 do {
                     _ = try await xet.registerShard(shard, token: token) { progress in

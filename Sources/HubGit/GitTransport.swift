@@ -73,6 +73,10 @@ public struct GitTransport: Sendable {
             arguments += [
                 "-c", "receive.fsckObjects=true",
                 "-c", "receive.denyNonFastForwards=true",
+                // A pushed pack is kept as it came (not exploded into loose objects, which every
+                // clone would then compress again), and the hub repacks after the push instead
+                // of git's own `gc --auto` (see GitRepacker).
+                "-c", "receive.unpackLimit=1", "-c", "receive.autogc=false",
                 "-c", "core.hooksPath=\(hooksDirectory.path)",
             ]
         } else {

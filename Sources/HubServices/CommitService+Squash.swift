@@ -31,6 +31,7 @@ extension CommitService {
         guard try git.moveRef(ref, to: squashed, expecting: head, message: "super-squash") else {
             throw HubError.conflict("\(HubName.printable(branch)) moved while its history was being squashed: try again")
         }
+        await repos.maintenance.schedule(repos.location(of: repo))
         if ref == "refs/heads/\(RepoService.defaultBranch)" {
             try await repos.refreshHead(of: repo)
         }

@@ -111,6 +111,7 @@ public final class CommitSession {
             }
             try await admitObjects()
             if try git.moveRef(ref, to: built.commit, expecting: head, message: "commit (api): \(summary)") {
+                await repos.maintenance.schedule(repos.location(of: repo))
                 if ref == "refs/heads/\(RepoService.defaultBranch)" {
                     try await repos.refreshHead(of: repo)
                 }

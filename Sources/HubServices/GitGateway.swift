@@ -25,6 +25,9 @@ public struct GitGateway: Sendable {
         try grant.require(service.requiredAccess)
         let repo = grant.repo
         let location = repos.location(of: repo)
+        let maintenance = repos.maintenance
+        if service == .receivePack { await maintenance.pushStarted(location) }
+        defer { if service == .receivePack { Task { await maintenance.pushEnded(location) } } }
         do {
             try await transport.serve(
                 service, repository: location, gitProtocol: gitProtocol,

@@ -74,6 +74,12 @@ public final class Hub: Sendable {
         counters = CounterService(repos: repos, store: stores.counters)
     }
 
+    /// Stops the background repacks: those not started are dropped, a running one finishes.
+    /// Called once the server stopped serving.
+    public func stopMaintenance() async {
+        await repos.maintenance.stop()
+    }
+
     /// The data folder as an absolute path, created if missing. Absolute: git runs the hook
     /// (which is handed this path) inside each repository.
     public static func prepareDataDirectory(_ url: URL) throws -> URL {

@@ -49,6 +49,7 @@ extension LFSService {
             guard try git.moveRefs(changed, message: "permanently delete LFS files") else {
                 throw HubError.conflict("A branch moved while its history was being rewritten: nothing was deleted; try again")
             }
+            await repos.maintenance.schedule(repos.location(of: repo))
             if changed["refs/heads/\(RepoService.defaultBranch)"] != nil {
                 try await repos.refreshHead(of: repo)
             }

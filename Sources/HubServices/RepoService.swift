@@ -11,6 +11,8 @@ public struct RepoService: Sendable {
     /// Git object bytes by repository row and head commit: a walk of the objects folder, redone
     /// when the default branch moves.
     let gitObjectBytes = BoundedCache<Int64>(capacity: 16_384)
+    /// Repacks repositories after they change, in the background.
+    let maintenance = RepositoryMaintenance()
 
     public static let defaultBranch = "main"
 

@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
             group.cancelAll()
         }
+        await hub.stopMaintenance()
         try await hub.counters.downloads.flush()
         try hub.close()
     }

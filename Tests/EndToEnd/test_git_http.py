@@ -1,8 +1,10 @@
 """The git journey of issue 2, driven with the real git against a running modelhub."""
 
+import os
 import sqlite3
 import subprocess
 import threading
+import time
 
 from hubprocess import HubProcess
 
@@ -256,3 +258,42 @@ def test_datasets_and_spaces_have_their_own_git_urls(hub, git, alice, tmp_path):
     # A model of the same name does not exist.
     missing = git("ls-remote", hub.remote("alice/corpus", "alice", alice), check=False)
     assert missing.returncode != 0
+
+
+def packed_state(repository):
+    """(number of packs, whether each has a bitmap, number of loose objects) of a bare repo."""
+    packs = list((repository / "objects" / "pack").glob("*.pack"))
+    bitmaps = all(pack.with_suffix(".bitmap").exists() for pack in packs)
+    loose = [path for folder in (repository / "objects").glob("[0-9a-f][0-9a-f]") for path in folder.iterdir()]
+    return len(packs), bitmaps, len(loose)
+
+
+def wait_for_one_pack(repository, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if packed_state(repository) == (1, True, 0):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not repacked: {packed_state(repository)}")
+
+
+def test_pushes_and_api_commits_end_as_one_pack_with_a_bitmap(hub, git, alice, api, tmp_path):
+    """A push keeps its pack (not exploded into loose objects) and the hub repacks after it, so
+    every clone reuses one pack with its bitmap instead of compressing objects again."""
+    hub.create_repo(alice, "packed")
+    repository = hub.data_dir / "repos" / "models" / "alice" / "packed.git"
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote("alice/packed", "alice", alice), str(work))
+    for round in range(2):
+        for number in range(3):
+            (work / f"part{round}-{number}.dat").write_bytes(os.urandom(1 << 20))
+        git("add", ".", cwd=work)
+        git("commit", "-q", "-m", f"round {round}", cwd=work)
+        git("push", "-q", "origin", "main", cwd=work)
+        wait_for_one_pack(repository)
+    api.upload_file(path_or_fileobj=b"a small file\n", path_in_repo="notes.txt", repo_id="alice/packed")
+    wait_for_one_pack(repository)
+    git("clone", "-q", hub.remote("alice/packed"), str(tmp_path / "again"))
+    assert git.head(tmp_path / "again") == api.model_info("alice/packed").sha
+    assert (tmp_path / "again" / "part1-2.dat").read_bytes() == (work / "part1-2.dat").read_bytes()
+    assert (tmp_path / "again" / "notes.txt").read_bytes() == b"a small file\n"

@@ -46,7 +46,10 @@ def test_sigterm_lets_a_clone_in_flight_finish(hub, git, alice, tmp_path):
     # Wait until the server's git is packing objects for this clone, then ask it to stop.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if any("pack-objects" in command_name(child) for child in descendants(hub.pid)):
+        # (the clone's pack-objects, under upload-pack: the hub's own repack after the push
+        # runs one too)
+        serving = [pid for pid in descendants(hub.pid) if "upload-pack" in command_name(pid)]
+        if any("pack-objects" in command_name(child) for pid in serving for child in descendants(pid)):
             break
         time.sleep(0.005)
     else:

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import Subprocess
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,6 +14,11 @@ import Glibc
 /// the request, and the only request-derived value, the `Git-Protocol` header, is validated.
 public struct GitTransport: Sendable {
     public let hooksDirectory: URL
+    /// Protocol v2's capability advertisement, as git printed it the first time (by `Git-Protocol`
+    /// value): it names the git version and the server's settings, never a ref, so it is the
+    /// same for every repository and every request (gitprotocol-v2(5), "Capability
+    /// Advertisement"), and answering it from here spares a process per fetch.
+    private let version2Advertisements = AdvertisementCache()
     /// Pushes are checked by `receive.fsckObjects` and the pre-receive hook in `hooksDirectory`.
     public init(hooksDirectory: URL) {
         self.hooksDirectory = hooksDirectory
@@ -42,13 +48,26 @@ public struct GitTransport: Sendable {
         _ service: GitService, repository: URL, gitProtocol: String?,
         output: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws {
+        let input: [[UInt8]] = []
         if service == .receivePack || !Self.wantsVersion2(gitProtocol) {
             try await output(PacketLine.data("# service=\(service.rawValue)\n") + PacketLine.flush)
+            try await run(
+                service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
+                input: input.async, output: output)
+            return
         }
-        let input: [[UInt8]] = []
+        let key = Self.sanitizedProtocol(gitProtocol) ?? ""
+        if let known = version2Advertisements.value(for: key) {
+            try await output(known)
+            return
+        }
+        let printed = Printed()
         try await run(
             service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
-            input: input.async, output: output)
+            input: input.async, output: { printed.append($0) })
+        let advertisement = printed.bytes
+        version2Advertisements.store(advertisement, for: key)
+        try await output(advertisement)
     }
 
     /// Runs one RPC (`POST …/git-upload-pack` or `…/git-receive-pack`): `input` is the request
@@ -163,4 +182,29 @@ struct AsyncArray<Element: Sendable>: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: elements.makeIterator()) }
+}
+
+/// Protocol v2 capability advertisements git printed, by `Git-Protocol` value.
+private final class AdvertisementCache: Sendable {
+    private let entries = Mutex<[String: [UInt8]]>([:])
+
+    func value(for key: String) -> [UInt8]? {
+        entries.withLock { $0[key] }
+    }
+
+    func store(_ bytes: [UInt8], for key: String) {
+        // Few distinct values reach here (the header is validated); a bound all the same.
+        entries.withLock { if $0.count < 16 { $0[key] = bytes } }
+    }
+}
+
+/// What a git process printed, collected.
+private final class Printed: Sendable {
+    private let collected = Mutex<[UInt8]>([])
+
+    func append(_ bytes: [UInt8]) {
+        collected.withLock { $0 += bytes }
+    }
+
+    var bytes: [UInt8] { collected.withLock { $0 } }
 }

@@ -74,6 +74,11 @@ public final class Hub: Sendable {
         counters = CounterService(repos: repos, store: stores.counters)
     }
 
+    /// Returns once the background repacks scheduled so far are done.
+    public func finishMaintenance() async {
+        await repos.maintenance.drain()
+    }
+
     /// Stops the background repacks: those not started are dropped, a running one finishes.
     /// Called once the server stopped serving.
     public func stopMaintenance() async {

@@ -9,6 +9,8 @@ import Testing
 struct GitTestRepository {
     let directory: TemporaryDirectory
     let repository: GitRepository
+    /// Where it is on disk.
+    let location: URL
     /// The first commit.
     let root: String
     let author = GitSignature(name: "alice", email: "alice@example.com", date: Date(timeIntervalSince1970: 1_700_000_000))
@@ -20,6 +22,7 @@ struct GitTestRepository {
             files: [(".gitattributes", Array("*.bin filter=lfs\n".utf8))], message: "initial commit", author: author,
             branch: "main")
         repository = try GitRepository.open(at: prepared.location)
+        location = prepared.location
         root = prepared.commit
     }
 

@@ -283,6 +283,8 @@ import Testing
         let token = try await test.user("alice")
         try await test.application().test(.router) { client in
             try await createAndCommit(client, token: token, lines: [Self.fileLine("a.txt", "a")])
+            // The repack that follows the first commit, done before looking.
+            await test.hub.finishMaintenance()
             let before = storedObjectFiles()
             let headBefore = try await head(client)
             #expect(try await commit(client, token: token, lines: lines) == .unprocessableContent)
@@ -311,8 +313,10 @@ import Testing
                 #expect(String(buffer: response.body) == "file 7")
             }
         }
+        await test.hub.finishMaintenance()
         let objects = storedObjectFiles()
         #expect(objects.filter { $0.hasPrefix("pack/") && $0.hasSuffix(".pack") }.count == 1)
+        #expect(objects.filter { $0.hasPrefix("pack/") && $0.hasSuffix(".bitmap") }.count == 1)
         #expect(test.directory.listing("tmp").isEmpty)
     }
 

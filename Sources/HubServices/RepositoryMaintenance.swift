@@ -3,9 +3,10 @@ import HubGit
 
 /// Repacks repositories in the background after they change (a push, an API commit), one at a
 /// time for the whole hub so serving keeps the CPU, never two at once on one repository, and
-/// never while a push into that repository is in flight (git would cope, but the push and the
-/// repack would compete for the same disk). Each repository changed while it waited is repacked
-/// once.
+/// never started while a push into that repository is in flight (the push's end schedules it).
+/// A push that begins during a repack is safe: the repack deletes only the packs it rewrote and
+/// keeps unreachable objects (`GitRepacker`). Each repository changed while it waited is
+/// repacked once.
 actor RepositoryMaintenance {
     private var pending: [URL] = []
     private var pushesInFlight: [URL: Int] = [:]

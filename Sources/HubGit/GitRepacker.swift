@@ -52,7 +52,7 @@ public enum GitRepacker {
             output: .discarded, error: .string(limit: 16_384))
         guard result.terminationStatus.isSuccess else {
             throw HubError.internalFailure(
-                "git repack of \(repository.path) failed: \(result.standardError ?? "")")
+                "git repack of \(repository.path) failed: \(result.standardError)")
         }
     }
 }

@@ -35,8 +35,11 @@ struct GCCommand: AsyncParsableCommand {
     static func seconds(_ text: String) -> Double? {
         if text == "0" { return 0 }
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        guard let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count >= 0, count.isFinite
-        else { return nil }
-        return count * unit
+        guard let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count >= 0 else {
+            return nil
+        }
+        // At most a century: the cutoff becomes a date the index stores in milliseconds.
+        let seconds = count * unit
+        return seconds.isFinite && seconds <= 100 * 365 * 86_400 ? seconds : nil
     }
 }

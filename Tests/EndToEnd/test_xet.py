@@ -325,8 +325,12 @@ def test_deleted_repositories_and_abandoned_uploads_are_reclaimed_by_gc(hub, ali
         _, _, info = hub.api("GET", f"/api/models/alice/{name}?expand=usedStorage", alice)
         assert size <= info["usedStorage"] < size + 100_000, (name, info)
 
-    # Within the grace period (the default, a week) nothing goes.
+    # Within the grace period (the default, a week) nothing goes; a grace period that is not one
+    # is refused with one line.
     assert hub.admin("gc").stdout.startswith("deleted 0 xorbs")
+    for bad in ("1e308d", "-1h", "7", "soon"):
+        refused = hub.admin("gc", "--grace", bad, check=False)
+        assert refused.returncode != 0 and "--grace" in refused.stderr, (bad, refused.stderr)
     client(hub, alice, tmp_path, DELETE_REPO, "alice/a")
     dry = hub.admin("gc", "--grace", "0", "--dry-run").stdout
     assert xorb_names(hub) == of_a | of_b | of_c | abandoned

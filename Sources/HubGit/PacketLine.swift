@@ -6,7 +6,12 @@ public enum PacketLine {
 
     /// One data line; a longer text is cut at `maxPayload` bytes rather than framed wrongly.
     static func data(_ text: String) -> [UInt8] {
-        let payload = Array(text.utf8.prefix(maxPayload))
+        data(bytes: Array(text.utf8))
+    }
+
+    /// One data line of raw bytes, cut at `maxPayload` like `data(_:)`.
+    static func data(bytes: [UInt8]) -> [UInt8] {
+        let payload = bytes.prefix(maxPayload)
         let length = String(payload.count + 4, radix: 16)
         return Array((String(repeating: "0", count: 4 - length.count) + length).utf8) + payload
     }

@@ -30,6 +30,8 @@ public func buildApplication(
         router: buildRouter(hub: hub, configuration: configuration),
         server: .http1(
             configuration: .init(
+                // Under Hummingbird's HTTP/1 codec: LFS objects go out with sendfile.
+                additionalChannelHandlers: [FileRegionWriter.Installer()],
                 idleTimeout: .seconds(Int64(configuration.idleTimeout)),
                 httpDecoderConfiguration: .init(
                     maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize,

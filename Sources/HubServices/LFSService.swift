@@ -180,6 +180,12 @@ public struct LFSService: Sendable {
         try await blobs.read(oid, range: range, into: consume)
     }
 
+    /// The file that holds `oid`'s bytes when the blob store keeps it on a local filesystem; there
+    /// may be none there (a Xet file is reassembled from its chunks by `read`).
+    public func localPath(of oid: LFSObjectID) -> String? {
+        blobs.localPath(of: oid)
+    }
+
     /// The size of an object's stored bytes: in the blob store, or as a Xet file.
     func storedSize(of oid: LFSObjectID) async throws -> Int64? {
         if let size = try await blobs.size(of: oid) { return size }

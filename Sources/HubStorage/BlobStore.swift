@@ -32,6 +32,10 @@ public protocol BlobStore: Sendable {
     /// Deletes the bytes of `oid`; nothing happens when they are not stored.
     func remove(_ oid: LFSObjectID) async throws
 
+    /// The local file that holds `oid`'s bytes when this store keeps objects on a filesystem this
+    /// process can open (they can then go out with `sendfile`); nil for a remote store.
+    func localPath(of oid: LFSObjectID) -> String?
+
     /// Streams `range` (all of it when nil) of a stored object to `consume`, in chunks.
     func read(
         _ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void

@@ -20,6 +20,8 @@ public struct LocalBlobStore: BlobStore {
         temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
     }
 
+    public func localPath(of oid: LFSObjectID) -> String? { path(of: oid) }
+
     func path(of oid: LFSObjectID) -> String {
         let hex = oid.hex
         let first = hex.prefix(2)

@@ -8,7 +8,8 @@ Everything runs on 127.0.0.1. It prints:
 - LFS PUT of the file with curl vs `openssl dgst -sha256` of the same file (the hashing limit),
   and the server's peak RSS during the PUT;
 - download of the file through /resolve/ with curl vs nginx serving the same file (sendfile on);
-- 16 concurrent downloads: wall time and the server's peak RSS;
+- 32 concurrent downloads from modelhub and from nginx: aggregate rate and modelhub's peak RSS;
+- a ranged download (the second half of the file) from both;
 - HEAD /resolve/ on a 10 GB LFS file (a sparse file of zeros, stored and bound like any object).
 """
 
@@ -118,7 +119,7 @@ http {{
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gib", type=float, default=1.0)
-    parser.add_argument("--concurrent", type=int, default=16)
+    parser.add_argument("--concurrent", type=int, default=32)
     parser.add_argument("--upload-only", action="store_true", help="measure the PUT only")
     args = parser.parse_args()
     size = int(args.gib * (1 << 30))
@@ -173,14 +174,29 @@ def main():
             print(f"download, best of 3:  modelhub {mib / best['modelhub']:.0f} MiB/s, nginx {mib / best['nginx']:.0f} MiB/s "
                   f"= {best['nginx'] / best['modelhub']:.2f}x nginx")
 
-            with Sampler(hub.pid) as concurrent:
+            def concurrent_seconds(target: str) -> float:
                 started = time.monotonic()
-                downloads = [subprocess.Popen(["curl", "-s", "-f", "-o", "/dev/null", url]) for _ in range(args.concurrent)]
+                downloads = [subprocess.Popen(["curl", "-s", "-f", "-o", "/dev/null", target]) for _ in range(args.concurrent)]
                 codes = [process.wait() for process in downloads]
-                wall = time.monotonic() - started
-            assert codes == [0] * args.concurrent, codes
-            print(f"{args.concurrent} concurrent downloads: {wall:.1f} s ({args.concurrent * mib / wall:.0f} MiB/s in all); "
+                assert codes == [0] * args.concurrent, codes
+                return time.monotonic() - started
+
+            with Sampler(hub.pid) as concurrent:
+                wall = concurrent_seconds(url)
+            nginx_wall = concurrent_seconds(f"http://127.0.0.1:{port}/weights.bin")
+            total = args.concurrent * mib
+            print(f"{args.concurrent} concurrent downloads: modelhub {total / wall:.0f} MiB/s in all, "
+                  f"nginx {total / nginx_wall:.0f} MiB/s = {nginx_wall / wall:.2f}x nginx; "
                   f"peak server RSS {concurrent.peak_server / 1024:.0f} MiB")
+
+            half = f"{size // 2}-"
+            ranged = {"modelhub": [], "nginx": []}
+            for _ in range(3):
+                ranged["modelhub"].append(curl("-r", half, "-o", "/dev/null", url)[0])
+                ranged["nginx"].append(curl("-r", half, "-o", "/dev/null", f"http://127.0.0.1:{port}/weights.bin")[0])
+            best = {name: min(values) for name, values in ranged.items()}
+            print(f"second half (Range), best of 3: modelhub {mib / 2 / best['modelhub']:.0f} MiB/s, "
+                  f"nginx {mib / 2 / best['nginx']:.0f} MiB/s = {best['nginx'] / best['modelhub']:.2f}x nginx")
 
             # HEAD on a 10 GB object: a sparse file of zeros, stored and bound the way an upload would.
             huge = root / "files" / "huge.bin"

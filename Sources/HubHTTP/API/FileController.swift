@@ -69,7 +69,8 @@ struct FileController {
         case .inline(let bytes):
             return BlobResponse.inline(bytes, range: range, headers: headers)
         case .lfs(let pointer):
-            return BlobResponse.object(lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: headers)
+            return BlobResponse.object(
+                lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: headers, connection: context.connection)
         }
     }
 

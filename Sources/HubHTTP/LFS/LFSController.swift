@@ -168,7 +168,8 @@ struct LFSController {
             .contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(oid.hex)\"",
         ]
         return BlobResponse.object(
-            lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: headers)
+            lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: headers,
+            connection: context.connection)
     }
 
     func uploadPart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {

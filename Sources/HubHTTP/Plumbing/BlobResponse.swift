@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import HubCore
 import HubServices
+import NIOCore
 
 /// Responses for content served whole or by one byte range (`/resolve/`, LFS object downloads).
 /// HEAD gets the same headers (Content-Length is the full or partial length) and no body.
@@ -28,11 +29,22 @@ enum BlobResponse {
         }
     }
 
-    /// A stored LFS object, streamed from the blob store.
-    static func object(lfs: LFSService, oid: LFSObjectID, size: Int64, range: ByteRange, headers: HTTPFields) -> Response {
+    /// A stored LFS object: a file on disk goes out with `sendfile` on `connection`
+    /// (`ZeroCopyFile`); otherwise (a Xet file, no file-region writer on the connection) it is
+    /// streamed from the store.
+    static func object(
+        lfs: LFSService, oid: LFSObjectID, size: Int64, range: ByteRange, headers: HTTPFields, connection: any Channel
+    ) -> Response {
         make(size: size, range: range, headers: headers) { bytes, length in
             guard length > 0 else { return ResponseBody() }
             return ResponseBody(contentLength: Int(length)) { writer in
+                if let path = lfs.localPath(of: oid),
+                    try await ZeroCopyFile.send(
+                        path: path, range: bytes, expectedSize: size, connection: connection, writer: &writer)
+                {
+                    try await writer.finish(nil)
+                    return
+                }
                 try await lfs.read(oid, range: bytes) { chunk in
                     try await writer.write(chunk)
                 }

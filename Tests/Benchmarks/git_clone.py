@@ -11,8 +11,9 @@ copied under the reference server's root, so both serve the same pack. Everythin
 - `git clone --no-checkout`, median of 3;
 - `git clone --depth 1 --no-checkout`, median of 3;
 - `git fetch` of one new 5 MiB commit into an earlier clone, median of 3;
-- `info/refs?service=git-upload-pack` requests per second (protocol v0, and v2), wrk with 32
-  connections for 5 s.
+- `info/refs?service=git-upload-pack` requests per second (protocol v0, and v2), and the protocol
+  v2 `ls-refs` request `git clone` sends, wrk with 32 connections for 5 s (the two servers'
+  answers are compared first: they must be the same bytes).
 """
 
 import argparse
@@ -120,10 +121,22 @@ def timed(*command, cwd=None) -> float:
     return time.perf_counter() - start
 
 
-def wrk_rate(url: str, protocol_v2: bool) -> float:
+def pkt(line: str) -> str:
+    return f"{len(line) + 4:04x}{line}"
+
+
+# What `git clone` (2.39) sends first over protocol v2.
+LS_REFS = (pkt("command=ls-refs\n") + pkt("agent=git/2.39.5\n") + pkt("object-format=sha1\n") + "0001"
+           + pkt("peel\n") + pkt("symrefs\n") + pkt("unborn\n") + pkt("ref-prefix HEAD\n")
+           + pkt("ref-prefix refs/heads/\n") + pkt("ref-prefix refs/tags/\n") + "0000")
+
+
+def wrk_rate(url: str, protocol_v2: bool, script: pathlib.Path | None = None) -> float:
     command = ["wrk", "-t", "2", "-c", "32", "-d", "5s", url]
     if protocol_v2:
         command[1:1] = ["-H", "Git-Protocol: version=2"]
+    if script:
+        command[1:1] = ["-s", str(script)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = [line for line in output.splitlines() if line.startswith("Requests/sec:")][0]
     errors = [line for line in output.splitlines() if "Non-2xx" in line]
@@ -202,6 +215,23 @@ def main():
                 ours, theirs = rates["modelhub"], rates["git http-backend"]
                 print(f"info/refs (protocol {'v2' if v2 else 'v0'}), 32 connections: modelhub {ours:.0f} req/s, "
                       f"git http-backend {theirs:.0f} req/s = {ours / theirs:.2f}x")
+
+            answers = {
+                name: subprocess.run(
+                    ["curl", "-s", "-f", "-H", "Git-Protocol: version=2", "-H",
+                     "Content-Type: application/x-git-upload-pack-request", "--data-binary", LS_REFS,
+                     url + "/git-upload-pack"], capture_output=True, check=True).stdout
+                for name, url in urls.items()}
+            assert answers["modelhub"] == answers["git http-backend"], answers
+            script = root / "ls-refs.lua"
+            script.write_text(
+                'wrk.method = "POST"\n'
+                f"wrk.body = [[{LS_REFS}]]\n"
+                'wrk.headers["Content-Type"] = "application/x-git-upload-pack-request"\n')
+            rates = {name: wrk_rate(url + "/git-upload-pack", True, script) for name, url in urls.items()}
+            ours, theirs = rates["modelhub"], rates["git http-backend"]
+            print(f"ls-refs (protocol v2), 32 connections: modelhub {ours:.0f} req/s, "
+                  f"git http-backend {theirs:.0f} req/s = {ours / theirs:.2f}x")
         finally:
             if reference:
                 reference.stop()

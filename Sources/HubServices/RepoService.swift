@@ -244,19 +244,30 @@ public struct RepoService: Sendable {
     /// where the server died between a push moving the branch and the index reading it, and
     /// what killed pushes left in `objects/` is removed once older than `pushGracePeriod`.
     /// One ref read and two folder listings per repository.
-    public func repairAfterCrash(pushGracePeriod: TimeInterval = 3600) async throws -> (heads: Int, pushes: Int) {
+    public func repairAfterCrash(
+        pushGracePeriod: TimeInterval = 3600
+    ) async throws -> (heads: Int, pushes: Int, unreadable: [RepoID]) {
         var heads = 0
         var pushes = 0
+        var unreadable: [RepoID] = []
         try await forEachRepository { repo in
             let location = storage.location(of: repo.id)
             pushes += storage.sweepAbandonedPushes(in: location, olderThan: pushGracePeriod)
-            let git = try GitRepository.open(at: location)
-            if try git.commit(atRef: "refs/heads/\(Self.defaultBranch)")?.id != repo.headCommit {
+            // One repository whose folder is gone or broken is reported, never a reason to stop:
+            // every other repository is still repaired and served.
+            let head: String?
+            do {
+                head = try GitRepository.open(at: location).commit(atRef: "refs/heads/\(Self.defaultBranch)")?.id
+            } catch {
+                unreadable.append(repo.id)
+                return
+            }
+            if head != repo.headCommit {
                 try await refreshHead(of: repo)
                 heads += 1
             }
         }
-        return (heads, pushes)
+        return (heads, pushes, unreadable)
     }
 
     /// Calls `body` with every repository of every kind, private ones included. Pages go by

@@ -74,6 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
         let repaired = try await hub.repos.repairAfterCrash()
         if repaired.heads > 0 { logger.warning("read the branch head again for \(repaired.heads) repositories the index had behind git") }
         if repaired.pushes > 0 { logger.warning("removed \(repaired.pushes) folders that interrupted pushes left behind") }
+        if !repaired.unreadable.isEmpty {
+            let named = repaired.unreadable.prefix(5).map(\.path).joined(separator: ", ")
+            logger.error(
+                "\(repaired.unreadable.count) repositories in the index cannot be read from disk (\(named)\(repaired.unreadable.count > 5 ? ", …" : "")); they answer errors until restored")
+        }
     }
 
     /// Flags > `MODELHUB_*` environment > config file > defaults.

@@ -56,6 +56,20 @@ import Testing
         #expect(try await test.hub.repos.repairAfterCrash().heads == 0)
     }
 
+    @Test func aRepositoryMissingOnDiskIsReportedAndTheOthersAreStillRepaired() async throws {
+        let caller = try await alice()
+        let lost = try await test.hub.repos.create(
+            try RepoID(kind: .model, namespace: "alice", name: "lost"), isPrivate: false, sdk: nil, caller: caller)
+        let behind = try await test.hub.repos.create(
+            try RepoID(kind: .model, namespace: "alice", name: "behind"), isPrivate: false, sdk: nil, caller: caller)
+        let moved = try moveMain(of: behind)
+        try FileManager.default.removeItem(at: test.hub.repos.location(of: lost))
+        let repaired = try await test.hub.repos.repairAfterCrash()
+        #expect(repaired.unreadable == [lost.id])
+        #expect(repaired.heads == 1)
+        #expect(try await test.hub.repos.readable(behind.id, caller: caller).headCommit == moved)
+    }
+
     @Test func startUpFinishesADeleteThatACrashInterrupted() async throws {
         let caller = try await alice()
         let id = try RepoID(kind: .model, namespace: "alice", name: "gone")

@@ -160,22 +160,26 @@ def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(hub_factory)
     hub = hub_factory(env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"})
     alice = hub.create_user("alice")
     # 32 anonymous requests in flight: each promised a body it never sends.
-    for _ in range(32):
-        sock = connect(hub)
-        sock.sendall(b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 100\r\n\r\n{")
-        held.append(sock)
-    assert wait_until(lambda: get(hub.url + "/api/models")[0] == 429, timeout=10)
-    status, headers, body = get(hub.url + "/api/models")
-    assert status == 429
-    assert headers.get("Retry-After") == "1"
-    assert "Too many concurrent requests" in headers.get("X-Error-Message", "")
-    # Another client (a token) is not affected.
-    assert get(hub.url + "/api/models", token=alice)[0] == 200
-    for sock in held:
-        sock.close()
-    held.clear()
-    assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=10)
+    try:
+        for _ in range(32):
+            sock = connect(hub)
+            sock.sendall(b"POST /api/validate-yaml HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{")
+            held.append(sock)
+        # (A generous bound: on a loaded CI machine the 32 requests take a while to be read.)
+        assert wait_until(lambda: get(hub.url + "/api/models")[0] == 429, timeout=30)
+        status, headers, body = get(hub.url + "/api/models")
+        assert status == 429
+        assert headers.get("Retry-After") == "1"
+        assert "Too many concurrent requests" in headers.get("X-Error-Message", "")
+        # Another client (a token) is not affected.
+        assert get(hub.url + "/api/models", token=alice)[0] == 200
+    finally:
+        # Closed whatever happened above: the server cannot stop while they are held open.
+        for sock in held:
+            sock.close()
+        held.clear()
+    assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=30)
 
 
 def test_head_requests_and_unread_bodies_give_their_place_back(hub_factory):

@@ -6,6 +6,9 @@ import subprocess
 import threading
 import time
 
+import pytest
+from huggingface_hub import HfApi
+
 from hubprocess import HubProcess
 
 
@@ -62,6 +65,53 @@ def test_shallow_clone_then_fetch_new_commits(hub, git, alice, tmp_path):
     git("fetch", "-q", "origin", cwd=shallow)
     assert git.head(shallow, "origin/main") == newest
     assert (shallow / "f4.txt").exists()
+
+
+def test_partial_clone_fetches_blobs_on_demand(hub, git, alice, tmp_path):
+    hub.create_repo(alice, "partial")
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote("alice/partial", "alice", alice), str(work))
+    git.commit_file(work, "old.txt", "first version\n", "old")
+    git.commit_file(work, "old.txt", "second version\n", "newer")
+    git("push", "-q", "origin", "main", cwd=work)
+
+    partial = tmp_path / "partial"
+    git("clone", "-q", "--filter=blob:none", hub.remote("alice/partial"), str(partial))
+    assert git("config", "remote.origin.promisor", cwd=partial).stdout.strip() == "true"
+    assert (partial / "old.txt").read_text() == "second version\n"
+    # The first version's blob was left on the server until asked for.
+    first = git("rev-parse", "HEAD~1:old.txt", cwd=partial).stdout.strip()
+    missing = git("rev-list", "--objects", "--all", "--missing=print", cwd=partial).stdout
+    assert f"?{first}" in missing
+    assert git("show", "HEAD~1:old.txt", cwd=partial).stdout == "first version\n"
+
+
+@pytest.mark.parametrize("version", ["0", "1", "2"])
+def test_every_protocol_version_sees_the_same_refs_as_git_ls_remote_on_disk(hub, git, alice, tmp_path, version):
+    """The ref advertisement is made in-process: what each protocol version shows a real client
+    (branches, annotated and lightweight tags peeled, refs/pr/*, HEAD's branch) must be the
+    repository's refs as git itself reads them on disk."""
+    hub.create_repo(alice, "refs")
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote("alice/refs", "alice", alice), str(work))
+    git.commit_file(work, "a.txt", "a\n", "a")
+    git("tag", "-a", "v1.0", "-m", "release", cwd=work)
+    git("tag", "light", cwd=work)
+    git("push", "-q", "origin", "main", "v1.0", "light", "main:refs/heads/feature", cwd=work)
+    # A pull request's ref, made the way the Hub makes one.
+    HfApi(endpoint=hub.url, token=alice).upload_file(
+        path_or_fileobj=b"proposal", path_in_repo="p.txt", repo_id="alice/refs", create_pr=True)
+    stored = hub.data_dir / "repos" / "models" / "alice" / "refs.git"
+    on_disk = git("ls-remote", str(stored)).stdout
+    assert "refs/tags/v1.0^{}" in on_disk and "refs/pr/1" in on_disk
+    for _ in range(2):  # the first answer may be git's own (it teaches the server), the second is not
+        seen = git("-c", f"protocol.version={version}", "ls-remote", hub.remote("alice/refs")).stdout
+        assert seen == on_disk
+    symref = git("-c", f"protocol.version={version}", "ls-remote", "--symref", hub.remote("alice/refs"), "HEAD").stdout
+    assert symref.startswith("ref: refs/heads/main\tHEAD\n")
+    clone = tmp_path / f"clone-v{version}"
+    git("-c", f"protocol.version={version}", "clone", "-q", hub.remote("alice/refs"), str(clone))
+    assert git("describe", "--tags", "--exact-match", "origin/main", cwd=clone).stdout.strip() in ("v1.0", "light")
 
 
 def test_fetch_of_many_refs_sends_gzip_body(hub, git, alice, tmp_path):

@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Debian's libgit2 (libgit2-dev), imported by HubGit only.
@@ -90,6 +91,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.process("Migrations")]
+        ),
+        // LFS objects in an S3-compatible bucket: SigV4 signing (swift-crypto) over AsyncHTTPClient.
+        .target(
+            name: "HubS3",
+            dependencies: [
+                "HubCore",
+                "HubStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "HubGit",
@@ -158,6 +171,7 @@ let package = Package(
                 "HubIndex",
                 "HubSQLite",
                 "HubStorage",
+                "HubS3",
                 "HubHTTP",
                 "HubWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -189,12 +203,19 @@ let package = Package(
             name: "XetCoreTests",
             dependencies: ["HubCore", "XetCore", "HubTesting", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "HubServerTests", dependencies: ["HubServer"]),
+        .testTarget(name: "HubServerTests", dependencies: ["HubServer", "HubServices"]),
         .testTarget(name: "HubMarkdownTests", dependencies: ["HubMarkdown"]),
         .testTarget(
             name: "HubStorageTests",
             dependencies: [
                 "HubCore", "HubStorage", "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "HubS3Tests",
+            dependencies: [
+                "HubCore", "HubS3", "HubStorage", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -39,6 +39,20 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// Seconds between two runs of the repairs start-up makes (abandoned uploads and push
     /// quarantines swept, branch heads the index missed read again), for servers that run for weeks.
     public var maintenanceInterval: Int = 3600
+    /// Where LFS objects are kept: `local` (under the data folder) or `s3` (a bucket of any
+    /// S3-compatible service; credentials from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
+    public var blobStore: String = "local"
+    /// The S3 service's URL (`https://s3.us-east-1.amazonaws.com`, `http://127.0.0.1:8333`).
+    public var s3Endpoint: String?
+    /// The bucket that holds the objects (it must exist).
+    public var s3Bucket: String?
+    /// The region requests are signed for.
+    public var s3Region: String = "us-east-1"
+    /// A folder inside the bucket for this hub's keys (`hub/`), so that hubs can share a bucket.
+    public var s3Prefix: String = ""
+    /// Whether LFS downloads are answered with a redirect to a short-lived presigned S3 URL (true)
+    /// or streamed through the hub (false, for buckets clients cannot reach).
+    public var s3PresignedDownloads: Bool = true
 
     public init() {}
 
@@ -46,6 +60,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel, allowSignUp
         case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
         case maintenanceInterval
+        case blobStore, s3Endpoint, s3Bucket, s3Region, s3Prefix, s3PresignedDownloads
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +87,13 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             ?? defaults.maxConcurrentRequestsPerClient
         maintenanceInterval =
             try container.decodeIfPresent(Int.self, forKey: .maintenanceInterval) ?? defaults.maintenanceInterval
+        blobStore = try container.decodeIfPresent(String.self, forKey: .blobStore) ?? defaults.blobStore
+        s3Endpoint = try container.decodeIfPresent(String.self, forKey: .s3Endpoint)
+        s3Bucket = try container.decodeIfPresent(String.self, forKey: .s3Bucket)
+        s3Region = try container.decodeIfPresent(String.self, forKey: .s3Region) ?? defaults.s3Region
+        s3Prefix = try container.decodeIfPresent(String.self, forKey: .s3Prefix) ?? defaults.s3Prefix
+        s3PresignedDownloads =
+            try container.decodeIfPresent(Bool.self, forKey: .s3PresignedDownloads) ?? defaults.s3PresignedDownloads
     }
 
     /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
@@ -96,6 +118,20 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ConfigurationError("config file \(file.path): key '\(key)' has a value of the wrong type")
         }
+    }
+
+    /// The configuration file (`file`, else `$MODELHUB_CONFIG`, else `Config/modelhub.json` when it
+    /// exists) with the `MODELHUB_*` variables of `environment` applied; not yet validated.
+    public static func resolve(file: String?, environment: [String: String]) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        let defaultFile = URL(fileURLWithPath: "Config/modelhub.json")
+        if let file = file ?? environment["MODELHUB_CONFIG"] {
+            configuration = try ServerConfiguration.load(file: URL(fileURLWithPath: file))
+        } else if FileManager.default.fileExists(atPath: defaultFile.path) {
+            configuration = try ServerConfiguration.load(file: defaultFile)
+        }
+        try configuration.apply(environment: environment)
+        return configuration
     }
 
     /// Applies the `MODELHUB_*` variables that are set.
@@ -131,11 +167,29 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             maintenanceInterval = try Self.integer(value, name: "MODELHUB_MAINTENANCE_INTERVAL")
         }
         if let value = environment["MODELHUB_ALLOW_SIGN_UP"] {
-            guard let flag = ["true": true, "false": false, "1": true, "0": false][value] else {
-                throw ConfigurationError("MODELHUB_ALLOW_SIGN_UP must be true or false, not '\(value)'")
-            }
-            allowSignUp = flag
+            allowSignUp = try Self.flag(value, name: "MODELHUB_ALLOW_SIGN_UP")
         }
+        if let value = environment["MODELHUB_BLOB_STORE"] { blobStore = value }
+        if let value = environment["MODELHUB_S3_ENDPOINT"] { s3Endpoint = value }
+        if let value = environment["MODELHUB_S3_BUCKET"] { s3Bucket = value }
+        if let value = environment["MODELHUB_S3_REGION"] { s3Region = value }
+        if let value = environment["MODELHUB_S3_PREFIX"] { s3Prefix = value }
+        if let value = environment["MODELHUB_S3_PRESIGNED_DOWNLOADS"] {
+            s3PresignedDownloads = try Self.flag(value, name: "MODELHUB_S3_PRESIGNED_DOWNLOADS")
+        }
+    }
+
+    /// The variables that make another process (the push hook, an admin command) open the same
+    /// stores as this configuration.
+    public var storageEnvironment: [String: String] {
+        var variables = ["MODELHUB_BLOB_STORE": blobStore]
+        guard blobStore == "s3" else { return variables }
+        variables["MODELHUB_S3_ENDPOINT"] = s3Endpoint
+        variables["MODELHUB_S3_BUCKET"] = s3Bucket
+        variables["MODELHUB_S3_REGION"] = s3Region
+        variables["MODELHUB_S3_PREFIX"] = s3Prefix
+        variables["MODELHUB_S3_PRESIGNED_DOWNLOADS"] = String(s3PresignedDownloads)
+        return variables
     }
 
     /// Checks every value; the first bad one is reported by name.
@@ -162,11 +216,38 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         guard levels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")
         }
+        guard ["local", "s3"].contains(blobStore) else {
+            throw ConfigurationError("blobStore must be local or s3, not '\(blobStore)'")
+        }
+        if blobStore == "s3" {
+            guard let s3Endpoint, let url = URL(string: s3Endpoint), ["http", "https"].contains(url.scheme ?? ""),
+                url.host != nil
+            else {
+                throw ConfigurationError("blobStore s3 needs s3Endpoint, an http(s) URL (MODELHUB_S3_ENDPOINT)")
+            }
+            guard let s3Bucket, !s3Bucket.isEmpty else {
+                throw ConfigurationError("blobStore s3 needs s3Bucket (MODELHUB_S3_BUCKET)")
+            }
+            guard !s3Region.isEmpty, s3Region.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") }) else {
+                throw ConfigurationError("s3Region must be a region name like us-east-1, not '\(s3Region)'")
+            }
+            let prefixCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")
+            guard s3Prefix.isEmpty || (s3Prefix.hasSuffix("/") && !s3Prefix.hasPrefix("/") && s3Prefix.allSatisfy(prefixCharacters.contains)) else {
+                throw ConfigurationError("s3Prefix must be empty or a folder like 'hub/' (letters, digits, - _ . /), not '\(s3Prefix)'")
+            }
+        }
         if let publicURL {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ConfigurationError("publicURL must be an http(s) URL, not '\(publicURL)'")
             }
         }
+    }
+
+    private static func flag(_ text: String, name: String) throws -> Bool {
+        guard let flag = ["true": true, "false": false, "1": true, "0": false][text] else {
+            throw ConfigurationError("\(name) must be true or false, not '\(text)'")
+        }
+        return flag
     }
 
     private static func integer(_ text: String, name: String) throws -> Int {

@@ -7,6 +7,8 @@ import HubGit
 public struct GitGateway: Sendable {
     let repos: RepoService
     let transport: GitTransport
+    /// What the push hook needs besides the repository (`PushHook.environment`).
+    let hookSettings: [String: String]
 
     public func advertiseRefs(
         _ service: GitService, of grant: RepoGrant, gitProtocol: String?,
@@ -31,7 +33,7 @@ public struct GitGateway: Sendable {
         do {
             try await transport.serve(
                 service, repository: location, gitProtocol: gitProtocol,
-                hookEnvironment: [PushHook.repoRowIDVariable: String(repo.rowID)], input: input, output: output)
+                hookEnvironment: hookSettings.merging([PushHook.repoRowIDVariable: String(repo.rowID)]) { $1 }, input: input, output: output)
         } catch HubError.payloadTooLarge(let message) where service == .uploadPack {
             // A fetch request past its bound (the input refuses to go on and git is stopped).
             // git reads its whole request before it answers, so nothing has been sent yet, and

@@ -60,7 +60,8 @@ public final class Hub: Sendable {
         repos = RepoService(
             store: stores.repos, storage: storage,
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs))
-        git = GitGateway(repos: repos, transport: GitTransport(hooksDirectory: hooks))
+        git = GitGateway(
+            repos: repos, transport: GitTransport(hooksDirectory: hooks), hookSettings: pushPolicy?.environment ?? [:])
         let secret = try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         xet = XetService(files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, secret: secret)
         lfs = LFSService(

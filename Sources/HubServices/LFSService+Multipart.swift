@@ -8,7 +8,7 @@ import NIOCore
 /// URL (so a broken connection costs one part), then joined by one completion request.
 extension LFSService {
     /// Stores part `number` and returns its ETag (the part's SHA-256).
-    public func uploadPart<Body: AsyncSequence>(
+    public func uploadPart<Body: AsyncSequence & Sendable>(
         repo id: RepoID, oid text: String, number: Int, grant token: String?, body: Body
     ) async throws -> String where Body.Element == ByteBuffer {
         let (oid, grant) = try uploadGrant(token, repo: id, oid: text)

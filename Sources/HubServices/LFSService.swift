@@ -25,8 +25,9 @@ public enum LFSBatchResult: Sendable {
     /// Send the bytes in `partCount` parts of `chunkSize` (the last one shorter), each to its own
     /// URL, then complete with one request; all authorised by the upload grant.
     case multipartUpload(oid: LFSObjectID, size: Int64, chunkSize: Int64, partCount: Int, uploadGrant: String, verifyGrant: String)
-    /// Fetch the bytes with the grant.
-    case download(oid: LFSObjectID, size: Int64, grant: String)
+    /// Fetch the bytes with the grant, or straight from `directURL` (a presigned URL of the
+    /// blob store) when there is one.
+    case download(oid: LFSObjectID, size: Int64, grant: String, directURL: String?)
     /// Already stored for this repository: nothing to transfer.
     case present(oid: LFSObjectID, size: Int64)
     /// A per-object error, with the git-lfs spec's code (404, 409, 422).
@@ -98,11 +99,14 @@ public struct LFSService: Sendable {
                 signer.sign(TransferGrant(
                     operation: operation, repo: repo.id, oid: object.oid, size: object.size, expires: expires, userID: userID))
             }
-            let stored = try await storedSize(of: object.oid)
+            let location = try await storedLocation(of: object.oid)
+            let stored = location?.size
             switch operation {
             case .download:
                 if bound[object.oid] == object.size, stored == object.size {
-                    results[object.index] = .download(oid: object.oid, size: object.size, grant: grant(.download))
+                    let directURL = location?.inBlobStore == true ? blobs.downloadURL(of: object.oid, fileName: nil) : nil
+                    results[object.index] = .download(
+                        oid: object.oid, size: object.size, grant: grant(.download), directURL: directURL)
                 } else {
                     results[object.index] = .failure(
                         oid: object.oid.hex, size: object.size, code: 404, message: "Object does not exist")
@@ -135,7 +139,7 @@ public struct LFSService: Sendable {
     // MARK: Transfers
 
     /// Stores an upload sent to a signed URL, then binds the object to the repository.
-    public func upload<Body: AsyncSequence>(
+    public func upload<Body: AsyncSequence & Sendable>(
         repo id: RepoID, oid text: String, grant token: String?, declaredLength: Int64?, body: Body
     ) async throws where Body.Element == ByteBuffer {
         let (oid, grant) = try uploadGrant(token, repo: id, oid: text)
@@ -188,8 +192,24 @@ public struct LFSService: Sendable {
 
     /// The size of an object's stored bytes: in the blob store, or as a Xet file.
     func storedSize(of oid: LFSObjectID) async throws -> Int64? {
-        if let size = try await blobs.size(of: oid) { return size }
-        return try await xet.file(sha256: oid)?.size
+        try await storedLocation(of: oid)?.size
+    }
+
+    /// The size of an object's stored bytes, and whether the blob store holds them (else they are
+    /// a Xet file's, reassembled from xorbs).
+    func storedLocation(of oid: LFSObjectID) async throws -> (size: Int64, inBlobStore: Bool)? {
+        if let size = try await blobs.size(of: oid) { return (size, true) }
+        return try await xet.file(sha256: oid).map { ($0.size, false) }
+    }
+
+    /// Where a client may fetch a stored object itself (a short-lived presigned URL of the blob
+    /// store, which names the file `fileName` when it is saved), when the blob store holds it and
+    /// hands out such URLs; nil when the hub serves the bytes itself.
+    public func directDownloadURL(of oid: LFSObjectID, fileName: String?) async throws -> String? {
+        guard let url = blobs.downloadURL(of: oid, fileName: fileName), try await blobs.size(of: oid) != nil else {
+            return nil
+        }
+        return url
     }
 
     /// Confirms an upload: the object is stored, bound to the repository, with this size.

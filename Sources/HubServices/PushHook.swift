@@ -10,10 +10,14 @@ public struct PushHook: Sendable {
 
     public let executable: URL
     public let maxFileSize: Int
+    /// Variables the hook runs with (which blob store to check pushed LFS objects in), given to
+    /// each push's git process rather than written into the script.
+    public let environment: [String: String]
 
-    public init(executable: URL, maxFileSize: Int) {
+    public init(executable: URL, maxFileSize: Int, environment: [String: String] = [:]) {
         self.executable = executable
         self.maxFileSize = maxFileSize
+        self.environment = environment
     }
 
     func install(in hooksDirectory: URL, dataDirectory: URL, temporaryDirectory: URL) throws {

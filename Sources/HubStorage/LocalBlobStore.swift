@@ -22,6 +22,8 @@ public struct LocalBlobStore: BlobStore {
 
     public func localPath(of oid: LFSObjectID) -> String? { path(of: oid) }
 
+    public func downloadURL(of oid: LFSObjectID, fileName: String?) -> String? { nil }
+
     func path(of oid: LFSObjectID) -> String {
         let hex = oid.hex
         let first = hex.prefix(2)
@@ -34,7 +36,7 @@ public struct LocalBlobStore: BlobStore {
         return info.size
     }
 
-    public func store<Body: AsyncSequence>(_ body: Body, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome
+    public func store<Body: AsyncSequence & Sendable>(_ body: Body, as oid: LFSObjectID, size: Int64) async throws -> BlobStoreOutcome
     where Body.Element == ByteBuffer {
         let temporary = try await writeSynced(body, maxSize: size) { digest, received in
             guard received == size else {
@@ -107,7 +109,7 @@ public struct LocalBlobStore: BlobStore {
     }
 
     /// A part file is named `<number>.<sha256>`: the name records the ETag, checked at completion.
-    public func storePart<Body: AsyncSequence>(_ body: Body, upload: String, number: Int, maxSize: Int64) async throws -> String
+    public func storePart<Body: AsyncSequence & Sendable>(_ body: Body, upload: String, number: Int, maxSize: Int64) async throws -> String
     where Body.Element == ByteBuffer {
         var sha = ""
         let temporary = try await writeSynced(body, maxSize: maxSize) { digest, _ in sha = digest }

@@ -6,12 +6,21 @@ import HubServices
 
 /// `--data-dir` for the admin commands, which open the same folder as a running server.
 struct DataDirectoryOption: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: "Data folder (default: $MODELHUB_DATA_DIR or ./data).")
+    @Option(name: .customLong("data-dir"), help: "Data folder (default: $MODELHUB_DATA_DIR, the config file's dataDir, or ./data).")
     var dataDir: String?
 
+    /// The hub as `modelhub serve` would open it from the same configuration file and
+    /// `MODELHUB_*` variables (its data folder, its blob store), for an admin command.
     func openHub() throws -> Hub {
-        let path = dataDir ?? ProcessInfo.processInfo.environment["MODELHUB_DATA_DIR"] ?? "./data"
-        return try Hub(local: URL(fileURLWithPath: path))
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            var configuration = try ServerConfiguration.resolve(file: nil, environment: environment)
+            if let dataDir { configuration.dataDir = dataDir }
+            try configuration.validate()
+            return try Hub(configuration: configuration, environment: environment)
+        } catch let error as ConfigurationError {
+            throw HubError.internalFailure(error.description)
+        }
     }
 }
 

@@ -26,7 +26,12 @@ struct HookCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("modelhub: the push hook ran without its repository\n".utf8))
                 throw ExitCode(1)
             }
-            let hub = try Hub(local: URL(fileURLWithPath: dataDir))
+            // The server gave its storage settings in the environment (PushHook.environment).
+            let environment = ProcessInfo.processInfo.environment
+            var configuration = ServerConfiguration()
+            try configuration.apply(environment: environment)
+            configuration.dataDir = dataDir
+            let hub = try Hub(configuration: configuration, environment: environment)
             defer { try? hub.close() }
             let reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
                 try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)

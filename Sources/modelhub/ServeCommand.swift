@@ -27,11 +27,14 @@ struct ServeCommand: AsyncParsableCommand {
         let hub: Hub
         do {
             hub = try Hub(
-                local: URL(fileURLWithPath: configuration.dataDir),
-                pushPolicy: PushHook(executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize),
-                maxObjectSize: configuration.maxLFSObjectSize, multipartChunkSize: configuration.lfsMultipartChunkSize)
+                configuration: configuration, environment: ProcessInfo.processInfo.environment,
+                pushPolicy: PushHook(
+                    executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize,
+                    environment: configuration.storageEnvironment))
         } catch let error as HubError {
             throw fail(error)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
         }
         let reconciled = try await hub.repos.reconcileStorage()
         if reconciled.moved > 0 { logger.warning("moved \(reconciled.moved) repositories back to where the index has them") }
@@ -84,15 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Flags > `MODELHUB_*` environment > config file > defaults.
     func resolvedConfiguration() throws -> ServerConfiguration {
         do {
-            let environment = ProcessInfo.processInfo.environment
-            var configuration = ServerConfiguration()
-            let defaultFile = URL(fileURLWithPath: "Config/modelhub.json")
-            if let file = config ?? environment["MODELHUB_CONFIG"] {
-                configuration = try ServerConfiguration.load(file: URL(fileURLWithPath: file))
-            } else if FileManager.default.fileExists(atPath: defaultFile.path) {
-                configuration = try ServerConfiguration.load(file: defaultFile)
-            }
-            try configuration.apply(environment: environment)
+            var configuration = try ServerConfiguration.resolve(file: config, environment: ProcessInfo.processInfo.environment)
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             if let dataDir { configuration.dataDir = dataDir }

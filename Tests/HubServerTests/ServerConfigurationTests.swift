@@ -61,10 +61,14 @@ import Testing
             guard cells.count > 2 else { continue }
             documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
         }
-        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL"]))
+        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "s3Endpoint", "s3Bucket"]))
         for (key, value) in defaults {
             let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
-            #expect(documented[key]?.hasPrefix("`\(shown)`") == true, "Config/README.md: \(key) defaults to \(shown)")
+            if shown.isEmpty {
+                #expect(documented[key] == "empty", "Config/README.md: \(key) defaults to empty")
+            } else {
+                #expect(documented[key]?.hasPrefix("`\(shown)`") == true, "Config/README.md: \(key) defaults to \(shown)")
+            }
         }
         let shipped = try Data(contentsOf: root.appendingPathComponent("Config/modelhub.json"))
         let file = try #require(try JSONSerialization.jsonObject(with: shipped) as? [String: Any])
@@ -72,5 +76,47 @@ import Testing
             #expect("\(value)" == "\(defaults[key] ?? "missing")", "Config/modelhub.json: \(key)")
         }
         _ = try ServerConfiguration.load(file: root.appendingPathComponent("Config/modelhub.json"))
+    }
+
+    /// The S3 blob store's keys, from the environment the push hook and the admin commands get.
+    @Test func theS3BlobStoreIsConfiguredFromTheEnvironment() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: [
+            "MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": "http://127.0.0.1:8333", "MODELHUB_S3_BUCKET": "weights",
+            "MODELHUB_S3_REGION": "eu-west-1", "MODELHUB_S3_PREFIX": "hub/", "MODELHUB_S3_PRESIGNED_DOWNLOADS": "false",
+        ])
+        try configuration.validate()
+        #expect(configuration.s3Bucket == "weights" && configuration.s3Region == "eu-west-1")
+        #expect(configuration.s3PresignedDownloads == false)
+        var again = ServerConfiguration()
+        try again.apply(environment: configuration.storageEnvironment)
+        #expect(again == configuration)
+    }
+
+    @Test(arguments: [
+        (["MODELHUB_BLOB_STORE": "ftp"], "blobStore must be local or s3"),
+        (["MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_BUCKET": "b"], "blobStore s3 needs s3Endpoint"),
+        (["MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": "127.0.0.1:8333", "MODELHUB_S3_BUCKET": "b"],
+         "blobStore s3 needs s3Endpoint"),
+        (["MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": "http://s3"], "blobStore s3 needs s3Bucket"),
+        (["MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": "http://s3", "MODELHUB_S3_BUCKET": "b",
+          "MODELHUB_S3_PREFIX": "/abs/"], "s3Prefix must be empty or a folder"),
+        (["MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": "http://s3", "MODELHUB_S3_BUCKET": "b",
+          "MODELHUB_S3_PREFIX": "no-slash"], "s3Prefix must be empty or a folder"),
+        (["MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": "http://s3", "MODELHUB_S3_BUCKET": "b",
+          "MODELHUB_S3_REGION": "eu west"], "s3Region must be a region name"),
+    ])
+    func aBadS3SettingIsRefusedByName(environment: [String: String], message: String) throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: environment)
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func aPresignedDownloadsFlagThatIsNotABooleanIsRefused() {
+        var configuration = ServerConfiguration()
+        #expect(throws: ConfigurationError.self) {
+            try configuration.apply(environment: ["MODELHUB_S3_PRESIGNED_DOWNLOADS": "yes"])
+        }
     }
 }

@@ -69,6 +69,12 @@ struct FileController {
         case .inline(let bytes):
             return BlobResponse.inline(bytes, range: range, headers: headers)
         case .lfs(let pointer):
+            let name = path.split(separator: "/").last.map(String.init)
+            if followLFS, range != .unsatisfiable,
+                let location = try await lfs.directDownloadURL(of: pointer.oid, fileName: name)
+            {
+                return BlobResponse.redirect(to: location, headers: headers)
+            }
             return BlobResponse.object(
                 lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: headers, connection: context.connection)
         }

@@ -132,10 +132,13 @@ struct LFSController {
                             href: "\(lfsBase)/objects/\(oid.hex)?grant=\(uploadGrant)", header: header, expires_in: expiresIn),
                         "verify": Action(href: "\(lfsBase)/verify?grant=\(verifyGrant)", expires_in: expiresIn),
                     ], error: nil)
-            case .download(let oid, let size, let grant):
+            case .download(let oid, let size, let grant, let directURL):
+                // A presigned URL of the blob store, when there is one, is followed by git-lfs
+                // without the hub in the way (the public hub hands out its CDN's URLs the same way).
+                let href = directURL ?? "\(lfsBase)/objects/\(oid.hex)?grant=\(grant)"
                 return ObjectResult(
                     oid: oid.hex, size: size, authenticated: true,
-                    actions: ["download": Action(href: "\(lfsBase)/objects/\(oid.hex)?grant=\(grant)", expires_in: expiresIn)],
+                    actions: ["download": Action(href: href, expires_in: expiresIn)],
                     error: nil)
             case .present(let oid, let size):
                 return ObjectResult(oid: oid.hex, size: size, authenticated: nil, actions: nil, error: nil)
@@ -167,9 +170,12 @@ struct LFSController {
         let headers: HTTPFields = [
             .contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(oid.hex)\"",
         ]
+        let range = ByteRange(header: request.headers[.range], size: size)
+        if range != .unsatisfiable, let location = try await lfs.directDownloadURL(of: oid, fileName: nil) {
+            return BlobResponse.redirect(to: location, headers: headers)
+        }
         return BlobResponse.object(
-            lfs: lfs, oid: oid, size: size, range: ByteRange(header: request.headers[.range], size: size), headers: headers,
-            connection: context.connection)
+            lfs: lfs, oid: oid, size: size, range: range, headers: headers, connection: context.connection)
     }
 
     func uploadPart(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {

@@ -53,6 +53,18 @@ enum BlobResponse {
         }
     }
 
+    /// A stored object a client fetches from elsewhere (a presigned URL of the blob store), as the
+    /// public hub redirects to its CDN: `302` with the object's headers (huggingface_hub reads
+    /// `X-Linked-Size`, `X-Linked-Etag` and `X-Repo-Commit` from the redirect itself and then GETs
+    /// the location, sending its `Range` there).
+    static func redirect(to location: String, headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.location] = location
+        headers[.contentLength] = "0"
+        headers[.contentRange] = nil
+        return Response(status: .found, headers: headers)
+    }
+
     /// Bytes already in memory (a regular git file).
     static func inline(_ contents: [UInt8], range: ByteRange, headers: HTTPFields) -> Response {
         make(size: Int64(contents.count), range: range, headers: headers) { bytes, _ in

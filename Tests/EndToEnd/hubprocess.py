@@ -13,10 +13,27 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = ROOT / os.environ.get("MODELHUB_BINARY", ".build/debug/modelhub")  # relative to the checkout
 LISTENING = re.compile(r"modelhub listening on (http://\S+)")
+# Set by .ci/with-seaweedfs: every hub then keeps its LFS objects in that S3 bucket, each under a
+# prefix of its own, and the whole suite runs against the S3 blob store.
+S3_ENDPOINT = os.environ.get("MODELHUB_TEST_S3_ENDPOINT")
+S3_BUCKET = os.environ.get("MODELHUB_TEST_S3_BUCKET", "modelhub")
+
+
+def local_store_only(test):
+    """For a scenario about the local blob store's own folders (or its disk filling up), which
+    the S3 run has no counterpart of."""
+    import pytest
+    return pytest.mark.skipif(S3_ENDPOINT is not None, reason="about the local blob store's folders")(test)
+
+
+def s3_client():
+    import boto3
+    return boto3.client("s3", endpoint_url=S3_ENDPOINT, region_name="us-east-1")
 
 
 class HubProcess:
@@ -27,7 +44,12 @@ class HubProcess:
         self.data_dir = workdir / "data"
         self.log_path = workdir / "server.log"
         self.extra_args = extra_args or []
-        self.env = env or {}
+        self.env = dict(env or {})
+        if S3_ENDPOINT and "MODELHUB_BLOB_STORE" not in self.env:
+            self.env.update({
+                "MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
+                "MODELHUB_S3_PREFIX": f"test-{uuid.uuid4().hex}/",
+            })
         self.process: subprocess.Popen | None = None
         self.url = ""
 
@@ -87,7 +109,7 @@ class HubProcess:
     def admin(self, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [str(BINARY), *args, "--data-dir", str(self.data_dir)], capture_output=True, text=True, timeout=60,
-            input=stdin,
+            input=stdin, env=dict(os.environ, **self.env),
         )
         if check and result.returncode != 0:
             raise RuntimeError(f"modelhub {' '.join(args)} failed: {result.stderr}")
@@ -125,6 +147,42 @@ class HubProcess:
             base = base.replace("http://", f"http://{user or 'hf_user'}:{token}@")
         return f"{base}/{path}"
 
+    # --- the blob store ----------------------------------------------------------------------
+
+    @property
+    def uses_s3(self) -> bool:
+        return self.env.get("MODELHUB_BLOB_STORE") == "s3"
+
+    def stored_objects(self) -> dict[str, int]:
+        """The LFS objects the blob store holds (oid → size), wherever it keeps them."""
+        if not self.uses_s3:
+            return {p.name: p.stat().st_size for p in (self.data_dir / "lfs" / "objects").glob("*/*/*")}
+        prefix = self.env["MODELHUB_S3_PREFIX"] + "lfs/objects/"
+        found = {}
+        for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=S3_BUCKET, Prefix=prefix):
+            for entry in page.get("Contents", []):
+                found[entry["Key"].rsplit("/", 1)[-1]] = entry["Size"]
+        return found
+
+    def stored_object(self, oid: str) -> bytes | None:
+        """The bytes the blob store holds for `oid`, or None."""
+        if not self.uses_s3:
+            path = self.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid
+            return path.read_bytes() if path.exists() else None
+        key = f"{self.env['MODELHUB_S3_PREFIX']}lfs/objects/{oid[:2]}/{oid[2:4]}/{oid}"
+        try:
+            return s3_client().get_object(Bucket=S3_BUCKET, Key=key)["Body"].read()
+        except s3_client().exceptions.NoSuchKey:
+            return None
+
+    def incoming_parts(self) -> list[str]:
+        """What the blob store keeps of multipart uploads not completed yet."""
+        if not self.uses_s3:
+            return sorted(str(p) for p in (self.data_dir / "lfs" / "incoming").glob("*"))
+        prefix = self.env["MODELHUB_S3_PREFIX"] + "lfs/incoming/"
+        listed = s3_client().list_objects_v2(Bucket=S3_BUCKET, Prefix=prefix)
+        return sorted(entry["Key"] for entry in listed.get("Contents", []))
+
     # --- invariants ------------------------------------------------------------------------
 
     def check_invariants(self):
@@ -147,6 +205,17 @@ class HubProcess:
             assert indexed_head == head, f"{namespace}/{name}: the index holds {indexed_head}, git {head}"
         leftovers = list((self.data_dir / "tmp").iterdir()) if (self.data_dir / "tmp").exists() else []
         assert leftovers == [], f"left in data/tmp: {leftovers}"
+        if self.uses_s3:
+            # Every object in the bucket is the object its key names, at its content address.
+            client = s3_client()
+            prefix = self.env["MODELHUB_S3_PREFIX"] + "lfs/objects/"
+            for page in client.get_paginator("list_objects_v2").paginate(Bucket=S3_BUCKET, Prefix=prefix):
+                for entry in page.get("Contents", []):
+                    first, second, oid = entry["Key"][len(prefix):].split("/")
+                    digest = hashlib.sha256()
+                    for chunk in client.get_object(Bucket=S3_BUCKET, Key=entry["Key"])["Body"].iter_chunks(1 << 20):
+                        digest.update(chunk)
+                    assert digest.hexdigest() == oid and first == oid[:2] and second == oid[2:4], entry["Key"]
         for stored in (self.data_dir / "lfs" / "objects").glob("*/*/*"):
             digest = hashlib.sha256()
             with open(stored, "rb") as handle:

@@ -232,10 +232,9 @@ def test_kill_during_a_500_mib_lfs_upload(restartable: HubProcess):
 
     assert put(upload_url(), kill_after_mib=200) is None
     # Nothing half-written is visible: no object, and the batch still asks for the upload.
-    assert not (hub.data_dir / "lfs/objects" / oid[:2] / oid[2:4] / oid).exists()
+    assert hub.stored_object(oid) is None
     assert put(upload_url(), kill_after_mib=None) == 200
-    stored = hub.data_dir / "lfs/objects" / oid[:2] / oid[2:4] / oid
-    assert stored.stat().st_size == size
+    assert hub.stored_objects()[oid] == size
 
 
 def test_kill_during_an_api_commit_of_several_files(restartable: HubProcess):

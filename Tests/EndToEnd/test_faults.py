@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from hubprocess import Git, HubProcess
+from hubprocess import Git, HubProcess, local_store_only
 
 
 def commit_files(hub: HubProcess, token: str, repo: str, files: dict[str, str], summary: str = "files") -> int:
@@ -99,6 +99,7 @@ def age(path: pathlib.Path, seconds: float) -> None:
         os.utime(item, (then, then))
 
 
+@local_store_only
 def test_a_long_running_server_repairs_what_start_up_repairs(hub_factory):
     """Maintenance every `maintenanceInterval` (1 s here): abandoned push quarantines and multipart
     parts go, a push still writing its pack stays, and a branch head the index missed is read again,
@@ -153,6 +154,7 @@ def small_disk(tmp_path: pathlib.Path):
     subprocess.run(["umount", str(mount)], check=False)
 
 
+@local_store_only
 def test_a_full_disk_refuses_writes_clearly_and_keeps_serving_reads(small_disk, hub_factory, tmp_path: pathlib.Path):
     mount = small_disk
     hub = hub_factory(workdir=mount)

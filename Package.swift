@@ -92,12 +92,14 @@ let package = Package(
             ],
             resources: [.process("Migrations")]
         ),
-        // LFS objects in an S3-compatible bucket: SigV4 signing (swift-crypto) over AsyncHTTPClient.
+        // LFS objects and Xet's xorbs in an S3-compatible bucket: SigV4 signing (swift-crypto) over
+        // AsyncHTTPClient.
         .target(
             name: "HubS3",
             dependencies: [
                 "HubCore",
                 "HubStorage",
+                "XetCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

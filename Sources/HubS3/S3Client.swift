@@ -52,15 +52,32 @@ public struct S3Client: Sendable {
 
     /// The size of `key`, or nil when there is no such object.
     public func size(of key: String) async throws -> Int64? {
+        try await info(of: key)?.size
+    }
+
+    /// The size and last modification of `key`, or nil when there is no such object.
+    public func info(of key: String) async throws -> (size: Int64, lastModified: Date?)? {
         let response = try await send("HEAD", key: key, deadline: .now() + Self.controlTimeout)
         switch response.status.code {
         case 200:
-            return response.headers.first(name: "content-length").flatMap { Int64($0) }
+            guard let size = response.headers.first(name: "content-length").flatMap({ Int64($0) }) else {
+                throw S3Error(operation: "HEAD \(key)", status: 200, code: nil, message: "no Content-Length")
+            }
+            return (size, response.headers.first(name: "last-modified").flatMap(Self.parseHTTPDate))
         case 404:
             return nil
         default:
             throw S3Error(operation: "HEAD \(key)", status: response.status.code, body: [])
         }
+    }
+
+    /// Bytes `range` of `key`, read whole (for small reads such as an index).
+    public func bytes(of key: String, range: ClosedRange<Int64>) async throws -> ByteBuffer {
+        var collected = ByteBuffer()
+        for try await chunk in try await body(of: key, range: range) {
+            collected.writeImmutableBuffer(chunk)
+        }
+        return collected
     }
 
     /// Writes `body` (exactly `length` bytes) as `key`, replacing what was there.
@@ -238,6 +255,15 @@ public struct S3Client: Sendable {
             bytes += chunk.readableBytesView
         }
         return bytes
+    }
+
+    /// An HTTP date (`Tue, 01 Dec 2026 00:54:32 GMT`, RFC 9110 §5.6.7), as S3's Last-Modified.
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 
     static func parseDate(_ text: String) -> Date? {

@@ -9,17 +9,12 @@ import NIOCore
 import XetCore
 import _NIOFileSystem
 
-/// Xorbs as files: `xet/xorbs/{hash[0:2]}/{hash}` under the data folder, holding the chunks as
-/// the client serialized them (served byte for byte to Xet clients) followed by the server's own
-/// index of them: per chunk its hash, size, offset and serialized length, then the chunk count,
-/// the end of the chunks and the magic `MHXORB01`. A body is written to `tmp/` while it is
-/// verified, synced, and renamed into place only when its hash is its name.
+/// Xorbs as files: `xet/xorbs/{hash[0:2]}/{hash}` under the data folder, in `StoredXorbFormat`.
+/// A body is written to `tmp/` while it is verified, synced, and renamed into place only when its
+/// hash is its name.
 public struct LocalXorbStore: XorbStore {
     let xorbsDirectory: URL
     let temporaryDirectory: URL
-    static let magic = Array("MHXORB01".utf8)
-    static let indexEntrySize = 48
-    static let trailerSize = 16
 
     public init(dataDirectory: URL) {
         xorbsDirectory = dataDirectory.appendingPathComponent("xet/xorbs")
@@ -53,7 +48,7 @@ public struct LocalXorbStore: XorbStore {
                 // Anything after the chunks (a client's footer) is replaced by the index.
                 try await handle.resize(to: ByteCount.bytes(Int64(summary.chunksEnd)))
                 try await handle.write(
-                    contentsOf: Self.index(of: summary), toAbsoluteOffset: Int64(summary.chunksEnd))
+                    contentsOf: StoredXorbFormat.index(of: summary), toAbsoluteOffset: Int64(summary.chunksEnd))
                 try await handle.synchronize()
                 return summary
             }
@@ -97,14 +92,7 @@ public struct LocalXorbStore: XorbStore {
             for chunk in chunks[range] {
                 let serialized = try await handle.readChunk(
                     fromAbsoluteOffset: Int64(chunk.offset), length: .bytes(Int64(chunk.serializedLength)))
-                let bytes = try serialized.withUnsafeReadableBytes { all -> [UInt8] in
-                    guard all.count == Int(chunk.serializedLength), all.count > 8,
-                        let scheme = ChunkDecoder.Scheme(rawValue: all[4])
-                    else { throw HubError.internalFailure("xorb \(hash) is damaged at byte \(chunk.offset)") }
-                    return try decoder.decode(
-                        UnsafeRawBufferPointer(rebasing: all[8...]), scheme: scheme, size: Int(chunk.size))
-                }
-                try await consume(bytes)
+                try await consume(StoredXorbFormat.decode(serialized, chunk: chunk, decoder: decoder, xorb: hash))
             }
         }
     }
@@ -163,46 +151,15 @@ public struct LocalXorbStore: XorbStore {
         return size.int64Value
     }
 
-    /// The index written after the chunks.
-    static func index(of summary: XorbVerifier.Summary) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(summary.chunks.count * indexEntrySize + trailerSize)
-        for chunk in summary.chunks {
-            buffer.writeBytes(chunk.hash.bytes)
-            buffer.writeInteger(chunk.size, endianness: .little)
-            buffer.writeInteger(chunk.offset, endianness: .little)
-            buffer.writeInteger(chunk.serializedLength, endianness: .little)
-            buffer.writeInteger(UInt32(0), endianness: .little)
-        }
-        buffer.writeInteger(UInt32(summary.chunks.count), endianness: .little)
-        buffer.writeInteger(UInt32(summary.chunksEnd), endianness: .little)
-        buffer.writeBytes(magic)
-        return buffer
-    }
-
     static func readIndex(_ handle: ReadFileHandle) async throws -> [XorbVerifier.Chunk] {
         let size = try await handle.info().size
-        guard size >= Int64(trailerSize) else { throw HubError.internalFailure("a stored xorb has no index") }
-        var trailer = try await handle.readChunk(fromAbsoluteOffset: size - Int64(trailerSize), length: .bytes(Int64(trailerSize)))
-        guard let count = trailer.readInteger(endianness: .little, as: UInt32.self),
-            let chunksEnd = trailer.readInteger(endianness: .little, as: UInt32.self),
-            trailer.readBytes(length: magic.count) == magic,
-            Int64(chunksEnd) + Int64(count) * Int64(indexEntrySize) + Int64(trailerSize) == size
-        else { throw HubError.internalFailure("a stored xorb's index is damaged") }
-        var index = try await handle.readChunk(
-            fromAbsoluteOffset: Int64(chunksEnd), length: .bytes(Int64(count) * Int64(indexEntrySize)))
-        var chunks: [XorbVerifier.Chunk] = []
-        chunks.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let hashBytes = index.readBytes(length: 32), let hash = MerkleHash(bytes: hashBytes),
-                let chunkSize = index.readInteger(endianness: .little, as: UInt32.self),
-                let offset = index.readInteger(endianness: .little, as: UInt32.self),
-                let length = index.readInteger(endianness: .little, as: UInt32.self),
-                index.readInteger(endianness: .little, as: UInt32.self) != nil
-            else { throw HubError.internalFailure("a stored xorb's index is damaged") }
-            chunks.append(XorbVerifier.Chunk(hash: hash, size: chunkSize, offset: offset, serializedLength: length))
-        }
-        return chunks
+        let trailerSize = Int64(StoredXorbFormat.trailerSize)
+        guard size >= trailerSize else { throw HubError.internalFailure("a stored xorb has no index") }
+        let trailer = try await handle.readChunk(fromAbsoluteOffset: size - trailerSize, length: .bytes(trailerSize))
+        let (count, chunksEnd) = try StoredXorbFormat.trailer(trailer, storedSize: size)
+        let index = try await handle.readChunk(
+            fromAbsoluteOffset: chunksEnd, length: .bytes(Int64(count) * Int64(StoredXorbFormat.indexEntrySize)))
+        return try StoredXorbFormat.entries(index, count: count)
     }
 
     private func withClosing<T>(_ handle: ReadFileHandle, _ body: () async throws -> T) async throws -> T {

@@ -175,6 +175,17 @@ class HubProcess:
         except s3_client().exceptions.NoSuchKey:
             return None
 
+    def stored_xorbs(self) -> dict[str, int]:
+        """Xet's xorbs the hub stores (name → stored size), wherever it keeps them."""
+        if not self.uses_s3:
+            return {p.name: p.stat().st_size for p in (self.data_dir / "xet" / "xorbs").glob("*/*")}
+        prefix = self.env["MODELHUB_S3_PREFIX"] + "xet/xorbs/"
+        found = {}
+        for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=S3_BUCKET, Prefix=prefix):
+            for entry in page.get("Contents", []):
+                found[entry["Key"].rsplit("/", 1)[-1]] = entry["Size"]
+        return found
+
     def incoming_parts(self) -> list[str]:
         """What the blob store keeps of multipart uploads not completed yet."""
         if not self.uses_s3:

@@ -56,6 +56,33 @@ public struct S3XorbStore: XorbStore {
         return true
     }
 
+    /// Copies a xorb already in `StoredXorbFormat` (another store's copy, `storedSize` bytes):
+    /// its chunks are verified against `hash` first. Returns false when the bucket had it.
+    public func copyStored<Body: AsyncSequence>(_ body: Body, storedSize: Int64, as hash: MerkleHash) async throws -> Bool
+    where Body.Element == ByteBuffer {
+        var stored = ByteBuffer()
+        for try await buffer in body {
+            guard Int64(stored.readableBytes + buffer.readableBytes) <= storedSize else {
+                throw HubError.internalFailure("xorb \(hash) grew while it was copied")
+            }
+            stored.writeImmutableBuffer(buffer)
+        }
+        let trailerSize = StoredXorbFormat.trailerSize
+        guard Int64(stored.readableBytes) == storedSize, storedSize >= Int64(trailerSize),
+            let trailer = stored.getSlice(at: stored.readerIndex + stored.readableBytes - trailerSize, length: trailerSize),
+            let (_, chunksEnd) = try? StoredXorbFormat.trailer(trailer, storedSize: storedSize),
+            let chunks = stored.getSlice(at: stored.readerIndex, length: Int(chunksEnd))
+        else { throw HubError.internalFailure("stored xorb \(hash) is damaged") }
+        var verifier = try XorbVerifier()
+        try chunks.withUnsafeReadableBytes { try verifier.consume($0) }
+        guard try verifier.finish().hash == hash else {
+            throw HubError.internalFailure("stored xorb \(hash) does not hash to its name")
+        }
+        if try await client.size(of: key(of: hash)) == storedSize { return false }
+        try await client.put(key(of: hash), body: .bytes(stored), length: storedSize)
+        return true
+    }
+
     public func chunks(of hash: MerkleHash) async throws -> [XorbVerifier.Chunk]? {
         let key = key(of: hash)
         guard let size = try await client.size(of: key) else { return nil }

@@ -150,7 +150,7 @@ public struct LocalBlobStore: BlobStore {
         }
         let total = (1...max(count, 1)).reduce(Int64(0)) { $0 + (stored[$1]?.size ?? 0) }
         guard total == size else { throw BlobMismatch("the parts hold \(total) bytes, the object has \(size)") }
-        let joined = PartsSequence(files: files)
+        let joined = ConcatenatedFiles(paths: files)
         let temporary = try await writeSynced(joined, maxSize: size) { digest, received in
             guard received == size else {
                 throw BlobMismatch("the parts hold \(received) bytes, the object has \(size)")
@@ -199,38 +199,5 @@ public struct LocalBlobStore: BlobStore {
                 try await consume(chunk)
             }
         }
-    }
-}
-
-/// The bytes of several files, one after the other, read in 1 MiB chunks.
-struct PartsSequence: AsyncSequence {
-    typealias Element = ByteBuffer
-    let files: [FilePath]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var remaining: [FilePath]
-        var handle: ReadFileHandle?
-        var offset: Int64 = 0
-
-        mutating func next() async throws -> ByteBuffer? {
-            while true {
-                if handle == nil {
-                    guard !remaining.isEmpty else { return nil }
-                    handle = try await FileSystem.shared.openFile(forReadingAt: remaining.removeFirst())
-                    offset = 0
-                }
-                let chunk = try await handle!.readChunk(fromAbsoluteOffset: offset, length: .mebibytes(1))
-                if chunk.readableBytes > 0 {
-                    offset += Int64(chunk.readableBytes)
-                    return chunk
-                }
-                try await handle!.close()
-                handle = nil
-            }
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(remaining: files)
     }
 }

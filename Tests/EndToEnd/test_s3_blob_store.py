@@ -126,3 +126,57 @@ def test_an_upload_that_is_not_its_object_leaves_nothing_in_the_bucket(hub, alic
     with urllib.request.urlopen(urllib.request.Request(href, data=content, method="PUT"), timeout=60) as response:
         assert response.status == 200
     assert hub.stored_object(oid) == content
+
+
+def test_migrate_storage_copies_a_hubs_objects_and_switches_nothing(hub_factory, tmp_path):
+    from test_xet import DOWNLOAD, UPLOAD_FILE, client, weights
+
+    bucket = {"MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
+              "MODELHUB_S3_PREFIX": f"test-{os.urandom(8).hex()}/"}
+    local = hub_factory(env={"MODELHUB_BLOB_STORE": "local", **bucket})
+    token = local.create_user("alice")
+    local.create_repo(token, "weights")
+    content = os.urandom(3 << 20)
+    upload(local, token, "alice/weights", "model.bin", content, tmp_path)
+    xet_file = weights(tmp_path / "xet.bin", seed=3)
+    client(local, token, tmp_path, UPLOAD_FILE, "alice/weights", str(tmp_path / "xet.bin"), "xet.bin")
+    assert local.stored_xorbs()
+
+    copied = local.admin("migrate-storage")
+    assert copied.stdout.startswith("copied 1 LFS objects") and "0 were already in the bucket" in copied.stdout
+    again = local.admin("migrate-storage")
+    assert f"{1 + len(local.stored_xorbs())} were already in the bucket" in again.stdout
+    # Nothing switched: the running hub still serves from its data folder.
+    status, headers = head(f"{local.url}/alice/weights/resolve/main/model.bin")
+    assert status == 200 and "Location" not in headers
+    local.stop()
+
+    # The same data folder on the bucket: every file reads back, through LFS and through Xet.
+    moved = hub_factory(env={"MODELHUB_BLOB_STORE": "s3", **bucket}, workdir=local.workdir)
+    downloaded = hf_hub_download("alice/weights", "model.bin", endpoint=moved.url, token=token,
+                                 cache_dir=tmp_path / "cache")
+    assert open(downloaded, "rb").read() == content
+    assert client(moved, token, tmp_path, DOWNLOAD, "alice/weights", "xet.bin").strip() \
+        == hashlib.sha256(xet_file).hexdigest()
+
+
+def test_migrate_storage_refuses_a_damaged_object_and_copies_none_of_it(hub_factory, tmp_path):
+    bucket = {"MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
+              "MODELHUB_S3_PREFIX": f"test-{os.urandom(8).hex()}/"}
+    local = hub_factory(env={"MODELHUB_BLOB_STORE": "local", **bucket})
+    token = local.create_user("alice")
+    local.create_repo(token, "weights")
+    content = os.urandom(1 << 20)
+    upload(local, token, "alice/weights", "model.bin", content, tmp_path)
+    oid = hashlib.sha256(content).hexdigest()
+    stored = local.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid
+    damaged = bytearray(stored.read_bytes())
+    damaged[100] ^= 1
+    stored.write_bytes(bytes(damaged))
+    try:
+        result = local.admin("migrate-storage", check=False)
+    finally:
+        stored.write_bytes(content)  # restored, so the end-of-test invariants hold
+    assert result.returncode == 1 and "is not the LFS object its name says" in result.stderr
+    listed = s3_client().list_objects_v2(Bucket=S3_BUCKET, Prefix=bucket["MODELHUB_S3_PREFIX"])
+    assert listed.get("KeyCount", 0) == 0

@@ -22,7 +22,8 @@ extension Hub {
         }
         try self.init(
             dataDirectory: dataDirectory, stores: stores, pushPolicy: pushPolicy,
-            maxObjectSize: configuration.maxLFSObjectSize, multipartChunkSize: configuration.lfsMultipartChunkSize)
+            maxObjectSize: configuration.maxLFSObjectSize, multipartChunkSize: configuration.lfsMultipartChunkSize,
+            signingSecret: configuration.signingSecret.map { Array($0.utf8) })
     }
 
     /// The bucket LFS objects and xorbs go to when the configuration names one; nil for the local default.

@@ -54,6 +54,12 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// or streamed through the hub (false, for buckets clients cannot reach).
     public var s3PresignedDownloads: Bool = true
 
+    /// The secret that signs LFS transfer URLs and Xet tokens, at least 32 characters; set the
+    /// same one on every instance behind a load balancer. When absent, `data/secret.key` (made
+    /// on first start) is used. Only from the environment (`MODELHUB_SIGNING_SECRET`), never from
+    /// the config file, so it is not committed with it.
+    public var signingSecret: String?
+
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -169,6 +175,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         if let value = environment["MODELHUB_ALLOW_SIGN_UP"] {
             allowSignUp = try Self.flag(value, name: "MODELHUB_ALLOW_SIGN_UP")
         }
+        if let value = environment["MODELHUB_SIGNING_SECRET"] { signingSecret = value }
         if let value = environment["MODELHUB_BLOB_STORE"] { blobStore = value }
         if let value = environment["MODELHUB_S3_ENDPOINT"] { s3Endpoint = value }
         if let value = environment["MODELHUB_S3_BUCKET"] { s3Bucket = value }
@@ -215,6 +222,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")
+        }
+        if let signingSecret, signingSecret.utf8.count < 32 {
+            throw ConfigurationError("MODELHUB_SIGNING_SECRET must be at least 32 characters")
         }
         guard ["local", "s3"].contains(blobStore) else {
             throw ConfigurationError("blobStore must be local or s3, not '\(blobStore)'")

@@ -41,10 +41,12 @@ public final class Hub: Sendable {
     /// The hub on `dataDirectory` (git repositories, the signing secret, writes in flight) and
     /// `stores`. With a push policy it is opened for serving: `tmp/` is cleared of crashed writes
     /// and the pre-receive hook that runs `policy.executable hook pre-receive` is installed;
-    /// without one, for the admin commands and the push hook.
+    /// without one, for the admin commands and the push hook. `signingSecret`, when given, signs
+    /// transfer URLs and Xet tokens instead of `data/secret.key` (instances that share it accept
+    /// each other's URLs).
     public init(
         dataDirectory: URL, stores: HubStores, pushPolicy: PushHook?, maxObjectSize: Int64 = defaultMaxObjectSize,
-        multipartChunkSize: Int64 = defaultMultipartChunkSize
+        multipartChunkSize: Int64 = defaultMultipartChunkSize, signingSecret: [UInt8]? = nil
     ) throws {
         let dataDirectory = try Self.prepareDataDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
@@ -62,7 +64,7 @@ public final class Hub: Sendable {
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs))
         git = GitGateway(
             repos: repos, transport: GitTransport(hooksDirectory: hooks), hookSettings: pushPolicy?.environment ?? [:])
-        let secret = try SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
+        let secret = try signingSecret ?? SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         xet = XetService(files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, secret: secret)
         lfs = LFSService(
             repos: repos, store: stores.lfs, blobs: stores.blobs, xet: xet, signer: TransferSigner(secret: secret),

@@ -61,7 +61,7 @@ import Testing
             guard cells.count > 2 else { continue }
             documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
         }
-        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "s3Endpoint", "s3Bucket"]))
+        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "s3Endpoint", "s3Bucket", "signingSecret"]))
         for (key, value) in defaults {
             let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
             if shown.isEmpty {
@@ -111,6 +111,15 @@ import Testing
         try configuration.apply(environment: environment)
         let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
         #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func aSigningSecretShorterThan32CharactersIsRefused() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: ["MODELHUB_SIGNING_SECRET": "short"])
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix("MODELHUB_SIGNING_SECRET") == true)
+        try configuration.apply(environment: ["MODELHUB_SIGNING_SECRET": String(repeating: "k", count: 32)])
+        try configuration.validate()
     }
 
     @Test func aPresignedDownloadsFlagThatIsNotABooleanIsRefused() {

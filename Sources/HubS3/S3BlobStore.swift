@@ -23,6 +23,8 @@ public struct S3BlobStore: BlobStore {
     /// The smallest part of the multipart uploads the hub makes (S3 accepts 5 MiB and more,
     /// except for a last part, and at most 10,000 parts).
     static let minimumPartSize: Int64 = 8 << 20
+    /// Parts of one upload sent to S3 at once while the next one fills from the client.
+    static let partsInFlight = 3
     /// How long a presigned download URL stays valid: a client follows it at once (a download
     /// that started may run past it; S3 checks the signature when the request arrives).
     public static let presignedURLLifetime = 3600
@@ -113,20 +115,23 @@ public struct S3BlobStore: BlobStore {
         }
 
         let uploadID = try await client.createMultipartUpload(key)
-        // One part is sent while the next fills: two parts in memory at most.
-        var sending: Task<String, any Error>?
+        // Parts go out while the next ones fill: at most `partsInFlight` + 1 parts in memory.
+        var sending: [(number: Int, task: Task<String, any Error>)] = []
         do {
             var etags: [(number: Int, etag: String)] = []
             var part = ByteBuffer()
             part.reserveCapacity(Int(partSize))
             func send(_ full: ByteBuffer) async throws {
-                if let previous = sending { etags.append((etags.count + 1, try await previous.value)) }
-                let number = etags.count + 1
+                if sending.count == Self.partsInFlight {
+                    let oldest = sending.removeFirst()
+                    etags.append((oldest.number, try await oldest.task.value))
+                }
+                let number = etags.count + sending.count + 1
                 let client = self.client
-                sending = Task {
+                sending.append((number, Task {
                     try await client.uploadPart(
                         key, uploadID: uploadID, number: number, body: .bytes(full), length: Int64(full.readableBytes))
-                }
+                }))
             }
             for try await buffer in body {
                 try take(buffer)
@@ -144,15 +149,15 @@ public struct S3BlobStore: BlobStore {
             }
             try verify()
             if part.readableBytes > 0 { try await send(part) }
-            if let last = sending {
-                sending = nil
-                etags.append((etags.count + 1, try await last.value))
+            while !sending.isEmpty {
+                let oldest = sending.removeFirst()
+                etags.append((oldest.number, try await oldest.task.value))
             }
             try await client.completeMultipartUpload(key, uploadID: uploadID, parts: etags)
             return .stored
         } catch {
-            sending?.cancel()
-            _ = try? await sending?.value
+            for pending in sending { pending.task.cancel() }
+            for pending in sending { _ = try? await pending.task.value }
             try? await client.abortMultipartUpload(key, uploadID: uploadID)
             throw error
         }

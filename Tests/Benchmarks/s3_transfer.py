@@ -6,7 +6,8 @@ Usage, after `swift build -c release` and `.ci/setup` (which installs seaweedfs-
 
 It prints, each beside its reference measured in the same run:
 - LFS PUT of the file through the hub (hashed on the way into a multipart upload) vs a PUT of
-  the same file straight to the bucket (curl on a presigned PUT URL);
+  the same file straight to the bucket (curl on a presigned PUT URL) and vs boto3's multipart
+  upload of it with the hub's part size and concurrency;
 - a download of the file through /resolve/ (302 to a presigned URL, followed by curl -L) vs curl
   on a presigned GET URL straight from the bucket, best of 3 each, alternated;
 - 32 concurrent downloads through the redirect vs 32 straight from the bucket, and the hub's own
@@ -61,6 +62,7 @@ def main():
             handle.write(os.urandom(size % (1 << 24)))
         oid, _ = sha256_of(blob)
 
+        (root / "hub").mkdir()
         hub = HubProcess(root / "hub").start()
         try:
             client = s3_client()
@@ -68,6 +70,12 @@ def main():
             put_url = client.generate_presigned_url(
                 "put_object", Params={"Bucket": S3_BUCKET, "Key": reference_key}, ExpiresIn=3600)
             direct_put, _ = curl("-X", "PUT", "-T", str(blob), put_url)
+            # The hub's own way into the bucket, from a client: a multipart upload, 8 MiB parts, 3 at once.
+            from boto3.s3.transfer import TransferConfig
+            started = time.monotonic()
+            client.upload_file(str(blob), S3_BUCKET, reference_key + ".multipart", Config=TransferConfig(
+                multipart_threshold=8 << 20, multipart_chunksize=8 << 20, max_concurrency=3))
+            direct_multipart = time.monotonic() - started
 
             token = hub.create_user("bench")
             hub.create_repo(token, "weights")
@@ -76,8 +84,10 @@ def main():
             hub_put, _ = curl("-X", "PUT", "-H", "Content-Type: application/octet-stream", "-T", str(blob), href)
             print(f"file: {mib:.0f} MiB of random bytes; S3 server: SeaweedFS at {S3_ENDPOINT}")
             print(f"PUT straight to the bucket (presigned, curl): {direct_put:.2f} s ({mib / direct_put:.0f} MiB/s)")
+            print(f"multipart upload straight to the bucket (boto3, 8 MiB parts, 3 at once): {direct_multipart:.2f} s "
+                  f"({mib / direct_multipart:.0f} MiB/s)")
             print(f"LFS PUT through the hub into the bucket:      {hub_put:.2f} s ({mib / hub_put:.0f} MiB/s) = "
-                  f"{direct_put / hub_put:.2f}x the straight PUT")
+                  f"{direct_put / hub_put:.2f}x the straight PUT, {direct_multipart / hub_put:.2f}x the straight multipart")
 
             commit_pointer(hub, Git(root / "home"), token, repo, root / "work", "weights.bin", oid, size)
             url = f"{hub.url}/{repo}/resolve/main/weights.bin"

@@ -81,7 +81,7 @@ let package = Package(
         // What the services ask of an index (accounts, orgs, repositories, LFS bindings, counters):
         // protocols and the values they return, no database.
         .target(name: "HubIndex", dependencies: ["HubCore", "XetCore"]),
-        // The index on SQLite through GRDB, with its migrations (the top-level Migrations/ folder).
+        // The index on SQLite through GRDB, with its migrations (Migrations/sqlite/).
         .target(
             name: "HubSQLite",
             dependencies: [

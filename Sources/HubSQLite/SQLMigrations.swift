@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// The numbered `.sql` files of the top-level `Migrations/` folder, bundled with this module.
+/// The numbered `.sql` files of `Migrations/sqlite/`, bundled with this module (PostgreSQL's
+/// series is `Migrations/postgres/`).
 ///
 /// Each file is one migration, applied once, in its own transaction, in the order of its number.
 /// Files are append-only: a shipped migration is never edited, a change is a new file.
@@ -12,7 +13,8 @@ enum SQLMigrations {
     }
 
     static func bundled() throws -> [Migration] {
-        // SwiftPM copies the files of Migrations/ (linked into this target) to the bundle's root.
+        // SwiftPM copies the files of Migrations/sqlite/ (linked into this target as Migrations) to
+        // the bundle's root.
         guard let folder = Bundle.module.resourceURL else {
             throw DatabaseError(message: "the HubIndex resource bundle is missing")
         }

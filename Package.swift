@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Debian's libgit2 (libgit2-dev), imported by HubGit only.
@@ -89,6 +91,20 @@ let package = Package(
                 "HubIndex",
                 "XetCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.process("Migrations")]
+        ),
+        // The index on PostgreSQL through postgres-nio, with its migrations (Migrations/postgres/).
+        .target(
+            name: "HubPostgres",
+            dependencies: [
+                "HubCore",
+                "HubIndex",
+                "XetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.process("Migrations")]
         ),
@@ -219,6 +235,13 @@ let package = Package(
             dependencies: [
                 "HubCore", "HubS3", "HubStorage", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "HubPostgresTests",
+            dependencies: [
+                "HubCore", "HubIndex", "HubPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "HubSQLiteTests", dependencies: ["HubCore", "HubIndex", "HubSQLite", "HubTesting"]),

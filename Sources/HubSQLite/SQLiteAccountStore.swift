@@ -146,7 +146,7 @@ public struct SQLiteAccountStore: AccountStore {
             arguments: [userID, token.name, token.role.rawValue, Data(token.secretHash), RowDate.encode(now)])
         let tokenID = db.lastInsertedRowID
         for scope in token.scopes {
-            let (kind, entity) = Self.columns(of: scope.entity)
+            let (kind, entity) = TokenScopeColumns.columns(of: scope.entity)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO token_scopes (token_id, kind, entity, permission) VALUES (?, ?, ?, ?)",
                 arguments: [tokenID, kind, entity, scope.permission.rawValue])
@@ -176,31 +176,7 @@ public struct SQLiteAccountStore: AccountStore {
             createdAt: RowDate.decode(row["created_at"]))
     }
 
-    static func columns(of entity: TokenScope.Entity) -> (kind: String, entity: String) {
-        switch entity {
-        case .user(let name): ("user", name.value)
-        case .org(let name): ("org", name.value)
-        case .repo(let id): (id.kind.rawValue, "\(id.namespace.value)/\(id.name.value)")
-        }
-    }
-
     static func scope(_ row: Row) throws -> TokenScope {
-        let kind: String = row["kind"]
-        let entity: String = row["entity"]
-        guard let permission = TokenScope.Permission(rawValue: row["permission"]) else {
-            throw HubError.internalFailure("token scope with an unknown permission")
-        }
-        let subject: TokenScope.Entity
-        switch kind {
-        case "user": subject = .user(try HubName(entity))
-        case "org": subject = .org(try HubName(entity))
-        default:
-            guard let repoKind = RepoKind(rawValue: kind), let slash = entity.firstIndex(of: "/") else {
-                throw HubError.internalFailure("token scope with an unknown entity \(kind)")
-            }
-            subject = .repo(try RepoID(
-                kind: repoKind, namespace: String(entity[..<slash]), name: String(entity[entity.index(after: slash)...])))
-        }
-        return TokenScope(entity: subject, permission: permission)
+        try TokenScopeColumns.scope(kind: row["kind"], entity: row["entity"], permission: row["permission"])
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import HubCore
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The index on PostgreSQL: one pooled `PostgresClient` shared by every store, its connection
+/// pool running for as long as the index is open, and the migrations of `Migrations/postgres/`
+/// applied when it opens.
+public final class PostgresIndex: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// Opens `url` (`postgres://user:password@host:port/database`, `?sslmode=disable|prefer|require`)
+    /// and applies the migrations it lacks.
+    public static func open(url: String, logger: Logger = Logger(label: "modelhub.postgres")) async throws -> PostgresIndex {
+        let index = PostgresIndex(configuration: try Self.configuration(url: url), logger: logger)
+        do {
+            try await PostgresMigrations.apply(on: index)
+        } catch {
+            index.close()
+            throw error
+        }
+        return index
+    }
+
+    init(configuration: PostgresClient.Configuration, logger: Logger) {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Stops the connection pool; queries after this fail.
+    public func close() {
+        running.cancel()
+    }
+
+    /// The client configuration a `postgres://` URL describes; a bad URL is refused with the part
+    /// that is wrong (never with the password).
+    public static func configuration(url text: String) throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme ?? ""),
+            let host = url.host, !host.isEmpty
+        else {
+            throw HubError.badRequest("the database URL must look like postgres://user:password@host:5432/database")
+        }
+        guard let user = url.user, !user.isEmpty else {
+            throw HubError.badRequest("the database URL names no user (postgres://user@host/database)")
+        }
+        let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        guard !database.isEmpty, !database.contains("/") else {
+            throw HubError.badRequest("the database URL names no database (postgres://user@host/database)")
+        }
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw HubError.badRequest("sslmode must be disable, prefer or require, not '\(mode)'")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: url.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: url.password.map { $0.removingPercentEncoding ?? $0 }, database: database, tls: tls)
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+}

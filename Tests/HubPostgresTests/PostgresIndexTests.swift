@@ -1,0 +1,185 @@
+import Foundation
+import HubCore
+import HubIndex
+import Testing
+
+@testable import HubPostgres
+
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
+struct PostgresIndexTests {
+    @Test func migrationsAreAppliedOnceEvenWhenInstancesStartTogether() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            async let first = PostgresIndex.open(url: url)
+            async let second = PostgresIndex.open(url: url)
+            let indexes = try await [first, second]
+            defer { indexes.forEach { $0.close() } }
+            let bundled = try PostgresMigrations.bundled().map(\.identifier)
+            #expect(bundled.first == "0001_initial")
+            for index in indexes {
+                #expect(try await PostgresMigrations.applied(on: index) == bundled)
+            }
+            let reopened = try await PostgresIndex.open(url: url)
+            defer { reopened.close() }
+            #expect(try await PostgresMigrations.applied(on: reopened) == bundled)
+        }
+    }
+
+    @Test func aUserAndItsTokensRoundTrip() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let accounts = PostgresAccountStore(index: index)
+            let secret: [UInt8] = Array(repeating: 7, count: 32)
+            let (alice, token) = try await accounts.createUser(
+                name: try HubName("Alice"), fullname: "Alice A.", email: "a@example.com", isAdmin: false, passwordHash: nil,
+                firstToken: NewToken(name: "first", role: .write, secretHash: secret))
+            #expect(token?.name == "first" && token?.role == .write)
+            #expect(try await accounts.user(named: "alice")?.id == alice.id)  // names are case-insensitive
+            let caller = try #require(try await accounts.caller(secretHash: secret))
+            #expect(caller.user.name.value == "Alice" && caller.token.id == token?.id)
+            #expect(try await accounts.caller(secretHash: Array(repeating: 8, count: 32)) == nil)
+
+            let scoped = try await accounts.addToken(
+                NewToken(
+                    name: "ci", role: .fineGrained,
+                    scopes: [TokenScope(entity: .repo(try RepoID(kind: .model, namespace: "Alice", name: "demo")), permission: .read)],
+                    secretHash: Array(repeating: 9, count: 32)),
+                userID: alice.id)
+            let listed = try await accounts.tokens(userID: alice.id)
+            #expect(listed.map(\.name) == ["first", "ci"])
+            #expect(listed.last?.scopes == scoped.scopes)
+            await #expect(throws: HubError.conflict("This user already has a token named 'ci'")) {
+                _ = try await accounts.addToken(NewToken(name: "ci", role: .read, secretHash: [1]), userID: alice.id)
+            }
+            #expect(try await accounts.revokeToken(named: "ci", userID: alice.id))
+            #expect(try await !accounts.revokeToken(named: "ci", userID: alice.id))
+        }
+    }
+
+    @Test func aNameIsTakenOnceAcrossUsersAndOrganizations() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let accounts = PostgresAccountStore(index: index)
+            let orgs = PostgresOrgStore(index: index)
+            let (alice, _) = try await accounts.createUser(
+                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            await #expect(throws: HubError.self) {
+                _ = try await accounts.createUser(
+                    name: try HubName("ALICE"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            }
+            await #expect(throws: HubError.conflict("The name 'alice' belongs to a user")) {
+                _ = try await orgs.createOrg(name: try HubName("alice"), fullname: "", privateByDefault: false, adminUserID: alice.id)
+            }
+            _ = try await orgs.createOrg(name: try HubName("acme"), fullname: "", privateByDefault: false, adminUserID: alice.id)
+            await #expect(throws: HubError.conflict("The name 'acme' belongs to an organization")) {
+                _ = try await accounts.createUser(
+                    name: try HubName("acme"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            }
+            // Twenty instances racing for one name: exactly one wins, the others get a conflict.
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await accounts.createUser(
+                                name: try HubName("raced"), fullname: "", email: nil, isAdmin: false, passwordHash: nil,
+                                firstToken: nil)
+                            return true
+                        } catch is HubError {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+        }
+    }
+
+    @Test func sessionsExpireAndANewPasswordEndsThem() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let accounts = PostgresAccountStore(index: index)
+            let (alice, _) = try await accounts.createUser(
+                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: "old", firstToken: nil)
+            let now = Date()
+            try await accounts.createSession(
+                NewSession(secretHash: [1, 2, 3], userID: alice.id, csrfToken: "csrf", expiresAt: now.addingTimeInterval(60)))
+            #expect(try await accounts.session(secretHash: [1, 2, 3], now: now)?.csrfToken == "csrf")
+            #expect(try await accounts.session(secretHash: [1, 2, 3], now: now.addingTimeInterval(120)) == nil)
+            #expect(try await accounts.passwordHash(userName: "alice")?.1 == "old")
+            try await accounts.setPasswordHash("new", userID: alice.id)
+            #expect(try await accounts.session(secretHash: [1, 2, 3], now: now) == nil)
+            #expect(try await accounts.passwordHash(userName: "alice")?.1 == "new")
+        }
+    }
+
+    @Test func twoAdminsDemotingEachOtherAtOnceLeaveOneAdmin() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let accounts = PostgresAccountStore(index: index)
+            let orgs = PostgresOrgStore(index: index)
+            let (alice, _) = try await accounts.createUser(
+                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            let (bob, _) = try await accounts.createUser(
+                name: try HubName("bob"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            let acme = try await orgs.createOrg(name: try HubName("acme"), fullname: "Acme", privateByDefault: true, adminUserID: alice.id)
+            try await orgs.setRole(.admin, userID: bob.id, orgID: acme.id)
+            #expect(try await orgs.members(of: acme.id).map(\.user.name.value) == ["alice", "bob"])
+            async let first: Bool = { do { try await orgs.setRole(.read, userID: alice.id, orgID: acme.id); return true } catch { return false } }()
+            async let second: Bool = { do { try await orgs.setRole(.read, userID: bob.id, orgID: acme.id); return true } catch { return false } }()
+            let succeeded = await [first, second].filter { $0 }.count
+            #expect(succeeded == 1)
+            #expect(try await orgs.members(of: acme.id).filter { $0.role == .admin }.count == 1)
+            #expect(try await orgs.memberships(userID: alice.id).map(\.org.name.value) == ["acme"])
+            #expect(try await orgs.orgs().map(\.memberCount) == [2])
+            let renamed = try await orgs.updateSettings(orgID: acme.id, fullname: "Acme Corp", privateByDefault: false)
+            #expect(renamed.fullname == "Acme Corp" && !renamed.privateByDefault)
+        }
+    }
+}
+
+@Suite struct PostgresURLTests {
+    @Test(arguments: [
+        ("mysql://u@h/db", "the database URL must look like"),
+        ("postgres:///db", "the database URL must look like"),
+        ("postgres://h/db", "the database URL names no user"),
+        ("postgres://u@h", "the database URL names no database"),
+        ("postgres://u@h/db?sslmode=sometimes", "sslmode must be disable, prefer or require"),
+    ])
+    func aBadDatabaseURLIsRefusedWithWhatIsWrong(url: String, message: String) {
+        let error = #expect(throws: HubError.self) { _ = try PostgresIndex.configuration(url: url) }
+        #expect(error?.message.hasPrefix(message) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func aPasswordIsNeverPartOfTheError() {
+        let error = #expect(throws: HubError.self) { _ = try PostgresIndex.configuration(url: "postgres://u:s3cret@h") }
+        #expect(error?.message.contains("s3cret") == false)
+    }
+}
+
+@Suite struct PostgresMigrationSplitTests {
+    @Test func statementsAreSplitOutsideQuotesBodiesAndComments() {
+        let sql = """
+            -- a comment; with a semicolon
+            CREATE TABLE a (x TEXT DEFAULT 'a;b'); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'x;y'; RETURN NEW; END $$;
+            SELECT $tag$ ; $tag$, "odd;name";
+            """
+        let statements = PostgresMigrations.statements(in: sql)
+        #expect(statements.count == 3)
+        #expect(statements[0] == "CREATE TABLE a (x TEXT DEFAULT 'a;b')")
+        #expect(statements[1].hasSuffix("RETURN NEW; END $$"))
+        #expect(statements[2] == "SELECT $tag$ ; $tag$, \"odd;name\"")
+    }
+
+    @Test func theShippedMigrationsSplitIntoWholeStatements() throws {
+        for migration in try PostgresMigrations.bundled() {
+            for statement in PostgresMigrations.statements(in: migration.sql) {
+                #expect(!statement.hasPrefix("--") && !statement.isEmpty)
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HubPostgres
+import PostgresNIO
+
+/// A fresh database on the PostgreSQL server `.ci/with-postgres` started
+/// (`MODELHUB_TEST_POSTGRES_URL`), dropped when the test is done.
+enum PostgresTestDatabase {
+    static let serverURL = ProcessInfo.processInfo.environment["MODELHUB_TEST_POSTGRES_URL"]
+    static var available: Bool { serverURL != nil }
+
+    /// Runs `body` with the URL of a new, empty database.
+    static func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
+        guard let serverURL, var components = URLComponents(string: serverURL) else { return }
+        let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await administer("CREATE DATABASE \(name)", serverURL: serverURL)
+        components.path = "/\(name)"
+        components.queryItems = [URLQueryItem(name: "sslmode", value: "disable")]
+        do {
+            try await body(components.string ?? "")
+        } catch {
+            try? await administer("DROP DATABASE \(name) WITH (FORCE)", serverURL: serverURL)
+            throw error
+        }
+        try await administer("DROP DATABASE \(name) WITH (FORCE)", serverURL: serverURL)
+    }
+
+    private static func administer(_ statement: String, serverURL: String) async throws {
+        var configuration = try PostgresIndex.configuration(url: serverURL + "?sslmode=disable")
+        configuration.options.maximumConnections = 1
+        let client = PostgresClient(configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.withConnection { connection in
+                _ = try await connection.simpleQuery(statement).get()
+            }
+            group.cancelAll()
+        }
+    }
+}

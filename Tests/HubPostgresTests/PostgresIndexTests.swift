@@ -183,3 +183,43 @@ struct PostgresIndexTests {
         }
     }
 }
+
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
+struct PostgresDiscussionStoreTests {
+    @Test func discussionsOpenedAtOnceGetConsecutiveNumbers() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let (alice, _) = try await PostgresAccountStore(index: index).createUser(
+                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            let repoRowID = try #require(try await index.rows(
+                "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', 'demo', 0, 0) RETURNING id",
+                as: (Int64).self
+            ).first)
+            let discussions = PostgresDiscussionStore(index: index)
+            let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<10 {
+                    group.addTask {
+                        try await discussions.create(
+                            repoRowID: repoRowID, title: "t\(n)", description: "", authorID: alice.id, isPullRequest: n % 2 == 0,
+                            targetBranch: n % 2 == 0 ? "main" : nil, commitPoint: { _ in }
+                        ).num
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(numbers.sorted() == Array(1...10))
+            #expect(try await discussions.discussions(repoRowID: repoRowID).map(\.num) == Array((1...10).reversed()))
+            let first = try #require(try await discussions.discussion(repoRowID: repoRowID, num: 1))
+            #expect(first.authorName == "alice" && first.status == "open")
+            // A commit point that fails leaves no discussion behind.
+            struct RefRefused: Error {}
+            await #expect(throws: RefRefused.self) {
+                _ = try await discussions.create(
+                    repoRowID: repoRowID, title: "x", description: "", authorID: alice.id, isPullRequest: true,
+                    targetBranch: "main", commitPoint: { _ in throw RefRefused() })
+            }
+            #expect(try await discussions.discussion(repoRowID: repoRowID, num: 11) == nil)
+        }
+    }
+}

@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "HubPostgresTests",
             dependencies: [
-                "HubCore", "HubIndex", "HubPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "HubCore", "HubIndex", "HubPostgres", "XetCore", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -6,7 +6,6 @@ import XetCore
 
 public struct SQLiteXetFileStore: XetFileStore {
     let database: HubDatabase
-    static let termSize = 44
 
     public init(database: HubDatabase) {
         self.database = database
@@ -14,7 +13,7 @@ public struct SQLiteXetFileStore: XetFileStore {
 
     public func register(_ file: XetFile, bindingTo repoRowID: Int64) async throws {
         let now = RowDate.encode(HubDate.now())
-        let terms = Self.encode(file.terms)
+        let terms = XetTermsColumn.encode(file.terms)
         try await database.pool.write { db in
             try db.execute(
                 sql: """
@@ -104,35 +103,6 @@ public struct SQLiteXetFileStore: XetFileStore {
             throw HubError.internalFailure("a stored Xet file hash is damaged")
         }
         let terms: Data = row["terms"]
-        return XetFile(hash: hash, sha256: try LFSObjectID(row["sha256"]), size: row["size"], terms: try decode(Array(terms)))
-    }
-
-    static func encode(_ terms: [Shard.Term]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(terms.count * termSize)
-        func append(_ value: UInt32) {
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-        }
-        for term in terms {
-            bytes += term.xorb.bytes
-            append(term.unpackedBytes)
-            append(term.chunkStart)
-            append(term.chunkEnd)
-        }
-        return bytes
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> [Shard.Term] {
-        guard bytes.count % termSize == 0 else { throw HubError.internalFailure("a stored Xet file's terms are damaged") }
-        func value(_ offset: Int) -> UInt32 {
-            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
-        }
-        return try stride(from: 0, to: bytes.count, by: termSize).map { start in
-            guard let xorb = MerkleHash(bytes: bytes[start..<(start + 32)]) else {
-                throw HubError.internalFailure("a stored Xet file's terms are damaged")
-            }
-            return Shard.Term(
-                xorb: xorb, unpackedBytes: value(start + 32), chunkStart: value(start + 36), chunkEnd: value(start + 40))
-        }
+        return XetFile(hash: hash, sha256: try LFSObjectID(row["sha256"]), size: row["size"], terms: try XetTermsColumn.decode(Array(terms)))
     }
 }

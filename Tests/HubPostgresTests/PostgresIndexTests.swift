@@ -2,6 +2,7 @@ import Foundation
 import HubCore
 import HubIndex
 import Testing
+import XetCore
 
 @testable import HubPostgres
 
@@ -220,6 +221,47 @@ struct PostgresDiscussionStoreTests {
                     targetBranch: "main", commitPoint: { _ in throw RefRefused() })
             }
             #expect(try await discussions.discussion(repoRowID: repoRowID, num: 11) == nil)
+        }
+    }
+}
+
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
+struct PostgresXetFileStoreTests {
+    func hash(_ byte: UInt8) -> MerkleHash? {
+        MerkleHash(bytes: Array(repeating: byte, count: 32))
+    }
+
+    @Test func aRegisteredFileIsFoundBoundDedupedAndCollectedOnlyOnceUnbound() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let repoRowID = try #require(try await index.rows(
+                "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', 'demo', 0, 0) RETURNING id",
+                as: (Int64).self
+            ).first)
+            let store = PostgresXetFileStore(index: index)
+            let xorb = try #require(hash(1))
+            let file = XetFile(
+                hash: try #require(hash(2)), sha256: try LFSObjectID(String(repeating: "ab", count: 32)), size: 300,
+                terms: [Shard.Term(xorb: xorb, unpackedBytes: 300, chunkStart: 0, chunkEnd: 3)])
+            try await store.register(file, bindingTo: repoRowID)
+            try await store.register(file, bindingTo: repoRowID)  // again: kept as it is
+            #expect(try await store.file(hash: file.hash) == file)
+            #expect(try await store.file(sha256: file.sha256) == file)
+            let chunks = [try #require(hash(3)), try #require(hash(4))]
+            try await store.indexForDedup(chunks.map { ($0, xorb) }, file: file.hash)
+            try await store.indexForDedup([(chunks[0], try #require(hash(9)))], file: file.hash)  // the first record stays
+            let entry = try #require(try await store.dedupEntry(for: chunks[0]))
+            #expect(entry.xorb == xorb && entry.file == file.hash)
+            #expect(try await store.allFiles().map(\.file) == [file])
+
+            let later = Date().addingTimeInterval(60)
+            #expect(try await !store.deleteIfUnbound(file.hash, registeredBefore: later))  // still bound
+            try await index.execute("DELETE FROM repo_lfs_objects WHERE repo_id = \(repoRowID)")
+            #expect(try await !store.deleteIfUnbound(file.hash, registeredBefore: Date().addingTimeInterval(-60)))  // too recent
+            #expect(try await store.deleteIfUnbound(file.hash, registeredBefore: later))
+            #expect(try await store.file(hash: file.hash) == nil)
+            #expect(try await store.dedupEntry(for: chunks[1]) == nil)
         }
     }
 }

@@ -265,3 +265,64 @@ struct PostgresXetFileStoreTests {
         }
     }
 }
+
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
+struct PostgresLFSStoreTests {
+    @Test func bindingsAreSharedAndTheLastUnbindOrphansTheObject() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            var repoRowIDs: [Int64] = []
+            for name in ["one", "two"] {
+                repoRowIDs += try await index.rows(
+                    "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', \(name), 0, 0) RETURNING id",
+                    as: (Int64).self)
+            }
+            let store = PostgresLFSStore(index: index)
+            let shared = try LFSObjectID(String(repeating: "a", count: 64))
+            let own = try LFSObjectID(String(repeating: "b", count: 64))
+            try await store.bind(shared, size: 10, toRepo: repoRowIDs[0])
+            try await store.bind(shared, size: 10, toRepo: repoRowIDs[1])
+            try await store.bind(own, size: 20, toRepo: repoRowIDs[0])
+            #expect(try await store.boundObjects([shared, own], repo: repoRowIDs[0]) == [shared: 10, own: 20])
+            #expect(try await store.boundObjects([own], repo: repoRowIDs[1]) == [:])
+            #expect(try await store.boundObjects(repo: repoRowIDs[0]).map(\.oid).sorted { $0.hex < $1.hex } == [shared, own])
+            #expect(try await store.repos(containing: shared).map(\.id.path) == ["alice/one", "alice/two"])
+            #expect(try await store.unbind([shared, own], repo: repoRowIDs[0]) == [own])
+            #expect(try await store.unbind([shared], repo: repoRowIDs[1]) == [shared])
+        }
+    }
+
+    @Test func aPathIsLockedByOneOfManyAtOnce() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            let (alice, _) = try await PostgresAccountStore(index: index).createUser(
+                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
+            let repoRowID = try #require(try await index.rows(
+                "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', 'demo', 0, 0) RETURNING id",
+                as: (Int64).self
+            ).first)
+            let store = PostgresLFSStore(index: index)
+            let won = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try await store.createLock(path: "model.bin", refName: nil, ownerID: alice.id, repo: repoRowID)
+                            return true
+                        } catch is LFSLockConflict {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(won == 1)
+            let lock = try #require(try await store.lock(path: "model.bin", repo: repoRowID))
+            #expect(lock.ownerName == "alice")
+            #expect(try await store.locks(repo: repoRowID, afterID: 0, limit: 10).map(\.id) == [lock.id])
+            try await store.deleteLock(id: lock.id, repo: repoRowID)
+            #expect(try await store.lock(id: lock.id, repo: repoRowID) == nil)
+        }
+    }
+}

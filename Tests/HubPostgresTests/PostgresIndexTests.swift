@@ -191,12 +191,8 @@ struct PostgresDiscussionStoreTests {
         try await PostgresTestDatabase.withFreshDatabase { url in
             let index = try await PostgresIndex.open(url: url)
             defer { index.close() }
-            let (alice, _) = try await PostgresAccountStore(index: index).createUser(
-                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
-            let repoRowID = try #require(try await index.rows(
-                "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', 'demo', 0, 0) RETURNING id",
-                as: (Int64).self
-            ).first)
+            let alice = try await PostgresTestDatabase.user("alice", in: index)
+            let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let discussions = PostgresDiscussionStore(index: index)
             let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
                 for n in 0..<10 {
@@ -235,10 +231,7 @@ struct PostgresXetFileStoreTests {
         try await PostgresTestDatabase.withFreshDatabase { url in
             let index = try await PostgresIndex.open(url: url)
             defer { index.close() }
-            let repoRowID = try #require(try await index.rows(
-                "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', 'demo', 0, 0) RETURNING id",
-                as: (Int64).self
-            ).first)
+            let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let store = PostgresXetFileStore(index: index)
             let xorb = try #require(hash(1))
             let file = XetFile(
@@ -272,12 +265,10 @@ struct PostgresLFSStoreTests {
         try await PostgresTestDatabase.withFreshDatabase { url in
             let index = try await PostgresIndex.open(url: url)
             defer { index.close() }
-            var repoRowIDs: [Int64] = []
-            for name in ["one", "two"] {
-                repoRowIDs += try await index.rows(
-                    "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', \(name), 0, 0) RETURNING id",
-                    as: (Int64).self)
-            }
+            let repoRowIDs = [
+                try await PostgresTestDatabase.repo("alice/one", in: index),
+                try await PostgresTestDatabase.repo("alice/two", in: index),
+            ]
             let store = PostgresLFSStore(index: index)
             let shared = try LFSObjectID(String(repeating: "a", count: 64))
             let own = try LFSObjectID(String(repeating: "b", count: 64))
@@ -297,12 +288,8 @@ struct PostgresLFSStoreTests {
         try await PostgresTestDatabase.withFreshDatabase { url in
             let index = try await PostgresIndex.open(url: url)
             defer { index.close() }
-            let (alice, _) = try await PostgresAccountStore(index: index).createUser(
-                name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil)
-            let repoRowID = try #require(try await index.rows(
-                "INSERT INTO repos (kind, namespace, name, created_at, last_modified) VALUES ('model', 'alice', 'demo', 0, 0) RETURNING id",
-                as: (Int64).self
-            ).first)
+            let alice = try await PostgresTestDatabase.user("alice", in: index)
+            let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let store = PostgresLFSStore(index: index)
             let won = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<8 {

@@ -1,5 +1,6 @@
 import Foundation
-import HubPostgres
+import HubCore
+@testable import HubPostgres
 import PostgresNIO
 
 /// A fresh database on the PostgreSQL server `.ci/with-postgres` started
@@ -22,6 +23,25 @@ enum PostgresTestDatabase {
             throw error
         }
         try await administer("DROP DATABASE \(name) WITH (FORCE)", serverURL: serverURL)
+    }
+
+    /// A user with no password and no token.
+    static func user(_ name: String, in index: PostgresIndex) async throws -> User {
+        try await PostgresAccountStore(index: index).createUser(
+            name: try HubName(name), fullname: "", email: nil, isAdmin: false, passwordHash: nil, firstToken: nil
+        ).0
+    }
+
+    /// A model's row (`namespace/name`), as the repository store will make it; its row id.
+    static func repo(_ path: String, in index: PostgresIndex) async throws -> Int64 {
+        let parts = path.split(separator: "/").map(String.init)
+        let ids = try await index.rows(
+            """
+            INSERT INTO repos (kind, namespace, name, created_at, last_modified)
+            VALUES ('model', \(parts[0]), \(parts[parts.count - 1]), 0, 0) RETURNING id
+            """, as: (Int64).self)
+        guard let id = ids.first else { throw HubError.internalFailure("no repo row") }
+        return id
     }
 
     private static func administer(_ statement: String, serverURL: String) async throws {

@@ -10,6 +10,8 @@ import PostgresNIO
 public final class PostgresIndex: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// When the download and trending windows were last recounted (shared by the counter stores).
+    let windowedCounters = PostgresWindowedCounters()
     private let running: Task<Void, Never>
 
     /// Opens `url` (`postgres://user:password@host:port/database`, `?sslmode=disable|prefer|require`)

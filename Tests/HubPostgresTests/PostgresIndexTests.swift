@@ -313,3 +313,43 @@ struct PostgresLFSStoreTests {
         }
     }
 }
+
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
+struct PostgresCounterStoreTests {
+    @Test func twoInstancesFlushingTheirTalliesAddUpAndLikesStayExact() async throws {
+        try await PostgresTestDatabase.withFreshDatabase { url in
+            // Two instances: two indexes on one database, each with its own counter store.
+            let first = try await PostgresIndex.open(url: url)
+            let second = try await PostgresIndex.open(url: url)
+            defer { [first, second].forEach { $0.close() } }
+            let alice = try await PostgresTestDatabase.user("alice", in: first)
+            let bob = try await PostgresTestDatabase.user("bob", in: first)
+            let demo = try await PostgresTestDatabase.repo("alice/demo", in: first)
+            let other = try await PostgresTestDatabase.repo("alice/other", in: first)
+            let counters = [PostgresCounterStore(index: first), PostgresCounterStore(index: second)]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<20 {
+                    let store = counters[round % 2]
+                    group.addTask { try await store.recordDownloads([demo: 3, other: 1, 999_999: 5]) }
+                }
+                try await group.waitForAll()
+            }
+            let totals = try await first.rows(
+                "SELECT downloads_all_time, downloads_30d, trending FROM repos WHERE id = \(demo)", as: (Int64, Int64, Int64).self)
+            #expect(totals.first.map { [$0.0, $0.1, $0.2] } == [60, 60, 60])
+            let downloads: [Int64] = try await first.rows("SELECT SUM(count)::bigint FROM repo_downloads", as: (Int64).self)
+            #expect(downloads == [80])
+
+            #expect(try await counters[0].like(repoRowID: demo, userID: alice.id))
+            #expect(try await !counters[1].like(repoRowID: demo, userID: alice.id))
+            #expect(try await counters[1].like(repoRowID: demo, userID: bob.id))
+            #expect(try await counters[0].hasLiked(repoRowID: demo, userID: bob.id))
+            #expect(try await counters[0].likers(repoRowID: demo, offset: 0, limit: 10).map(\.name.value) == ["alice", "bob"])
+            #expect(try await counters[0].likedRepos(userID: alice.id, offset: 0, limit: 10).map(\.repo.id.path) == ["alice/demo"])
+            #expect(try await counters[0].unlike(repoRowID: demo, userID: alice.id))
+            #expect(try await !counters[0].unlike(repoRowID: demo, userID: alice.id))
+            let after = try await first.rows("SELECT likes, trending FROM repos WHERE id = \(demo)", as: (Int64, Int64).self)
+            #expect(after.first.map { [$0.0, $0.1] } == [1, 70])  // 60 downloads this week + 10 for bob's like
+        }
+    }
+}

@@ -128,14 +128,21 @@ def test_an_upload_that_is_not_its_object_leaves_nothing_in_the_bucket(hub, alic
     assert hub.stored_object(oid) == content
 
 
-def test_migrate_storage_copies_a_hubs_objects_and_switches_nothing(hub_factory, tmp_path):
-    from test_xet import DOWNLOAD, UPLOAD_FILE, client, weights
-
+def local_hub_with_a_bucket(hub_factory):
+    """A hub on its local store whose configuration also names a bucket (as before a
+    migration), with alice's repository alice/weights; returns the hub, her token, the settings."""
     bucket = {"MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
               "MODELHUB_S3_PREFIX": f"test-{os.urandom(8).hex()}/"}
     local = hub_factory(env={"MODELHUB_BLOB_STORE": "local", **bucket})
     token = local.create_user("alice")
     local.create_repo(token, "weights")
+    return local, token, bucket
+
+
+def test_migrate_storage_copies_a_hubs_objects_and_switches_nothing(hub_factory, tmp_path):
+    from test_xet import DOWNLOAD, UPLOAD_FILE, client, weights
+
+    local, token, bucket = local_hub_with_a_bucket(hub_factory)
     content = os.urandom(3 << 20)
     upload(local, token, "alice/weights", "model.bin", content, tmp_path)
     xet_file = weights(tmp_path / "xet.bin", seed=3)
@@ -161,11 +168,7 @@ def test_migrate_storage_copies_a_hubs_objects_and_switches_nothing(hub_factory,
 
 
 def test_migrate_storage_refuses_a_damaged_object_and_copies_none_of_it(hub_factory, tmp_path):
-    bucket = {"MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
-              "MODELHUB_S3_PREFIX": f"test-{os.urandom(8).hex()}/"}
-    local = hub_factory(env={"MODELHUB_BLOB_STORE": "local", **bucket})
-    token = local.create_user("alice")
-    local.create_repo(token, "weights")
+    local, token, bucket = local_hub_with_a_bucket(hub_factory)
     content = os.urandom(1 << 20)
     upload(local, token, "alice/weights", "model.bin", content, tmp_path)
     oid = hashlib.sha256(content).hexdigest()

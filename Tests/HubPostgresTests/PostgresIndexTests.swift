@@ -26,9 +26,7 @@ struct PostgresIndexTests {
     }
 
     @Test func aUserAndItsTokensRoundTrip() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let accounts = PostgresAccountStore(index: index)
             let secret: [UInt8] = Array(repeating: 7, count: 32)
             let (alice, token) = try await accounts.createUser(
@@ -58,9 +56,7 @@ struct PostgresIndexTests {
     }
 
     @Test func aNameIsTakenOnceAcrossUsersAndOrganizations() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let accounts = PostgresAccountStore(index: index)
             let orgs = PostgresOrgStore(index: index)
             let (alice, _) = try await accounts.createUser(
@@ -98,9 +94,7 @@ struct PostgresIndexTests {
     }
 
     @Test func sessionsExpireAndANewPasswordEndsThem() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let accounts = PostgresAccountStore(index: index)
             let (alice, _) = try await accounts.createUser(
                 name: try HubName("alice"), fullname: "", email: nil, isAdmin: false, passwordHash: "old", firstToken: nil)
@@ -117,9 +111,7 @@ struct PostgresIndexTests {
     }
 
     @Test func twoAdminsDemotingEachOtherAtOnceLeaveOneAdmin() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let accounts = PostgresAccountStore(index: index)
             let orgs = PostgresOrgStore(index: index)
             let (alice, _) = try await accounts.createUser(
@@ -188,9 +180,7 @@ struct PostgresIndexTests {
 @Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
 struct PostgresDiscussionStoreTests {
     @Test func discussionsOpenedAtOnceGetConsecutiveNumbers() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let alice = try await PostgresTestDatabase.user("alice", in: index)
             let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let discussions = PostgresDiscussionStore(index: index)
@@ -228,9 +218,7 @@ struct PostgresXetFileStoreTests {
     }
 
     @Test func aRegisteredFileIsFoundBoundDedupedAndCollectedOnlyOnceUnbound() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let store = PostgresXetFileStore(index: index)
             let xorb = try #require(hash(1))
@@ -262,9 +250,7 @@ struct PostgresXetFileStoreTests {
 @Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
 struct PostgresLFSStoreTests {
     @Test func bindingsAreSharedAndTheLastUnbindOrphansTheObject() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let repoRowIDs = [
                 try await PostgresTestDatabase.repo("alice/one", in: index),
                 try await PostgresTestDatabase.repo("alice/two", in: index),
@@ -285,9 +271,7 @@ struct PostgresLFSStoreTests {
     }
 
     @Test func aPathIsLockedByOneOfManyAtOnce() async throws {
-        try await PostgresTestDatabase.withFreshDatabase { url in
-            let index = try await PostgresIndex.open(url: url)
-            defer { index.close() }
+        try await PostgresTestDatabase.withFreshIndex { index in
             let alice = try await PostgresTestDatabase.user("alice", in: index)
             let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let store = PostgresLFSStore(index: index)

@@ -25,6 +25,15 @@ enum PostgresTestDatabase {
         try await administer("DROP DATABASE \(name) WITH (FORCE)", serverURL: serverURL)
     }
 
+    /// Runs `body` with an index opened (and migrated) on a new, empty database.
+    static func withFreshIndex(_ body: (PostgresIndex) async throws -> Void) async throws {
+        try await withFreshDatabase { url in
+            let index = try await PostgresIndex.open(url: url)
+            defer { index.close() }
+            try await body(index)
+        }
+    }
+
     /// A user with no password and no token.
     static func user(_ name: String, in index: PostgresIndex) async throws -> User {
         try await PostgresAccountStore(index: index).createUser(

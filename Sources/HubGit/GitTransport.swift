@@ -69,13 +69,10 @@ public struct GitTransport: Sendable {
         _ service: GitService, repository: URL, gitProtocol: String?,
         output: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws {
-        let input: [[UInt8]] = []
         let preamble = PacketLine.data("# service=\(service.rawValue)\n") + PacketLine.flush
         if service == .receivePack {
             try await output(preamble)
-            try await run(
-                service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
-                input: input.async, output: output)
+            try await output(advertisementFromGit(service, repository: repository, gitProtocol: gitProtocol))
             return
         }
         let version = Self.protocolVersion(gitProtocol)
@@ -88,11 +85,7 @@ public struct GitTransport: Sendable {
                 try await output(advertisement)
                 return
             }
-            let printed = Printed()
-            try await run(
-                service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
-                input: input.async, output: { printed.append($0) })
-            let advertisement = printed.bytes
+            let advertisement = try await advertisementFromGit(service, repository: repository, gitProtocol: gitProtocol)
             try await output(advertisement)
             learnCapabilities(from: advertisement, of: repository, version1: version == 1)
             return
@@ -102,13 +95,19 @@ public struct GitTransport: Sendable {
             try await output(known)
             return
         }
-        let printed = Printed()
-        try await run(
-            service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
-            input: input.async, output: { printed.append($0) })
-        let advertisement = printed.bytes
+        let advertisement = try await advertisementFromGit(service, repository: repository, gitProtocol: gitProtocol)
         version2Advertisements.store(advertisement, for: key)
         try await output(advertisement)
+    }
+
+    /// What `git <service> --advertise-refs` prints for `repository`.
+    private func advertisementFromGit(_ service: GitService, repository: URL, gitProtocol: String?) async throws -> [UInt8] {
+        let printed = Printed()
+        let noInput: [[UInt8]] = []
+        try await run(
+            service, arguments: ["--advertise-refs"], repository: repository, gitProtocol: gitProtocol,
+            input: noInput.async, output: { printed.append($0) })
+        return printed.bytes
     }
 
     /// Keeps the capability list of `advertisement` (git's v0/v1 answer for `repository`) when

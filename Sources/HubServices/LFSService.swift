@@ -99,12 +99,12 @@ public struct LFSService: Sendable {
                 signer.sign(TransferGrant(
                     operation: operation, repo: repo.id, oid: object.oid, size: object.size, expires: expires, userID: userID))
             }
-            let location = try await storedLocation(of: object.oid)
-            let stored = location?.size
+            let found = try await stored(object.oid)
+            let stored = found?.size
             switch operation {
             case .download:
-                if bound[object.oid] == object.size, stored == object.size {
-                    let directURL = location?.inBlobStore == true ? blobs.downloadURL(of: object.oid, fileName: nil) : nil
+                if bound[object.oid] == object.size, let found, found.size == object.size {
+                    let directURL = directDownloadURL(of: object.oid, at: found.location, fileName: nil)
                     results[object.index] = .download(
                         oid: object.oid, size: object.size, grant: grant(.download), directURL: directURL)
                 } else {
@@ -155,8 +155,11 @@ public struct LFSService: Sendable {
         try await store.bind(oid, size: grant.size, toRepo: repo.rowID)
     }
 
-    /// The size of an object the caller may download (a download grant, or read access to the repository).
-    public func downloadableSize(repo id: RepoID, oid text: String, grant token: String?, caller: Caller?) async throws -> (LFSObjectID, Int64) {
+    /// The size and location of an object the caller may download (a download grant, or read
+    /// access to the repository).
+    public func downloadable(
+        repo id: RepoID, oid text: String, grant token: String?, caller: Caller?
+    ) async throws -> (oid: LFSObjectID, size: Int64, location: LFSObjectLocation) {
         let oid = try LFSObjectID(text)
         let repo: RepoInfo
         if let token, let grant = signer.verify(token), grant.allows(.download, on: id, oid: oid, now: Date()),
@@ -167,14 +170,14 @@ public struct LFSService: Sendable {
             repo = try await readableOrChallenge(id, caller: caller)
         }
         guard let size = try await store.boundObjects([oid], repo: repo.rowID)[oid],
-            try await storedSize(of: oid) == size
+            let stored = try await stored(oid), stored.size == size
         else {
             throw HubError.entryNotFound(oid.hex)
         }
-        return (oid, size)
+        return (oid, size, stored.location)
     }
 
-    /// Streams a stored object (after `downloadableSize` said the caller may have it): from the
+    /// Streams a stored object (after `downloadable` said the caller may have it): from the
     /// blob store, or rebuilt from its xorbs when it was uploaded through Xet.
     public func read(_ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void) async throws {
         if try await blobs.size(of: oid) == nil, let file = try await xet.file(sha256: oid) {
@@ -192,24 +195,22 @@ public struct LFSService: Sendable {
 
     /// The size of an object's stored bytes: in the blob store, or as a Xet file.
     func storedSize(of oid: LFSObjectID) async throws -> Int64? {
-        try await storedLocation(of: oid)?.size
+        try await stored(oid)?.size
     }
 
-    /// The size of an object's stored bytes, and whether the blob store holds them (else they are
-    /// a Xet file's, reassembled from xorbs).
-    func storedLocation(of oid: LFSObjectID) async throws -> (size: Int64, inBlobStore: Bool)? {
-        if let size = try await blobs.size(of: oid) { return (size, true) }
-        return try await xet.file(sha256: oid).map { ($0.size, false) }
+    /// The size of an object's stored bytes and where they are: in the blob store, or as a Xet
+    /// file (reassembled from xorbs).
+    func stored(_ oid: LFSObjectID) async throws -> (size: Int64, location: LFSObjectLocation)? {
+        if let size = try await blobs.size(of: oid) { return (size, .blob) }
+        return try await xet.file(sha256: oid).map { ($0.size, .xet($0.hash)) }
     }
 
-    /// Where a client may fetch a stored object itself (a short-lived presigned URL of the blob
-    /// store, which names the file `fileName` when it is saved), when the blob store holds it and
-    /// hands out such URLs; nil when the hub serves the bytes itself.
-    public func directDownloadURL(of oid: LFSObjectID, fileName: String?) async throws -> String? {
-        guard let url = blobs.downloadURL(of: oid, fileName: fileName), try await blobs.size(of: oid) != nil else {
-            return nil
-        }
-        return url
+    /// Where a client may fetch an object stored at `location` itself (a short-lived presigned URL
+    /// of the blob store, which names the file `fileName` when it is saved), when the blob store
+    /// holds it and hands out such URLs; nil when the hub serves the bytes itself.
+    public func directDownloadURL(of oid: LFSObjectID, at location: LFSObjectLocation, fileName: String?) -> String? {
+        guard location == .blob else { return nil }
+        return blobs.downloadURL(of: oid, fileName: fileName)
     }
 
     /// Confirms an upload: the object is stored, bound to the repository, with this size.
@@ -252,10 +253,10 @@ public struct LFSService: Sendable {
     /// Where the object a pointer names is stored, if it is stored for this repository with the
     /// pointer's size: in the blob store, or as a Xet file (whose hash Xet clients download by).
     public func locate(_ pointer: LFSPointer, repoRowID: Int64) async throws -> LFSObjectLocation? {
-        guard try await store.boundObjects([pointer.oid], repo: repoRowID)[pointer.oid] == pointer.size else { return nil }
-        if let size = try await blobs.size(of: pointer.oid) { return size == pointer.size ? .blob : nil }
-        guard let file = try await xet.file(sha256: pointer.oid), file.size == pointer.size else { return nil }
-        return .xet(file.hash)
+        guard try await store.boundObjects([pointer.oid], repo: repoRowID)[pointer.oid] == pointer.size,
+            let found = try await stored(pointer.oid), found.size == pointer.size
+        else { return nil }
+        return found.location
     }
 
     /// `locate` for many pointers: the ones whose objects are stored for this repository.
@@ -263,11 +264,7 @@ public struct LFSService: Sendable {
         let bound = try await store.boundObjects(pointers.map(\.oid), repo: repoRowID)
         var found: [LFSPointer: LFSObjectLocation] = [:]
         for pointer in pointers where bound[pointer.oid] == pointer.size {
-            if let size = try await blobs.size(of: pointer.oid) {
-                if size == pointer.size { found[pointer] = .blob }
-            } else if let file = try await xet.file(sha256: pointer.oid), file.size == pointer.size {
-                found[pointer] = .xet(file.hash)
-            }
+            if let stored = try await stored(pointer.oid), stored.size == pointer.size { found[pointer] = stored.location }
         }
         return found
     }

@@ -70,10 +70,11 @@ struct FileController {
             return BlobResponse.inline(bytes, range: range, headers: headers)
         case .lfs(let pointer):
             let name = path.split(separator: "/").last.map(String.init)
+            // `resolve` found the object (following LFS): in the blob store unless it is a Xet file.
             if followLFS, range != .unsatisfiable,
-                let location = try await lfs.directDownloadURL(of: pointer.oid, fileName: name)
+                let url = lfs.directDownloadURL(of: pointer.oid, at: file.xetHash.map { .xet($0) } ?? .blob, fileName: name)
             {
-                return BlobResponse.redirect(to: location, headers: headers)
+                return BlobResponse.redirect(to: url, headers: headers)
             }
             return BlobResponse.object(
                 lfs: lfs, oid: pointer.oid, size: pointer.size, range: range, headers: headers, connection: context.connection)

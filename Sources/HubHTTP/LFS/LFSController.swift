@@ -164,15 +164,15 @@ struct LFSController {
 
     func download(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         let id = try context.repoID(kind: kind)
-        let (oid, size) = try await lfs.downloadableSize(
+        let (oid, size, location) = try await lfs.downloadable(
             repo: id, oid: context.parameters.get("oid")?.percentDecoded ?? "",
             grant: request.uri.queryParameters.get("grant"), caller: try context.caller())
         let headers: HTTPFields = [
             .contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(oid.hex)\"",
         ]
         let range = ByteRange(header: request.headers[.range], size: size)
-        if range != .unsatisfiable, let location = try await lfs.directDownloadURL(of: oid, fileName: nil) {
-            return BlobResponse.redirect(to: location, headers: headers)
+        if range != .unsatisfiable, let url = lfs.directDownloadURL(of: oid, at: location, fileName: nil) {
+            return BlobResponse.redirect(to: url, headers: headers)
         }
         return BlobResponse.object(
             lfs: lfs, oid: oid, size: size, range: range, headers: headers, connection: context.connection)

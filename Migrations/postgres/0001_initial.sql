@@ -88,11 +88,13 @@ CREATE TABLE repos (
     downloads_30d      BIGINT  NOT NULL DEFAULT 0,
     trending           BIGINT  NOT NULL DEFAULT 0,
     creator_id         BIGINT  REFERENCES users(id) ON DELETE SET NULL,
-    -- What search reads besides the name: the card's text and the tags (each as 't' + its hex).
+    -- What search reads besides the name (its words, weight A): the card's words (weight B, split
+    -- by the hub as search words are, so the parser sees plain words) and the tags (weight D,
+    -- each one word: 't' + its UTF-8 in hex; searched words ask for A or B only).
     search_card        TEXT    NOT NULL DEFAULT '',
     search_tags        TEXT    NOT NULL DEFAULT '',
     search             TSVECTOR GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple', namespace::text || ' ' || name::text || ' ' || replace(replace(name::text, '-', ' '), '_', ' ')), 'A')
+        setweight(to_tsvector('simple', translate(namespace::text || ' ' || name::text, '-_.', '   ')), 'A')
         || setweight(to_tsvector('simple', search_card), 'B')
         || to_tsvector('simple', search_tags)
     ) STORED,
@@ -202,3 +204,35 @@ CREATE TABLE xet_dedup_chunks (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX xet_dedup_chunks_by_file ON xet_dedup_chunks (file);
+
+-- A number that changes with every commit that changes anything above: a cached answer read at
+-- one version is still true while the number stays the same (PostgresRepoStore, indexVersion).
+-- The bump runs at commit time (a deferred constraint trigger), so it is the last lock a writer
+-- takes and no two writers can deadlock over it; the transaction-local setting makes every row
+-- after a transaction's first one cost nothing.
+CREATE TABLE index_version (
+    version BIGINT NOT NULL
+);
+INSERT INTO index_version (version) VALUES (1);
+
+CREATE FUNCTION bump_index_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('modelhub.index_bumped', true) IS DISTINCT FROM 'yes' THEN
+        UPDATE index_version SET version = version + 1;
+        PERFORM set_config('modelhub.index_bumped', 'yes', true);
+    END IF;
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE
+    watched TEXT;
+BEGIN
+    FOREACH watched IN ARRAY ARRAY['users', 'organizations', 'org_members', 'tokens', 'token_scopes', 'sessions',
+        'repos', 'repo_tags', 'repo_redirects', 'repo_likes', 'repo_downloads', 'counter_windows', 'discussions',
+        'lfs_objects', 'repo_lfs_objects', 'lfs_locks', 'xet_files', 'xet_dedup_chunks'] LOOP
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
+                        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_index_version()',
+                       watched || '_bump_index_version', watched);
+    END LOOP;
+END $$;

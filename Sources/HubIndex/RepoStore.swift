@@ -58,5 +58,5 @@ public protocol RepoStore: Sendable {
     func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)]
     /// A number that changes whenever anything in the database changes (in this process or any
     /// other): what was read at one version is still true while the number stays the same.
-    func indexVersion() throws -> Int64
+    func indexVersion() async throws -> Int64
 }

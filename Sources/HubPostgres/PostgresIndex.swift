@@ -1,5 +1,6 @@
 import Foundation
 import HubCore
+import HubIndex
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -12,6 +13,8 @@ public final class PostgresIndex: Sendable {
     let logger: Logger
     /// When the download and trending windows were last recounted (shared by the counter stores).
     let windowedCounters = PostgresWindowedCounters()
+    /// Repository rows read at an `index_version`, shared by the stores that read them.
+    let repoRows = RepoRowCache()
     private let running: Task<Void, Never>
 
     /// Opens `url` (`postgres://user:password@host:port/database`, `?sslmode=disable|prefer|require`)

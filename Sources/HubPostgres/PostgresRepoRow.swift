@@ -14,6 +14,18 @@ enum PostgresRepoRow {
         Int64, Int64, Int64, Int64
     )
 
+    /// The columns and, last, the LFS bytes bound to the repository. Only for the rows returned:
+    /// it aggregates.
+    static let columnsWithLFSBytes = columns + """
+        , (SELECT COALESCE(SUM(o.size), 0)::bigint FROM repo_lfs_objects b JOIN lfs_objects o ON o.oid = b.oid
+           WHERE b.repo_id = repos.id)
+        """
+
+    typealias ColumnsWithLFSBytes = (
+        Int64, String, String, String, Bool, String?, Int64?, String?, Int64, Int64, String?, String?, String?,
+        Int64, Int64, Int64, Int64, Int64
+    )
+
     static func info(_ row: Columns, tags: [String] = [], lfsBytes: Int64 = 0) throws -> RepoInfo {
         guard let kind = RepoKind(rawValue: row.1) else {
             throw HubError.internalFailure("repo row \(row.0) has an unknown kind")
@@ -25,5 +37,11 @@ enum PostgresRepoRow {
             card: RepoCard(dataJSON: row.10, tags: tags, pipelineTag: row.11, libraryName: row.12),
             counters: RepoCounters(
                 downloads: row.13, downloadsAllTime: row.14, likes: row.15, trendingScore: row.16, lfsBytes: lfsBytes))
+    }
+
+    static func info(_ row: ColumnsWithLFSBytes, tags: [String] = []) throws -> RepoInfo {
+        try info(
+            (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13,
+             row.14, row.15, row.16), tags: tags, lfsBytes: row.17)
     }
 }

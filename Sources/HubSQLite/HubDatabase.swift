@@ -10,7 +10,8 @@ import HubIndex
 public final class HubDatabase: Sendable {
     let pool: DatabasePool
     let windowedCounters = WindowedCounters()
-    let repoRows: RepoRowCache
+    let repoRows = RepoRowCache()
+    let dataVersion: DataVersionProbe
 
     /// Opens (or creates) the database at `path` and applies every migration it lacks.
     public init(path: String) throws {
@@ -27,7 +28,7 @@ public final class HubDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLMigrations.migrator().migrate(pool)
-            repoRows = try RepoRowCache(path: path)
+            dataVersion = try DataVersionProbe(path: path)
         } catch let error as DatabaseError {
             throw HubError.internalFailure("cannot open database at \(path): \(error.message ?? "\(error)")")
         }

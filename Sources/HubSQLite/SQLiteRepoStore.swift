@@ -40,7 +40,7 @@ public struct SQLiteRepoStore: RepoStore {
 
     public func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo? {
         try await database.windowedCounters.ensureCurrent(in: database.pool)
-        let version = try database.repoRows.currentVersion()
+        let version = try database.dataVersion.currentVersion()
         if let cached = database.repoRows.row(for: id, at: version) {
             return cached
         }
@@ -59,8 +59,8 @@ public struct SQLiteRepoStore: RepoStore {
         return row
     }
 
-    public func indexVersion() throws -> Int64 {
-        try database.repoRows.currentVersion()
+    public func indexVersion() async throws -> Int64 {
+        try database.dataVersion.currentVersion()
     }
 
     public func find(rowID: Int64) async throws -> RepoInfo? {
@@ -280,20 +280,15 @@ public struct SQLiteRepoStore: RepoStore {
 
     /// Every word of `text` as a quoted prefix term, all required: `"german"* AND "spam"*`.
     static func ftsQuery(_ text: String?) -> String? {
-        guard let text else { return nil }
-        var seen = Set<String>()
-        // A repeated word adds nothing to an AND query but another pass over its matches.
-        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
-            .map { $0.lowercased() }.filter { seen.insert($0).inserted }.prefix(16)
+        let words = SearchWords.query(text)
         guard !words.isEmpty else { return nil }
         // Only the id and the card's text: the tags column holds encoded tags.
         return "{name card} : (" + words.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
     }
 
-    /// A tag as one FTS5 token: `t` and its UTF-8 bytes in lowercase hex (what migration 0009's
-    /// `'t' || lower(hex(tag))` computes).
+    /// A tag as one FTS5 token (what migration 0009's `'t' || lower(hex(tag))` computes).
     static func tagToken(_ tag: String) -> String {
-        "t" + tag.utf8.hexString
+        SearchWords.tagToken(tag)
     }
 
     public func redirect(kind: RepoKind, from path: String) async throws -> RepoInfo? {

@@ -199,7 +199,7 @@ public struct RepoService: Sendable {
         _ id: RepoID, caller: Caller?, need: RepoAccess = .read, withCounters: Bool = false,
         pinningIndexVersion: Bool = false
     ) async throws -> RepoGrant {
-        let version = pinningIndexVersion ? try store.indexVersion() : nil
+        let version = pinningIndexVersion ? try await store.indexVersion() : nil
         let found = try await store.find(id, withCounters: withCounters)
         let access = found.map { AccessPolicy.access(to: $0, caller: caller) } ?? RepoAccess.none
         guard let repo = found, access >= .read else {
@@ -218,8 +218,8 @@ public struct RepoService: Sendable {
 
     /// Changes whenever anything in the index changes: a value derived from what was read at one
     /// version (and from immutable git objects) may be reused while the version stays the same.
-    public func indexVersion() throws -> Int64 {
-        try store.indexVersion()
+    public func indexVersion() async throws -> Int64 {
+        try await store.indexVersion()
     }
 
     /// The repository, if `caller` may push to it.

@@ -28,7 +28,7 @@ import Testing
 
     @Test func aRepeatedReadIsServedFromTheCache() async throws {
         let first = try #require(try await store.find(id, withCounters: true))
-        let version = try database.repoRows.currentVersion()
+        let version = try database.dataVersion.currentVersion()
         #expect(database.repoRows.row(for: id, at: version) == first)
         #expect(try await store.find(id, withCounters: true) == first)
     }

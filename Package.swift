@@ -188,6 +188,7 @@ let package = Package(
                 "HubServices",
                 "HubIndex",
                 "HubSQLite",
+                "HubPostgres",
                 "HubStorage",
                 "HubS3",
                 "HubHTTP",

@@ -128,7 +128,12 @@ public struct RepositoryStorage: Sendable {
     public func remove(at location: URL) throws {
         guard FileManager.default.fileExists(atPath: location.path) else { return }
         let trash = temporaryDirectory.appendingPathComponent("deleted-\(UUID().uuidString).git")
-        try DurableFiles.rename(location, to: trash)
+        do {
+            try DurableFiles.rename(location, to: trash)
+        } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(ENOENT) {
+            // Another instance sharing the folder removed it first.
+            return
+        }
         try FileManager.default.removeItem(at: trash)
     }
 

@@ -56,6 +56,10 @@ public protocol RepoStore: Sendable {
     func setAlias(kind: RepoKind, name: String, to target: RepoID?) async throws
     /// Every alias, by kind and name.
     func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)]
+    /// Runs `body` while no process sharing this index is between a repository row's change and
+    /// its commit (create, rename, delete): what start-up reconciliation of the repository folders
+    /// with the index needs when several instances share them.
+    func whileNoRepositoryMoves<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result
     /// A number that changes whenever anything in the database changes (in this process or any
     /// other): what was read at one version is still true while the number stays the same.
     func indexVersion() async throws -> Int64

@@ -20,6 +20,7 @@ public struct PostgresRepoStore: RepoStore {
         let index = self.index
         do {
             return try await index.transaction(conflict: nil) { connection in
+                try await Self.holdRepositoryMoves(index: index, on: connection)
                 if let existing = try await Self.rowID(of: repo.id, index: index, on: connection) {
                     throw HubError.repoExists(existing.id)
                 }
@@ -78,13 +79,41 @@ public struct PostgresRepoStore: RepoStore {
     }
 
     public func delete(_ id: RepoID) async throws -> Bool {
-        try await !index.rows(
-            """
-            DELETE FROM repos
-            WHERE kind = \(id.kind.rawValue) AND namespace = \(id.namespace.value)::citext AND name = \(id.name.value)::citext
-            RETURNING id
-            """, as: (Int64).self
-        ).isEmpty
+        let index = self.index
+        return try await index.transaction { connection in
+            try await Self.holdRepositoryMoves(index: index, on: connection)
+            return try await !index.rows(
+                """
+                DELETE FROM repos
+                WHERE kind = \(id.kind.rawValue) AND namespace = \(id.namespace.value)::citext AND name = \(id.name.value)::citext
+                RETURNING id
+                """, as: (Int64).self, on: connection
+            ).isEmpty
+        }
+    }
+
+    /// The advisory lock that keeps reconciliation (exclusive) apart from the transactions that
+    /// move repository folders (shared): any fixed number other programs are unlikely to use.
+    static let repositoryMovesLock: Int64 = 0x6D68_7265_706F_6D76  // "mhrepomv"
+
+    /// Taken by a create, rename or delete for the rest of its transaction.
+    static func holdRepositoryMoves(index: PostgresIndex, on connection: PostgresConnection) async throws {
+        _ = try await index.rows("SELECT pg_advisory_xact_lock_shared(\(repositoryMovesLock))::text", as: (String).self, on: connection)
+    }
+
+    public func whileNoRepositoryMoves<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        let index = self.index
+        return try await index.client.withConnection { connection in
+            _ = try await index.rows("SELECT pg_advisory_lock(\(Self.repositoryMovesLock))::text", as: (String).self, on: connection)
+            do {
+                let result = try await body()
+                _ = try await index.rows("SELECT pg_advisory_unlock(\(Self.repositoryMovesLock))", as: (Bool).self, on: connection)
+                return result
+            } catch {
+                _ = try? await index.rows("SELECT pg_advisory_unlock(\(Self.repositoryMovesLock))", as: (Bool).self, on: connection)
+                throw error
+            }
+        }
     }
 
     public func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws {
@@ -143,6 +172,7 @@ public struct PostgresRepoStore: RepoStore {
         let index = self.index
         do {
             try await index.transaction(conflict: nil) { connection in
+                try await Self.holdRepositoryMoves(index: index, on: connection)
                 if let existing = try await Self.rowID(of: newID, index: index, on: connection), !id.sameRepository(as: newID) {
                     throw HubError.repoExists(existing.id)
                 }

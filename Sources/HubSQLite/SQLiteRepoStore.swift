@@ -59,6 +59,12 @@ public struct SQLiteRepoStore: RepoStore {
         return row
     }
 
+    /// The embedded index has one server per data folder, and it reconciles before it serves:
+    /// nothing else moves repositories meanwhile.
+    public func whileNoRepositoryMoves<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        try await body()
+    }
+
     public func indexVersion() async throws -> Int64 {
         try database.dataVersion.currentVersion()
     }

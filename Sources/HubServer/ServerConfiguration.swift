@@ -1,4 +1,6 @@
 import Foundation
+import HubCore
+import HubPostgres
 
 /// Everything `modelhub serve` can be told, resolved once at start and passed down as values.
 ///
@@ -39,6 +41,10 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// Seconds between two runs of the repairs start-up makes (abandoned uploads and push
     /// quarantines swept, branch heads the index missed read again), for servers that run for weeks.
     public var maintenanceInterval: Int = 3600
+    /// The index's database: unset for the embedded SQLite file in the data folder, or
+    /// `postgres://user:password@host:5432/database` (`?sslmode=disable|prefer|require`) for
+    /// PostgreSQL, which several instances can share.
+    public var databaseURL: String?
     /// Where LFS objects are kept: `local` (under the data folder) or `s3` (a bucket of any
     /// S3-compatible service; credentials from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
     public var blobStore: String = "local"
@@ -66,7 +72,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel, allowSignUp
         case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
         case maintenanceInterval
-        case blobStore, s3Endpoint, s3Bucket, s3Region, s3Prefix, s3PresignedDownloads
+        case databaseURL, blobStore, s3Endpoint, s3Bucket, s3Region, s3Prefix, s3PresignedDownloads
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +99,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             ?? defaults.maxConcurrentRequestsPerClient
         maintenanceInterval =
             try container.decodeIfPresent(Int.self, forKey: .maintenanceInterval) ?? defaults.maintenanceInterval
+        databaseURL = try container.decodeIfPresent(String.self, forKey: .databaseURL)
         blobStore = try container.decodeIfPresent(String.self, forKey: .blobStore) ?? defaults.blobStore
         s3Endpoint = try container.decodeIfPresent(String.self, forKey: .s3Endpoint)
         s3Bucket = try container.decodeIfPresent(String.self, forKey: .s3Bucket)
@@ -176,6 +183,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             allowSignUp = try Self.flag(value, name: "MODELHUB_ALLOW_SIGN_UP")
         }
         if let value = environment["MODELHUB_SIGNING_SECRET"] { signingSecret = value }
+        if let value = environment["MODELHUB_DATABASE_URL"] { databaseURL = value.isEmpty ? nil : value }
         if let value = environment["MODELHUB_BLOB_STORE"] { blobStore = value }
         if let value = environment["MODELHUB_S3_ENDPOINT"] { s3Endpoint = value }
         if let value = environment["MODELHUB_S3_BUCKET"] { s3Bucket = value }
@@ -187,9 +195,11 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     }
 
     /// The variables that make another process (the push hook, an admin command) open the same
-    /// stores as this configuration.
+    /// stores as this configuration. Passed in the environment of the git it starts, never
+    /// written to disk (the database URL may hold a password).
     public var storageEnvironment: [String: String] {
         var variables = ["MODELHUB_BLOB_STORE": blobStore]
+        variables["MODELHUB_DATABASE_URL"] = databaseURL
         guard blobStore == "s3" else { return variables }
         variables["MODELHUB_S3_ENDPOINT"] = s3Endpoint
         variables["MODELHUB_S3_BUCKET"] = s3Bucket
@@ -225,6 +235,13 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         }
         if let signingSecret, signingSecret.utf8.count < 32 {
             throw ConfigurationError("MODELHUB_SIGNING_SECRET must be at least 32 characters")
+        }
+        if let databaseURL {
+            do {
+                _ = try PostgresIndex.configuration(url: databaseURL)
+            } catch HubError.badRequest(let message) {
+                throw ConfigurationError("databaseURL: \(message)")
+            }
         }
         guard ["local", "s3"].contains(blobStore) else {
             throw ConfigurationError("blobStore must be local or s3, not '\(blobStore)'")

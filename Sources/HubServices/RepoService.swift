@@ -98,21 +98,26 @@ public struct RepoService: Sendable {
     ///   folder goes back;
     /// - a delete removes the row, then the folder; a crash between them leaves a folder whose row
     ///   is gone, and a create that crashed before its row was committed leaves one too: removed.
+    /// Instances sharing the repositories and the index reconcile one at a time, and never while
+    /// another is between a row's change and its commit (`whileNoRepositoryMoves`).
     public func reconcileStorage() async throws -> (moved: Int, removed: Int) {
-        var moved = 0
-        var removed = 0
-        for (location, rowID) in try storage.markedRepositories() {
-            guard let repo = try await store.find(rowID: rowID) else {
-                try storage.remove(at: location)
-                removed += 1
-                continue
+        let (storage, store) = (self.storage, self.store)
+        return try await store.whileNoRepositoryMoves {
+            var moved = 0
+            var removed = 0
+            for (location, rowID) in try storage.markedRepositories() {
+                guard let repo = try await store.find(rowID: rowID) else {
+                    try storage.remove(at: location)
+                    removed += 1
+                    continue
+                }
+                if location.standardizedFileURL != storage.location(of: repo.id).standardizedFileURL {
+                    try storage.relocate(location, to: repo.id)
+                    moved += 1
+                }
             }
-            if location.standardizedFileURL != storage.location(of: repo.id).standardizedFileURL {
-                try storage.relocate(location, to: repo.id)
-                moved += 1
-            }
+            return (moved, removed)
         }
-        return (moved, removed)
     }
 
     /// Changes visibility, for those who may administer the repository.

@@ -11,13 +11,13 @@ struct DataDirectoryOption: ParsableArguments {
 
     /// The hub as `modelhub serve` would open it from the same configuration file and
     /// `MODELHUB_*` variables (its data folder, its blob store), for an admin command.
-    func openHub() throws -> Hub {
+    func openHub() async throws -> Hub {
         let environment = ProcessInfo.processInfo.environment
         do {
             var configuration = try ServerConfiguration.resolve(file: nil, environment: environment)
             if let dataDir { configuration.dataDir = dataDir }
             try configuration.validate()
-            return try Hub(configuration: configuration, environment: environment)
+            return try await Hub.open(configuration: configuration, environment: environment)
         } catch let error as ConfigurationError {
             throw HubError.internalFailure(error.description)
         }
@@ -35,7 +35,7 @@ extension DataDirectoryOption {
     /// non-zero exit, and the database is closed either way.
     func run(_ action: (Hub) async throws -> Void) async throws {
         do {
-            let hub = try openHub()
+            let hub = try await openHub()
             defer { try? hub.close() }
             try await action(hub)
         } catch let error as HubError {

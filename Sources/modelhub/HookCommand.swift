@@ -31,7 +31,7 @@ struct HookCommand: AsyncParsableCommand {
             var configuration = ServerConfiguration()
             try configuration.apply(environment: environment)
             configuration.dataDir = dataDir
-            let hub = try Hub(configuration: configuration, environment: environment)
+            let hub = try await Hub.open(configuration: configuration, environment: environment)
             defer { try? hub.close() }
             let reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
                 try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)

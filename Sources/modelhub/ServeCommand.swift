@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let hub: Hub
         do {
-            hub = try Hub(
+            hub = try await Hub.open(
                 configuration: configuration, environment: ProcessInfo.processInfo.environment,
                 pushPolicy: PushHook(
                     executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize,

@@ -15,24 +15,24 @@ import Testing
         return configuration
     }
 
-    @Test func anS3BlobStoreWithoutCredentialsIsRefusedBeforeAnythingIsOpened() throws {
+    @Test func anS3BlobStoreWithoutCredentialsIsRefusedBeforeAnythingIsOpened() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = try s3Configuration(dataDir: folder)
-        let error = #expect(throws: ConfigurationError.self) {
-            _ = try Hub(configuration: configuration, environment: ["AWS_ACCESS_KEY_ID": "key"])
+        let error = await #expect(throws: ConfigurationError.self) {
+            _ = try await Hub.open(configuration: configuration, environment: ["AWS_ACCESS_KEY_ID": "key"])
         }
         #expect(error?.description.contains("AWS_SECRET_ACCESS_KEY") == true)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("modelhub.sqlite").path))
     }
 
-    @Test func aBucketNameS3WouldRefuseIsRefusedByName() throws {
+    @Test func aBucketNameS3WouldRefuseIsRefusedByName() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("modelhub-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = try s3Configuration(dataDir: folder)
         configuration.s3Bucket = "Not_A_Bucket"
-        let error = #expect(throws: ConfigurationError.self) {
-            _ = try Hub(configuration: configuration, environment: ["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"])
+        let error = await #expect(throws: ConfigurationError.self) {
+            _ = try await Hub.open(configuration: configuration, environment: ["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"])
         }
         #expect(error?.description.contains("Not_A_Bucket") == true)
     }

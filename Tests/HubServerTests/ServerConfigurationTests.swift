@@ -61,7 +61,7 @@ import Testing
             guard cells.count > 2 else { continue }
             documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
         }
-        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "s3Endpoint", "s3Bucket", "signingSecret"]))
+        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "databaseURL", "s3Endpoint", "s3Bucket", "signingSecret"]))
         for (key, value) in defaults {
             let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
             if shown.isEmpty {
@@ -127,5 +127,31 @@ import Testing
         #expect(throws: ConfigurationError.self) {
             try configuration.apply(environment: ["MODELHUB_S3_PRESIGNED_DOWNLOADS": "yes"])
         }
+    }
+
+    @Test func aPostgreSQLDatabaseURLTravelsToTheHookAndAnEmptyOneMeansSQLite() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: ["MODELHUB_DATABASE_URL": "postgres://hub:secret@db.internal:5432/modelhub"])
+        try configuration.validate()
+        #expect(configuration.storageEnvironment["MODELHUB_DATABASE_URL"] == "postgres://hub:secret@db.internal:5432/modelhub")
+        var again = ServerConfiguration()
+        try again.apply(environment: configuration.storageEnvironment)
+        #expect(again == configuration)
+        try configuration.apply(environment: ["MODELHUB_DATABASE_URL": ""])
+        #expect(configuration.databaseURL == nil && configuration.storageEnvironment["MODELHUB_DATABASE_URL"] == nil)
+    }
+
+    @Test(arguments: [
+        ("mysql://hub@db/modelhub", "databaseURL: the database URL must look like postgres://"),
+        ("postgres://db.internal/modelhub", "databaseURL: the database URL names no user"),
+        ("postgres://hub:secret@db.internal", "databaseURL: the database URL names no database"),
+        ("postgres://hub:secret@db.internal/modelhub?sslmode=sometimes", "databaseURL: sslmode must be"),
+    ])
+    func aBadDatabaseURLIsRefusedWithoutItsPassword(url: String, message: String) throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: ["MODELHUB_DATABASE_URL": url])
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains("secret") == false)
     }
 }

@@ -20,7 +20,7 @@ public final class PostgresIndex: Sendable {
     /// Opens `url` (`postgres://user:password@host:port/database`, `?sslmode=disable|prefer|require`)
     /// and applies the migrations it lacks.
     public static func open(url: String, logger: Logger = Logger(label: "modelhub.postgres")) async throws -> PostgresIndex {
-        let index = PostgresIndex(configuration: try Self.configuration(url: url), logger: logger)
+        let index = await PostgresIndex(configuration: try Self.configuration(url: url), logger: logger)
         do {
             try await PostgresMigrations.apply(on: index)
         } catch {
@@ -30,11 +30,19 @@ public final class PostgresIndex: Sendable {
         return index
     }
 
-    init(configuration: PostgresClient.Configuration, logger: Logger) {
+    init(configuration: PostgresClient.Configuration, logger: Logger) async {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
-        running = Task { await client.run() }
+        // Waits for the run task to begin: `run()` marks the client as running in its first
+        // step, right after the signal, and a query leased before that still works but makes
+        // PostgresNIO log a warning (on the admin commands' one-line stderr).
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        running = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
     }
 
     /// Stops the connection pool; queries after this fail.

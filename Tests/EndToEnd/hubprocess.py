@@ -8,8 +8,10 @@ import os
 import pathlib
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +24,14 @@ LISTENING = re.compile(r"modelhub listening on (http://\S+)")
 # prefix of its own, and the whole suite runs against the S3 blob store.
 S3_ENDPOINT = os.environ.get("MODELHUB_TEST_S3_ENDPOINT")
 S3_BUCKET = os.environ.get("MODELHUB_TEST_S3_BUCKET", "modelhub")
+# Set by .ci/with-postgres; with MODELHUB_TEST_CLUSTER=1 every hub is a cluster: its index in a
+# fresh PostgreSQL database, and two `modelhub serve` instances on the one data folder behind a
+# round-robin proxy (one connection to one, the next to the other, as a load balancer does), so
+# every scenario pushes through one instance and reads through the other.
+POSTGRES_URL = os.environ.get("MODELHUB_TEST_POSTGRES_URL")
+CLUSTER = os.environ.get("MODELHUB_TEST_CLUSTER") == "1"
+if CLUSTER and not POSTGRES_URL:
+    raise RuntimeError("MODELHUB_TEST_CLUSTER=1 needs PostgreSQL: run under .ci/with-postgres")
 
 
 def local_store_only(test):
@@ -29,6 +39,36 @@ def local_store_only(test):
     the S3 run has no counterpart of."""
     import pytest
     return pytest.mark.skipif(S3_ENDPOINT is not None, reason="about the local blob store's folders")(test)
+
+
+def single_instance_only(reason: str):
+    """For a scenario about one process's own limits or memory, which a cluster of two
+    instances behind a proxy has no single counterpart of."""
+    import pytest
+    return pytest.mark.skipif(CLUSTER, reason=reason)
+
+
+def embedded_index_only(test):
+    """For a scenario about the embedded SQLite file itself."""
+    import pytest
+    return pytest.mark.skipif(CLUSTER, reason="about the embedded SQLite index")(test)
+
+
+def postgres(url: str, sql: str) -> list[list[str]]:
+    """Rows of `sql` on the PostgreSQL database at `url`, through Debian's psql."""
+    psql = pathlib.Path(os.environ.get("PG_BIN", "/usr/bin")) / "psql"
+    result = subprocess.run([str(psql), "-X", "-q", "-At", "-F", "\t", "-d", url, "-c", sql],
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise RuntimeError(f"psql: {result.stderr}")
+    return [line.split("\t") for line in result.stdout.splitlines()]
+
+
+def fresh_postgres_database() -> str:
+    """A new empty database on the test server; its URL."""
+    name = f"hub_{uuid.uuid4().hex}"
+    postgres(POSTGRES_URL, f"CREATE DATABASE {name}")
+    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}?sslmode=disable"
 
 
 def s3_client():
@@ -50,55 +90,132 @@ class HubProcess:
                 "MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
                 "MODELHUB_S3_PREFIX": f"test-{uuid.uuid4().hex}/",
             })
+        self.cluster = CLUSTER
+        if self.cluster and "MODELHUB_DATABASE_URL" not in self.env:
+            self.env["MODELHUB_DATABASE_URL"] = fresh_postgres_database()
         self.process: subprocess.Popen | None = None
+        # In a cluster: the second instance, the proxy in front of both, and each one's own URL.
+        self.peer: subprocess.Popen | None = None
+        self.proxy: RoundRobinProxy | None = None
+        self.instance_urls: list[str] = []
         self.url = ""
 
-    def start(self, timeout: float = 30) -> "HubProcess":
-        env = dict(os.environ, **self.env)
-        self.log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
+    def _launch(self, timeout: float) -> tuple[subprocess.Popen, str]:
+        process = subprocess.Popen(
             [str(BINARY), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(self.data_dir),
              *self.extra_args],
-            stdout=subprocess.PIPE, stderr=self.log, cwd=self.workdir, env=env,
+            stdout=subprocess.PIPE, stderr=self.log, cwd=self.workdir, env=dict(os.environ, **self.env),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            line = self.process.stdout.readline().decode()
-            if not line and self.process.poll() is not None:
-                raise RuntimeError(f"modelhub exited with {self.process.returncode}: {self.log_path.read_text()}")
+            line = process.stdout.readline().decode()
+            if not line and process.poll() is not None:
+                raise RuntimeError(f"modelhub exited with {process.returncode}: {self.log_path.read_text()}")
             match = LISTENING.search(line)
             if match:
-                self.url = match.group(1)
-                return self
-        self.stop()
+                return process, match.group(1)
+        process.kill()
+        process.wait()
         raise RuntimeError("modelhub did not start listening in time")
 
+    def start(self, timeout: float = 30) -> "HubProcess":
+        self.log = open(self.log_path, "ab")
+        try:
+            self.process, url = self._launch(timeout)
+            self.instance_urls = [url]
+            self.url = url
+            if self.cluster:
+                self.peer, peer_url = self._launch(timeout)
+                self.instance_urls.append(peer_url)
+                self.proxy = RoundRobinProxy(self.instance_urls)
+                self.url = self.proxy.url
+        except Exception:
+            self.kill()
+            raise
+        return self
+
+    @property
+    def pids(self) -> list[int]:
+        """Every running instance's process id (one, or a cluster's two)."""
+        return [process.pid for process in self.processes]
+
+    @property
+    def processes(self) -> list[subprocess.Popen]:
+        return [process for process in (self.process, self.peer) if process is not None]
+
     def stop(self, timeout: float = 20) -> int:
-        """SIGTERM, then wait for a graceful exit; returns the exit code."""
-        if self.process is None:
+        """SIGTERM, then wait for a graceful exit; returns the exit code (the first non-zero one
+        of a cluster's instances)."""
+        processes = self.processes
+        if not processes:
             return 0
-        process, self.process = self.process, None
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+        self.process = self.peer = None
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        codes = []
+        for process in processes:
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
                 raise RuntimeError("modelhub did not stop within the timeout after SIGTERM")
-        process.stdout.close()
+            process.stdout.close()
+            codes.append(process.returncode)
+        self._close_proxy()
         self.log.close()
-        return process.returncode
+        return next((code for code in codes if code != 0), 0)
 
     def kill(self) -> None:
-        """SIGKILL, as a crash or the OOM killer would: no shutdown code runs."""
-        if self.process is None:
-            return
-        process, self.process = self.process, None
+        """SIGKILL (every instance of a cluster), as a crash or the OOM killer would: no shutdown
+        code runs."""
+        processes = self.processes
+        self.process = self.peer = None
+        for process in processes:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            process.stdout.close()
+        self._close_proxy()
+        if processes:
+            self.log.close()
+
+    def kill_instance(self, which: int) -> None:
+        """SIGKILL of one instance of a cluster (0 or 1); the proxy sends every later connection
+        to the other."""
+        process = self.process if which == 0 else self.peer
+        assert process is not None and self.proxy is not None
         process.send_signal(signal.SIGKILL)
         process.wait()
         process.stdout.close()
-        self.log.close()
+        self.proxy.drop(self.instance_urls[which])
+        if which == 0:
+            self.process, self.peer = self.peer, None
+            self.instance_urls = self.instance_urls[1:]
+        else:
+            self.peer = None
+            self.instance_urls = self.instance_urls[:1]
+
+    def _close_proxy(self) -> None:
+        if self.proxy is not None:
+            self.proxy.close()
+            self.proxy = None
+
+    @property
+    def index_env(self) -> dict:
+        """What another hub on the same data folder needs to open the same index."""
+        return {key: self.env[key] for key in ("MODELHUB_DATABASE_URL",) if key in self.env}
+
+    def index_rows(self, sql: str) -> list[tuple]:
+        """Rows of `sql` on the hub's index, SQLite or PostgreSQL (text columns; NULL is None)."""
+        if "MODELHUB_DATABASE_URL" in self.env:
+            return [tuple(value if value != "" else None for value in row)
+                    for row in postgres(self.env["MODELHUB_DATABASE_URL"], sql)]
+        database = sqlite3.connect(self.data_dir / "modelhub.sqlite")
+        try:
+            return database.execute(sql).fetchall()
+        finally:
+            database.close()
 
     @property
     def pid(self) -> int:
@@ -197,17 +314,15 @@ class HubProcess:
     # --- invariants ------------------------------------------------------------------------
 
     def check_invariants(self):
-        """What must hold after any scenario: git fsck clean, SQLite sound, nothing left in tmp/."""
+        """What must hold after any scenario: git fsck clean, SQLite sound, the index's heads are
+        git's, nothing left in tmp/, every stored object hashes to its name."""
         for repository in sorted((self.data_dir / "repos").glob("*/*/*.git")):
             fsck = subprocess.run(["git", "--git-dir", str(repository), "fsck", "--strict"],
                                   capture_output=True, text=True)
             assert fsck.returncode == 0, f"git fsck {repository}: {fsck.stderr}"
-        database = sqlite3.connect(self.data_dir / "modelhub.sqlite")
-        try:
-            assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            rows = database.execute("SELECT kind, namespace, name, head_commit FROM repos").fetchall()
-        finally:
-            database.close()
+        if "MODELHUB_DATABASE_URL" not in self.env:
+            assert self.index_rows("PRAGMA integrity_check")[0][0] == "ok"
+        rows = self.index_rows("SELECT kind, namespace, name, head_commit FROM repos")
         for kind, namespace, name, indexed_head in rows:
             # The index answers listings and repo info: it must hold the head git has.
             repository = self.data_dir / "repos" / f"{kind}s" / namespace.lower() / f"{name.lower()}.git"
@@ -283,3 +398,88 @@ class Git:
 
     def head(self, repo: pathlib.Path, rev: str = "HEAD") -> str:
         return self("rev-parse", rev, cwd=repo).stdout.strip()
+
+
+class RoundRobinProxy:
+    """A TCP load balancer on loopback: each new connection goes to the next instance in turn,
+    bytes relayed both ways unchanged (half-closes included), like HAProxy in TCP mode."""
+
+    def __init__(self, urls: list[str]):
+        self.backends = [tuple(url.removeprefix("http://").rsplit(":", 1)) for url in urls]
+        self.backends = [(host, int(port)) for host, port in self.backends]
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.lock = threading.Lock()
+        self.turn = 0
+        self.open: set[socket.socket] = set()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def drop(self, url: str) -> None:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        with self.lock:
+            self.backends = [backend for backend in self.backends if backend != (host, int(port))]
+
+    def close(self) -> None:
+        self.closed = True
+        # Wakes the thread blocked in accept(); closing alone would not, and the listener's file
+        # descriptor, reused by the next socket, would then be accepted on by this dead proxy.
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        with self.lock:
+            sockets, self.open = list(self.open), set()
+        for connection in sockets:
+            try:
+                connection.close()
+            except OSError:
+                pass
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                backend = self.backends[self.turn % len(self.backends)]
+                self.turn += 1
+            try:
+                upstream = socket.create_connection(backend, timeout=10)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            for connection in (client, upstream):
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self.lock:
+                self.open.update((client, upstream))
+            pending = [2]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._relay, args=(source, target, client, upstream, pending), daemon=True).start()
+
+    def _relay(self, source, target, client, upstream, pending) -> None:
+        try:
+            while True:
+                data = source.recv(1 << 20)
+                if not data:
+                    break
+                target.sendall(data)
+            target.shutdown(socket.SHUT_WR)
+        except OSError:
+            for connection in (client, upstream):
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        with self.lock:
+            pending[0] -= 1
+            done = pending[0] == 0
+            if done:
+                self.open.discard(client)
+                self.open.discard(upstream)
+        if done:
+            client.close()
+            upstream.close()

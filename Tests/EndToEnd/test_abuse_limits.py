@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from hubprocess import HubProcess
+from hubprocess import HubProcess, single_instance_only
 
 
 def raise_open_file_limit(wanted: int) -> None:
@@ -155,6 +155,7 @@ def test_a_gzip_bomb_of_want_lines_is_refused_before_it_is_inflated(hub: HubProc
     assert (hub.workdir / "clone" / "a.txt").read_bytes() == b"a"
 
 
+@single_instance_only("a bound per process: behind a balancer each instance counts its own clients")
 def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(hub_factory):
     held: list[socket.socket] = []
     hub = hub_factory(env={"MODELHUB_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "32"})
@@ -180,6 +181,28 @@ def test_a_client_past_its_bound_is_told_to_wait_and_nobody_else_is(hub_factory)
             sock.close()
         held.clear()
     assert wait_until(lambda: get(hub.url + "/api/models")[0] == 200, timeout=30)
+
+
+def test_a_body_cut_short_of_its_content_length_is_a_400_and_commits_nothing(hub: HubProcess, alice: str):
+    """A client that closes its side before the body its Content-Length promised is told so
+    (it was a 500 "internal error"), and nothing of the half-sent commit is kept."""
+    hub.create_repo(alice, "demo")
+    _, _, before = hub.api("GET", "/api/models/alice/demo")
+    host = hub.url.removeprefix("http://")
+    body = (json.dumps({"key": "header", "value": {"summary": "cut"}}) + "\n"
+            + json.dumps({"key": "file", "value": {"path": "a.txt", "encoding": "base64", "content": "YQ=="}})).encode()
+    sock = connect(hub)
+    sock.sendall(f"POST /api/models/alice/demo/commit/main HTTP/1.1\r\nHost: {host}\r\n"
+                 f"Authorization: Bearer {alice}\r\nContent-Type: application/x-ndjson\r\n"
+                 f"Content-Length: {len(body) + 1000}\r\n\r\n".encode() + body)
+    sock.shutdown(socket.SHUT_WR)
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b"ended before its Content-Length" in answer
+    assert hub.api("GET", "/api/models/alice/demo")[2]["sha"] == before["sha"]
 
 
 def test_head_requests_and_unread_bodies_give_their_place_back(hub_factory):
@@ -215,6 +238,8 @@ def test_32_parallel_downloads_from_one_machine_are_all_served(hub: HubProcess, 
     assert all(hashlib.sha256(body).digest() == hashlib.sha256(content).digest() for _, _, body in results)
 
 
+@single_instance_only("clients that vanish with an RST: through the test's proxy they become orderly closes, "
+                      "and the PostgreSQL pool grows under load")
 def test_a_thousand_aborted_requests_leak_nothing(hub: HubProcess, alice: str):
     """Downloads, clones and uploads whose clients vanish halfway: afterwards the server holds the
     same file descriptors, runs no git, and has nothing in data/tmp."""

@@ -2,7 +2,7 @@
 
 import subprocess
 
-from hubprocess import BINARY
+from hubprocess import BINARY, embedded_index_only
 
 
 def test_user_create_prints_token_last_and_it_works(hub):
@@ -78,6 +78,7 @@ def test_unknown_config_key_fails_at_start(tmp_path):
     assert "unknown key 'dataDirectory'" in result.stderr
 
 
+@embedded_index_only
 def test_environment_overrides_config_file_and_flags_override_environment(hub_factory, tmp_path):
     config = tmp_path / "hub.json"
     config.write_text('{"port": 1, "logLevel": "warning"}')

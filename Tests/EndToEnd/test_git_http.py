@@ -1,7 +1,6 @@
 """The git journey of issue 2, driven with the real git against a running modelhub."""
 
 import os
-import sqlite3
 import subprocess
 import threading
 import time
@@ -13,12 +12,7 @@ from hubprocess import HubProcess
 
 
 def index_head(hub: HubProcess, namespace: str, name: str) -> str:
-    database = sqlite3.connect(hub.data_dir / "modelhub.sqlite")
-    try:
-        return database.execute(
-            "SELECT head_commit FROM repos WHERE namespace = ? AND name = ?", (namespace, name)).fetchone()[0]
-    finally:
-        database.close()
+    return hub.index_rows(f"SELECT head_commit FROM repos WHERE namespace = '{namespace}' AND name = '{name}'")[0][0]
 
 
 def test_clone_push_and_clone_again_with_same_history(hub, git, alice, tmp_path):

@@ -159,7 +159,7 @@ def test_migrate_storage_copies_a_hubs_objects_and_switches_nothing(hub_factory,
     local.stop()
 
     # The same data folder on the bucket: every file reads back, through LFS and through Xet.
-    moved = hub_factory(env={"MODELHUB_BLOB_STORE": "s3", **bucket}, workdir=local.workdir)
+    moved = hub_factory(env={"MODELHUB_BLOB_STORE": "s3", **bucket, **local.index_env}, workdir=local.workdir)
     downloaded = hf_hub_download("alice/weights", "model.bin", endpoint=moved.url, token=token,
                                  cache_dir=tmp_path / "cache")
     assert open(downloaded, "rb").read() == content

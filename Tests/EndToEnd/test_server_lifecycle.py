@@ -48,7 +48,7 @@ def test_sigterm_lets_a_clone_in_flight_finish(hub, git, alice, tmp_path):
     while time.monotonic() < deadline:
         # (the clone's pack-objects, under upload-pack: the hub's own repack after the push
         # runs one too)
-        serving = [pid for pid in descendants(hub.pid) if "upload-pack" in command_name(pid)]
+        serving = [pid for server in hub.pids for pid in descendants(server) if "upload-pack" in command_name(pid)]
         if any("pack-objects" in command_name(child) for pid in serving for child in descendants(pid)):
             break
         time.sleep(0.005)

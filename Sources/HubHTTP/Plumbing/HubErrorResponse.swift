@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HubCore
 import NIOCore
+import NIOHTTP1
 
 /// The one mapping from domain errors to the Hugging Face JSON wire format: a status, a JSON body
 /// `{"error": …}`, and `X-Error-Code` / `X-Error-Message`, which huggingface_hub reads first
@@ -59,6 +60,9 @@ package enum HubErrorResponse {
         case let error as NIOTooManyBytesError:
             let limit = error.maxBytes.map { " (at most \($0) bytes)" } ?? ""
             return .payloadTooLarge("The request body is larger than this endpoint accepts\(limit)")
+        case HTTPParserError.invalidEOFState:
+            // The client closed its side before sending all the body its Content-Length promised.
+            return .badRequest("The request body ended before its Content-Length")
         case _ where isStorageFull(error):
             return .insufficientStorage
         default:

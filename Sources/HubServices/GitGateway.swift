@@ -16,6 +16,12 @@ public struct GitGateway: Sendable {
     ) async throws {
         try grant.require(service.requiredAccess)
         let repo = grant.repo
+        if service == .receivePack {
+            // A pusher's first request: if a push ended without the index reading its head (the
+            // instance serving it was killed after git moved the branch, while another instance
+            // serves on), the index catches up now, before this push is compared with it.
+            try await repos.refreshHeadIfBehind(repo)
+        }
         try await transport.advertiseRefs(
             service, repository: repos.location(of: repo), gitProtocol: gitProtocol, output: output)
     }

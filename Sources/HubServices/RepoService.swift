@@ -245,6 +245,12 @@ public struct RepoService: Sendable {
         try await store.updateHead(of: repo.id, commit: head?.id, lastModified: HubDate.now(), card: card)
     }
 
+    /// Reads the head again when the index's is not git's (one ref read when they agree).
+    public func refreshHeadIfBehind(_ repo: RepoInfo) async throws {
+        let head = try GitRepository.open(at: storage.location(of: repo.id)).commit(atRef: "refs/heads/\(Self.defaultBranch)")?.id
+        if head != repo.headCommit { try await refreshHead(of: repo) }
+    }
+
     /// Repairs what a crash left in repositories, at start: the index is brought in line with git
     /// where the server died between a push moving the branch and the index reading it, and
     /// what killed pushes left in `objects/` is removed once older than `pushGracePeriod`.

@@ -42,6 +42,20 @@ import Testing
         #expect(try await test.hub.repos.readable(new, caller: caller).headCommit == pushed)
     }
 
+    @Test func aPushersFirstRequestCatchesTheIndexUpWithABranchAnotherInstanceMoved() async throws {
+        let caller = try await alice()
+        let id = try RepoID(kind: .model, namespace: "alice", name: "shared")
+        let repo = try await test.hub.repos.create(id, isPrivate: false, sdk: nil, caller: caller)
+        let moved = try moveMain(of: repo)
+        // A fetch's advertisement leaves the index alone; a push's brings it up to git's head.
+        let reader = try await test.hub.repos.grant(id, caller: caller)
+        try await test.hub.git.advertiseRefs(.uploadPack, of: reader, gitProtocol: nil) { _ in }
+        #expect(try await test.hub.repos.readable(id, caller: caller).headCommit != moved)
+        let pusher = try await test.hub.repos.grant(id, caller: caller, need: .write)
+        try await test.hub.git.advertiseRefs(.receivePack, of: pusher, gitProtocol: nil) { _ in }
+        #expect(try await test.hub.repos.readable(id, caller: caller).headCommit == moved)
+    }
+
     @Test func repairAfterCrashReadsTheHeadsTheIndexMissed() async throws {
         let caller = try await alice()
         let id = try RepoID(kind: .model, namespace: "alice", name: "demo")

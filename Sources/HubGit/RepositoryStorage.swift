@@ -4,16 +4,19 @@ import HubCore
 /// Where bare repositories live on disk and how they come and go atomically.
 ///
 /// Layout: `repos/{models,datasets,spaces}/{namespace}/{name}.git`, names lowercased because
-/// names are unique regardless of case. A repository is built under `tmp/`, then renamed into place.
+/// names are unique regardless of case. A repository is built in the hub's own `tmp/` area
+/// (`ScratchArea`), then renamed into place.
 public struct RepositoryStorage: Sendable {
     public let repositoriesDirectory: URL
     private let repositoriesPath: String
     public let temporaryDirectory: URL
 
-    public init(dataDirectory: URL) {
+    /// `temporaryDirectory` must be on the data folder's filesystem (repositories are renamed
+    /// out of it).
+    public init(dataDirectory: URL, temporaryDirectory: URL) {
         repositoriesDirectory = dataDirectory.appendingPathComponent("repos")
         repositoriesPath = repositoriesDirectory.path
-        temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
+        self.temporaryDirectory = temporaryDirectory
     }
 
     public func location(of id: RepoID) -> URL {
@@ -170,14 +173,6 @@ public struct RepositoryStorage: Sendable {
             }
         }
         return latest
-    }
-
-    /// Clears what crashed writes left in `tmp/`. Run at start, before serving.
-    public func sweepTemporaryDirectory() throws {
-        try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path) {
-            try FileManager.default.removeItem(at: temporaryDirectory.appendingPathComponent(name))
-        }
     }
 }
 

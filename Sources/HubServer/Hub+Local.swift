@@ -1,4 +1,5 @@
 import Foundation
+import HubCore
 import HubSQLite
 import HubServices
 import HubStorage
@@ -19,12 +20,14 @@ extension Hub {
     static func localStores(in dataDirectory: URL) throws -> HubStores {
         let dataDirectory = try prepareDataDirectory(dataDirectory)
         let database = try HubDatabase(path: dataDirectory.appendingPathComponent("modelhub.sqlite").path)
+        let scratch = try ScratchArea(in: dataDirectory)
         return HubStores(
             accounts: SQLiteAccountStore(database: database), orgs: SQLiteOrgStore(database: database),
             repos: SQLiteRepoStore(database: database), lfs: SQLiteLFSStore(database: database),
             discussions: SQLiteDiscussionStore(database: database), counters: SQLiteCounterStore(database: database),
-            blobs: LocalBlobStore(dataDirectory: dataDirectory),
-            xetFiles: SQLiteXetFileStore(database: database), xorbs: LocalXorbStore(dataDirectory: dataDirectory),
+            blobs: LocalBlobStore(dataDirectory: dataDirectory, temporaryDirectory: scratch.directory),
+            xetFiles: SQLiteXetFileStore(database: database),
+            xorbs: LocalXorbStore(dataDirectory: dataDirectory, temporaryDirectory: scratch.directory), scratch: scratch,
             close: { try database.close() })
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HubCore
 import HubPostgres
 import HubSQLite
+import HubServices
 
 /// `modelhub migrate-index`: copies the embedded SQLite index of a data folder into the empty
 /// PostgreSQL database `databaseURL` names, in one transaction (all of it or nothing), from one
@@ -20,7 +21,7 @@ public enum IndexMigration {
         }
         let database = try HubDatabase(path: file.path)
         defer { try? database.close() }
-        let index = try await PostgresIndex.open(url: databaseURL)
+        let index = try await PostgresIndex.open(url: databaseURL, logger: Hub.quietIndexLogger)
         defer { index.close() }
         return try await PostgresIndexImport(index: index).copy(from: try SQLiteIndexExport(database: database))
     }

@@ -28,6 +28,7 @@ public final class Hub: Sendable {
     public let refs: RefService
     public let counters: CounterService
     let closeStores: @Sendable () throws -> Void
+    let scratch: ScratchArea
 
     /// The largest LFS object accepted, by default the public hub's 500 GB.
     public static let defaultMaxObjectSize: Int64 = 500_000_000_000
@@ -39,8 +40,9 @@ public final class Hub: Sendable {
     public static let defaultMaxGitFileSize = 10 * 1024 * 1024
 
     /// The hub on `dataDirectory` (git repositories, the signing secret, writes in flight) and
-    /// `stores`. With a push policy it is opened for serving: `tmp/` is cleared of crashed writes
-    /// and the pre-receive hook that runs `policy.executable hook pre-receive` is installed;
+    /// `stores`. With a push policy it is opened for serving: what hubs that are gone left in
+    /// `tmp/` is cleared (`ScratchArea`; other instances' writes in flight stay) and the
+    /// pre-receive hook that runs `policy.executable hook pre-receive` is installed;
     /// without one, for the admin commands and the push hook. `signingSecret`, when given, signs
     /// transfer URLs and Xet tokens instead of `data/secret.key` (instances that share it accept
     /// each other's URLs).
@@ -50,11 +52,12 @@ public final class Hub: Sendable {
     ) throws {
         let dataDirectory = try Self.prepareDataDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
+        scratch = stores.scratch
         closeStores = stores.close
-        let storage = RepositoryStorage(dataDirectory: dataDirectory)
+        let storage = RepositoryStorage(dataDirectory: dataDirectory, temporaryDirectory: stores.scratch.directory)
         let hooks = dataDirectory.appendingPathComponent("hooks")
         if let pushPolicy {
-            try storage.sweepTemporaryDirectory()
+            try ScratchArea.sweepAbandoned(in: dataDirectory)
             try pushPolicy.install(in: hooks, dataDirectory: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         }
         accounts = AccountService(store: stores.accounts)
@@ -101,6 +104,7 @@ public final class Hub: Sendable {
     }
 
     public func close() throws {
+        scratch.release()
         try closeStores()
     }
 }

@@ -1,3 +1,4 @@
+import HubCore
 import HubIndex
 import HubStorage
 
@@ -17,13 +18,16 @@ public struct HubStores: Sendable {
     /// Files uploaded through Xet, and the xorbs that hold their bytes.
     public var xetFiles: any XetFileStore
     public var xorbs: any XorbStore
+    /// This hub's own folder for writes in flight, which the local stores write through.
+    public var scratch: ScratchArea
     /// Releases what the stores hold open (a database's connections).
     public var close: @Sendable () throws -> Void
 
     public init(
         accounts: any AccountStore, orgs: any OrgStore, repos: any RepoStore, lfs: any LFSStore,
         discussions: any DiscussionStore, counters: any CounterStore, blobs: any BlobStore,
-        xetFiles: any XetFileStore, xorbs: any XorbStore, close: @escaping @Sendable () throws -> Void
+        xetFiles: any XetFileStore, xorbs: any XorbStore, scratch: ScratchArea,
+        close: @escaping @Sendable () throws -> Void
     ) {
         self.accounts = accounts
         self.orgs = orgs
@@ -34,6 +38,7 @@ public struct HubStores: Sendable {
         self.blobs = blobs
         self.xetFiles = xetFiles
         self.xorbs = xorbs
+        self.scratch = scratch
         self.close = close
     }
 }

@@ -14,10 +14,12 @@ public struct LocalBlobStore: BlobStore {
     /// Parts of multipart uploads in progress, one folder per upload.
     let partsDirectory: URL
 
-    public init(dataDirectory: URL) {
+    /// `temporaryDirectory`: the hub's own area for writes in flight (`ScratchArea`), on the
+    /// data folder's filesystem.
+    public init(dataDirectory: URL, temporaryDirectory: URL) {
         objectsDirectory = dataDirectory.appendingPathComponent("lfs/objects")
         partsDirectory = dataDirectory.appendingPathComponent("lfs/incoming")
-        temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
+        self.temporaryDirectory = temporaryDirectory
     }
 
     public func localPath(of oid: LFSObjectID) -> String? { path(of: oid) }

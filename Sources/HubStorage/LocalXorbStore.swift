@@ -16,9 +16,11 @@ public struct LocalXorbStore: XorbStore {
     let xorbsDirectory: URL
     let temporaryDirectory: URL
 
-    public init(dataDirectory: URL) {
+    /// `temporaryDirectory`: the hub's own area for writes in flight (`ScratchArea`), on the
+    /// data folder's filesystem.
+    public init(dataDirectory: URL, temporaryDirectory: URL) {
         xorbsDirectory = dataDirectory.appendingPathComponent("xet/xorbs")
-        temporaryDirectory = dataDirectory.appendingPathComponent("tmp")
+        self.temporaryDirectory = temporaryDirectory
     }
 
     func path(of hash: MerkleHash) -> String {

@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
         Self.raiseOpenFileLimit()
         var logger = Logger(label: "modelhub")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        var indexLogger = Logger(label: "modelhub.postgres")
+        indexLogger.logLevel = logger.logLevel
 
         let hub: Hub
         do {
@@ -30,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: configuration, environment: ProcessInfo.processInfo.environment,
                 pushPolicy: PushHook(
                     executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize,
-                    environment: configuration.storageEnvironment))
+                    environment: configuration.storageEnvironment),
+                indexLogger: indexLogger)
         } catch let error as HubError {
             throw fail(error)
         } catch let error as ConfigurationError {
@@ -71,9 +74,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// What start-up repairs, and what a long-running server repairs again every
     /// `maintenanceInterval`: abandoned multipart parts (after a day) and push quarantines (after
-    /// an hour) swept, and the branch head read again wherever the index is behind git.
+    /// an hour) swept, what other hubs on the data folder left in `tmp/` when they died removed,
+    /// and the branch head read again wherever the index is behind git.
     static func maintain(_ hub: Hub, logger: Logger) async throws {
         try await hub.lfs.sweepAbandonedUploads()
+        let abandoned = try ScratchArea.sweepAbandoned(in: hub.dataDirectory)
+        if abandoned > 0 { logger.warning("removed \(abandoned) entries of tmp/ that stopped hubs left behind") }
         let repaired = try await hub.repos.repairAfterCrash()
         if repaired.heads > 0 { logger.warning("read the branch head again for \(repaired.heads) repositories the index had behind git") }
         if repaired.pushes > 0 { logger.warning("removed \(repaired.pushes) folders that interrupted pushes left behind") }

@@ -21,17 +21,18 @@ def pytest_configure(config):
 @pytest.fixture
 def hub_factory(tmp_path: pathlib.Path):
     """The one way tests get servers: `hub_factory(env=…, extra_args=…, workdir=…)` returns a
-    started `modelhub serve` on a fresh data folder (`start=False`: not started yet). At the end of
+    started `modelhub serve` on a fresh data folder (`start=False`: not started yet;
+    `embedded=True`: one instance on SQLite even in the cluster run). At the end of
     the test every one still running is stopped with SIGTERM and must exit 0, and every one's
     invariants are checked (`HubProcess.check_invariants`), whatever the test did to it."""
     made: list[HubProcess] = []
 
     def make(env: dict | None = None, extra_args: list[str] | None = None, workdir: pathlib.Path | None = None,
-             start: bool = True) -> HubProcess:
+             start: bool = True, embedded: bool = False) -> HubProcess:
         if workdir is None:
             workdir = tmp_path / ("hub" if not made else f"hub{len(made) + 1}")
         workdir.mkdir(parents=True, exist_ok=True)
-        process = HubProcess(workdir, extra_args=extra_args, env=env)
+        process = HubProcess(workdir, extra_args=extra_args, env=env, embedded=embedded)
         made.append(process)
         return process.start() if start else process
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -79,7 +80,8 @@ def s3_client():
 class HubProcess:
     """One `modelhub serve --port 0` with its own data folder."""
 
-    def __init__(self, workdir: pathlib.Path, extra_args: list[str] | None = None, env: dict | None = None):
+    def __init__(self, workdir: pathlib.Path, extra_args: list[str] | None = None, env: dict | None = None,
+                 embedded: bool = False):
         self.workdir = workdir
         self.data_dir = workdir / "data"
         self.log_path = workdir / "server.log"
@@ -90,7 +92,8 @@ class HubProcess:
                 "MODELHUB_BLOB_STORE": "s3", "MODELHUB_S3_ENDPOINT": S3_ENDPOINT, "MODELHUB_S3_BUCKET": S3_BUCKET,
                 "MODELHUB_S3_PREFIX": f"test-{uuid.uuid4().hex}/",
             })
-        self.cluster = CLUSTER
+        # (`embedded`: one instance on the SQLite file even in the cluster run.)
+        self.cluster = CLUSTER and not embedded
         if self.cluster and "MODELHUB_DATABASE_URL" not in self.env:
             self.env["MODELHUB_DATABASE_URL"] = fresh_postgres_database()
         self.process: subprocess.Popen | None = None
@@ -313,6 +316,27 @@ class HubProcess:
 
     # --- invariants ------------------------------------------------------------------------
 
+    def writes_in_flight(self) -> list[pathlib.Path]:
+        """What is in data/tmp besides running hubs' own empty areas: writes in flight, and
+        whatever a dead hub left (an area whose lock file nobody holds, or anything loose), which
+        the next `serve` to start removes."""
+        tmp = self.data_dir / "tmp"
+        if not tmp.exists():
+            return []
+        entries = sorted(tmp.iterdir())
+        live = set()
+        for lock in (entry for entry in entries if entry.suffix == ".lock"):
+            with open(lock, "rb") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    live.update({lock, lock.with_suffix("")})
+        left = [entry for entry in entries if entry not in live]
+        for area in (entry for entry in live if entry.suffix != ".lock" and entry.is_dir()):
+            left.extend(sorted(area.iterdir()))
+        return left
+
     def check_invariants(self):
         """What must hold after any scenario: git fsck clean, SQLite sound, the index's heads are
         git's, nothing left in tmp/, every stored object hashes to its name."""
@@ -329,7 +353,7 @@ class HubProcess:
             head = subprocess.run(["git", "--git-dir", str(repository), "rev-parse", "--verify", "-q", "HEAD"],
                                   capture_output=True, text=True).stdout.strip() or None
             assert indexed_head == head, f"{namespace}/{name}: the index holds {indexed_head}, git {head}"
-        leftovers = list((self.data_dir / "tmp").iterdir()) if (self.data_dir / "tmp").exists() else []
+        leftovers = self.writes_in_flight()
         assert leftovers == [], f"left in data/tmp: {leftovers}"
         if self.uses_s3:
             # Every object in the bucket is the object its key names, at its content address.
@@ -411,7 +435,6 @@ class RoundRobinProxy:
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.lock = threading.Lock()
         self.turn = 0
-        self.open: set[socket.socket] = set()
         self.closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -421,6 +444,8 @@ class RoundRobinProxy:
             self.backends = [backend for backend in self.backends if backend != (host, int(port))]
 
     def close(self) -> None:
+        """Stops accepting. Connections already relayed end on their own once the instances
+        behind them have exited: what those wrote before exiting still reaches the client."""
         self.closed = True
         # Wakes the thread blocked in accept(); closing alone would not, and the listener's file
         # descriptor, reused by the next socket, would then be accepted on by this dead proxy.
@@ -429,13 +454,6 @@ class RoundRobinProxy:
         except OSError:
             pass
         self.listener.close()
-        with self.lock:
-            sockets, self.open = list(self.open), set()
-        for connection in sockets:
-            try:
-                connection.close()
-            except OSError:
-                pass
 
     def _accept(self) -> None:
         while not self.closed:
@@ -454,8 +472,6 @@ class RoundRobinProxy:
                 continue
             for connection in (client, upstream):
                 connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self.lock:
-                self.open.update((client, upstream))
             pending = [2]
             for source, target in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._relay, args=(source, target, client, upstream, pending), daemon=True).start()
@@ -477,9 +493,6 @@ class RoundRobinProxy:
         with self.lock:
             pending[0] -= 1
             done = pending[0] == 0
-            if done:
-                self.open.discard(client)
-                self.open.discard(upstream)
         if done:
             client.close()
             upstream.close()

@@ -17,7 +17,7 @@ struct GitTestRepository {
 
     init() throws {
         directory = try TemporaryDirectory()
-        let storage = RepositoryStorage(dataDirectory: directory.url)
+        let storage = RepositoryStorage(dataDirectory: directory.url, temporaryDirectory: directory.url.appendingPathComponent("tmp"))
         let prepared = try storage.prepare(
             files: [(".gitattributes", Array("*.bin filter=lfs\n".utf8))], message: "initial commit", author: author,
             branch: "main")

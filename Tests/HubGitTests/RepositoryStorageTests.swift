@@ -10,7 +10,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        storage = RepositoryStorage(dataDirectory: directory.url)
+        storage = RepositoryStorage(dataDirectory: directory.url, temporaryDirectory: directory.url.appendingPathComponent("tmp"))
     }
 
     @Test func preparedRepositoryHasOneCommitOnMain() throws {
@@ -53,7 +53,7 @@ import Testing
 @Suite struct RepositoryRelocationTests {
     @Test func aRepositoryLeftAtTheWrongPlaceIsFoundByItsMarkerAndMovedBack() throws {
         let directory = try TemporaryDirectory()
-        let storage = RepositoryStorage(dataDirectory: directory.url)
+        let storage = RepositoryStorage(dataDirectory: directory.url, temporaryDirectory: directory.url.appendingPathComponent("tmp"))
         let prepared = try storage.prepare(
             files: [], message: "m", author: GitSignature(name: "a", email: "a@b", date: Date()), branch: "main")
         let old = try RepoID(kind: .model, namespace: "alice", name: "old")

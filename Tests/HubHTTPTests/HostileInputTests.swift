@@ -317,7 +317,7 @@ import Testing
         let objects = storedObjectFiles()
         #expect(objects.filter { $0.hasPrefix("pack/") && $0.hasSuffix(".pack") }.count == 1)
         #expect(objects.filter { $0.hasPrefix("pack/") && $0.hasSuffix(".bitmap") }.count == 1)
-        #expect(test.directory.listing("tmp").isEmpty)
+        #expect(test.writesInFlight().isEmpty)
     }
 
     // MARK: Sizes

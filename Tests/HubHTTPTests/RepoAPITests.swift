@@ -81,7 +81,7 @@ import Testing
             }
         }
         #expect(test.directory.listing("repos").isEmpty)
-        #expect(test.directory.listing("tmp").isEmpty)
+        #expect(test.writesInFlight().isEmpty)
     }
 
     @Test func cannotCreateInSomeoneElsesNamespace() async throws {

@@ -14,7 +14,7 @@ import Testing
 
     init() throws {
         folder = try TemporaryDirectory()
-        store = LocalBlobStore(dataDirectory: folder.url)
+        store = LocalBlobStore(dataDirectory: folder.url, temporaryDirectory: folder.url.appendingPathComponent("tmp"))
     }
 
     static func randomBytes(_ count: Int) -> [UInt8] {

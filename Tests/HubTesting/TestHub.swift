@@ -21,6 +21,14 @@ public final class TestHub: Sendable {
         self.configuration = configuration
     }
 
+    /// What writes in flight (or left behind) hold under `tmp/`: everything there but the open
+    /// hubs' own areas and their lock files (`ScratchArea`).
+    public func writesInFlight() -> [String] {
+        let entries = directory.listing("tmp")
+        let areas = Set(entries.filter { $0.hasSuffix(".lock") }.map { String($0.dropLast(".lock".count)) })
+        return entries.filter { !$0.hasSuffix(".lock") && !areas.contains($0) }
+    }
+
     /// Creates a user and returns its write token.
     @discardableResult
     public func user(_ name: String, admin: Bool = false) async throws -> String {

@@ -15,6 +15,8 @@ public final class PostgresIndex: Sendable {
     let windowedCounters = PostgresWindowedCounters()
     /// Repository rows read at an `index_version`, shared by the stores that read them.
     let repoRows = RepoRowCache()
+    /// `index_version`, read once for all the requests that ask at the same time.
+    let versionReads: CoalescedRead<Int64>
     private let running: Task<Void, Never>
 
     /// Opens `url` (`postgres://user:password@host:port/database`, `?sslmode=disable|prefer|require`)
@@ -34,6 +36,14 @@ public final class PostgresIndex: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        versionReads = CoalescedRead {
+            for try await version in try await client.query("SELECT version FROM index_version", logger: logger)
+                .decode(Int64.self)
+            {
+                return version
+            }
+            throw HubError.internalFailure("the index_version row is missing")
+        }
         // Waits for the run task to begin: `run()` marks the client as running in its first
         // step, right after the signal, and a query leased before that still works but makes
         // PostgresNIO log a warning (on the admin commands' one-line stderr).

@@ -66,10 +66,7 @@ public struct PostgresRepoStore: RepoStore {
     }
 
     public func indexVersion() async throws -> Int64 {
-        guard let version = try await index.rows("SELECT version FROM index_version", as: (Int64).self).first else {
-            throw HubError.internalFailure("the index_version row is missing")
-        }
-        return version
+        try await index.versionReads.value()
     }
 
     public func find(rowID: Int64) async throws -> RepoInfo? {

@@ -41,7 +41,7 @@ import Testing
         let dead = tmp.appendingPathComponent("7D0A4C3E-0000-4000-8000-000000000001")
         try FileManager.default.createDirectory(at: dead.appendingPathComponent("new-x.git/objects"), withIntermediateDirectories: true)
         try write("upload-3", in: dead)
-        FileManager.default.createFile(atPath: tmp.appendingPathComponent("\(dead.lastPathComponent).lock").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp.appendingPathComponent("\(dead.lastPathComponent).lock").path, contents: nil)
         let live = try ScratchArea(in: data)
         #expect(try ScratchArea.sweepAbandoned(in: data) == 1)
         #expect(try entries() == [live.directory.lastPathComponent, "\(live.directory.lastPathComponent).lock"])

@@ -40,9 +40,9 @@ public final class Hub: Sendable {
     public static let defaultMaxGitFileSize = 10 * 1024 * 1024
 
     /// The hub on `dataDirectory` (git repositories, the signing secret, writes in flight) and
-    /// `stores`. With a push policy it is opened for serving: what hubs that are gone left in
-    /// `tmp/` is cleared (`ScratchArea`; other instances' writes in flight stay) and the
-    /// pre-receive hook that runs `policy.executable hook pre-receive` is installed;
+    /// `stores`. With a push policy it is opened for serving: the pre-receive hook that runs
+    /// `policy.executable hook pre-receive` is installed (what dead hubs left in `tmp/` is
+    /// cleared by the server's maintenance, at start and hourly: `ScratchArea.sweepAbandoned`);
     /// without one, for the admin commands and the push hook. `signingSecret`, when given, signs
     /// transfer URLs and Xet tokens instead of `data/secret.key` (instances that share it accept
     /// each other's URLs).
@@ -57,7 +57,6 @@ public final class Hub: Sendable {
         let storage = RepositoryStorage(dataDirectory: dataDirectory, temporaryDirectory: stores.scratch.directory)
         let hooks = dataDirectory.appendingPathComponent("hooks")
         if let pushPolicy {
-            try ScratchArea.sweepAbandoned(in: dataDirectory)
             try pushPolicy.install(in: hooks, dataDirectory: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         }
         accounts = AccountService(store: stores.accounts)

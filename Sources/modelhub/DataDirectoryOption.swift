@@ -12,12 +12,22 @@ struct DataDirectoryOption: ParsableArguments {
     /// The hub as `modelhub serve` would open it from the same configuration file and
     /// `MODELHUB_*` variables (its data folder, its blob store), for an admin command.
     func openHub() async throws -> Hub {
-        let environment = ProcessInfo.processInfo.environment
+        let configuration = try resolvedConfiguration()
         do {
-            var configuration = try ServerConfiguration.resolve(file: nil, environment: environment)
-            if let dataDir { configuration.dataDir = dataDir }
             try configuration.validate()
-            return try await Hub.open(configuration: configuration, environment: environment)
+            return try await Hub.open(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw HubError.internalFailure(error.description)
+        }
+    }
+
+    /// The configuration `modelhub serve` would read (config file, `MODELHUB_*` variables) with
+    /// this option's data folder; a bad file or variable is a `HubError` naming it.
+    func resolvedConfiguration() throws -> ServerConfiguration {
+        do {
+            var configuration = try ServerConfiguration.resolve(file: nil, environment: ProcessInfo.processInfo.environment)
+            if let dataDir { configuration.dataDir = dataDir }
+            return configuration
         } catch let error as ConfigurationError {
             throw HubError.internalFailure(error.description)
         }

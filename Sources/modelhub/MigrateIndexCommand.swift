@@ -17,11 +17,8 @@ struct MigrateIndexCommand: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         do {
-            var configuration = try ServerConfiguration.resolve(file: nil, environment: environment)
-            if let dataDir = data.dataDir { configuration.dataDir = dataDir }
-            let copied = try await IndexMigration.copySQLiteIndex(of: configuration)
+            let copied = try await IndexMigration.copySQLiteIndex(of: try data.resolvedConfiguration())
             for (table, rows) in copied where rows > 0 {
                 print("\(table)\t\(rows)")
             }

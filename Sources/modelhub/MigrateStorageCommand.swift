@@ -18,11 +18,9 @@ struct MigrateStorageCommand: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         do {
-            var configuration = try ServerConfiguration.resolve(file: nil, environment: environment)
-            if let dataDir = data.dataDir { configuration.dataDir = dataDir }
-            let report = try await StorageMigration.copyLocalStorage(of: configuration, environment: environment)
+            let report = try await StorageMigration.copyLocalStorage(
+                of: try data.resolvedConfiguration(), environment: ProcessInfo.processInfo.environment)
             print(
                 "copied \(report.objects) LFS objects (\(report.objectBytes) bytes) and \(report.xorbs) xorbs "
                     + "(\(report.xorbBytes) bytes), each checked; \(report.alreadyThere) were already in the bucket. "

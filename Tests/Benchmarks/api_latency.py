@@ -139,6 +139,46 @@ def wrk_figures(hub):
         print(f"HEAD /bench/model/resolve/main/{name}{counted}: {hey_head(f'{hub.url}/bench/model/resolve/main/{name}', hub.pid)}")
 
 
+def publish(hub) -> str:
+    """Creates user `bench` and its repository `bench/model` holding FILES; returns its token."""
+    token = hub.create_user("bench")
+    hub.create_repo(token, "model")
+    lines = [json.dumps({"key": "header", "value": {"summary": "files", "description": ""}})]
+    for path, content in FILES.items():
+        lines.append(json.dumps({"key": "file", "value": {
+            "path": path, "content": base64.b64encode(content).decode(), "encoding": "base64"}}))
+    request = urllib.request.Request(
+        f"{hub.url}/api/models/bench/model/commit/main", data=("\n".join(lines) + "\n").encode(), method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
+    urllib.request.urlopen(request).read()
+    return token
+
+
+def timed_get(url: str) -> float:
+    """Milliseconds for one GET, its body read."""
+    started = time.monotonic()
+    with urllib.request.urlopen(url) as response:
+        response.read()
+    return (time.monotonic() - started) * 1000
+
+
+def search_figures(url: str, repos: int, label: str = "") -> None:
+    """Two-word searches with a task filter (100 untimed to warm up, then 300 one at a time) and
+    100 filter+sort listings: p50 and p99 of each."""
+    queries = [f"/api/models?search={random.choice(WORDS)}+{random.choice(WORDS)}&filter={random.choice(TASKS)}&limit=20"
+               for _ in range(400)]
+    # The first 100 (not timed) bring the index's pages into memory, as a running hub has them.
+    for query in queries[:100]:
+        timed_get(url + query)
+    timings = sorted(timed_get(url + query) for query in queries[100:])
+    print(f"{label}list_models(search=two words, filter=task, limit=20) over {repos:,} repos: "
+          f"p50 {statistics.median(timings):.1f} ms, p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms")
+    plain = sorted(timed_get(url + f"/api/models?filter={random.choice(LANGUAGES)}&sort=downloads&limit=20")
+                   for _ in range(100))
+    print(f"{label}list_models(filter=language, sort=downloads, limit=20): p50 {statistics.median(plain):.1f} ms, "
+          f"p99 {plain[98]:.1f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repos", type=int, default=100_000)
@@ -149,16 +189,7 @@ def main():
         (root / "hub").mkdir()
         hub = HubProcess(root / "hub").start()
         try:
-            token = hub.create_user("bench")
-            hub.create_repo(token, "model")
-            lines = [json.dumps({"key": "header", "value": {"summary": "files", "description": ""}})]
-            for path, content in FILES.items():
-                lines.append(json.dumps({"key": "file", "value": {
-                    "path": path, "content": base64.b64encode(content).decode(), "encoding": "base64"}}))
-            body = ("\n".join(lines) + "\n").encode()
-            request = urllib.request.Request(f"{hub.url}/api/models/bench/model/commit/main", data=body, method="POST",
-                                             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
-            urllib.request.urlopen(request).read()
+            publish(hub)
 
             if args.only != "search":
                 wrk_figures(hub)
@@ -171,31 +202,7 @@ def main():
             seed(hub.data_dir / "modelhub.sqlite", args.repos)
             print(f"seeded {args.repos:,} repositories in {time.monotonic() - started:.0f} s")
             hub.start()
-            queries = [f"/api/models?search={random.choice(WORDS)}+{random.choice(WORDS)}&filter={random.choice(TASKS)}&limit=20"
-                       for _ in range(400)]
-            # The first 100 (not timed) bring the index's pages into memory, as a running hub has them.
-            for query in queries[:100]:
-                with urllib.request.urlopen(hub.url + query) as response:
-                    response.read()
-            queries = queries[100:]
-            timings = []
-            for query in queries:
-                started = time.monotonic()
-                with urllib.request.urlopen(hub.url + query) as response:
-                    response.read()
-                timings.append((time.monotonic() - started) * 1000)
-            timings.sort()
-            print(f"list_models(search=two words, filter=task, limit=20) over {args.repos:,} repos: "
-                  f"p50 {statistics.median(timings):.1f} ms, p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms")
-            plain = []
-            for _ in range(100):
-                started = time.monotonic()
-                with urllib.request.urlopen(hub.url + f"/api/models?filter={random.choice(LANGUAGES)}&sort=downloads&limit=20") as response:
-                    response.read()
-                plain.append((time.monotonic() - started) * 1000)
-            plain.sort()
-            print(f"list_models(filter=language, sort=downloads, limit=20): p50 {statistics.median(plain):.1f} ms, "
-                  f"p99 {plain[98]:.1f} ms")
+            search_figures(hub.url, args.repos)
         finally:
             hub.stop()
 

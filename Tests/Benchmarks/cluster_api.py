@@ -23,24 +23,20 @@ one at a time: p50 and p99 (the goal: p99 < 20 ms, as on SQLite).
 """
 
 import argparse
-import base64
-import json
 import os
 import pathlib
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "EndToEnd"))
 sys.path.insert(0, str(HERE))
 from hubprocess import BINARY, POSTGRES_URL, HubProcess, fresh_postgres_database  # noqa: E402
-from api_latency import FILES, LANGUAGES, TASKS, WORDS, seed, server_cpu_seconds  # noqa: E402
+from api_latency import publish, search_figures, seed, server_cpu_seconds  # noqa: E402
 
 CONNECTIONS = 32
 SECONDS = 10
@@ -71,19 +67,6 @@ def load(tool: list[str], urls: list[str], pids: list[int]) -> tuple[float, int,
             assert list(responses) == ["200"], out
             count += int(responses["200"])
     return rate, count, spent
-
-
-def publish(hub: HubProcess) -> None:
-    token = hub.create_user("bench")
-    hub.create_repo(token, "model")
-    lines = [json.dumps({"key": "header", "value": {"summary": "files", "description": ""}})]
-    for path, content in FILES.items():
-        lines.append(json.dumps({"key": "file", "value": {
-            "path": path, "content": base64.b64encode(content).decode(), "encoding": "base64"}}))
-    request = urllib.request.Request(
-        f"{hub.url}/api/models/bench/model/commit/main", data=("\n".join(lines) + "\n").encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
-    urllib.request.urlopen(request).read()
 
 
 def throughput(root: pathlib.Path) -> None:
@@ -128,29 +111,7 @@ def search(root: pathlib.Path, repos: int) -> None:
     hub.start()
     try:
         random.seed(11)
-        queries = [f"/api/models?search={random.choice(WORDS)}+{random.choice(WORDS)}&filter={random.choice(TASKS)}&limit=20"
-                   for _ in range(400)]
-        for query in queries[:100]:
-            with urllib.request.urlopen(hub.url + query) as response:
-                response.read()
-        timings = []
-        for query in queries[100:]:
-            started = time.monotonic()
-            with urllib.request.urlopen(hub.url + query) as response:
-                assert json.loads(response.read()) is not None
-            timings.append((time.monotonic() - started) * 1000)
-        timings.sort()
-        print(f"postgres     list_models(search=two words, filter=task, limit=20) over {repos:,} repos: "
-              f"p50 {statistics.median(timings):.1f} ms, p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms")
-        plain = []
-        for _ in range(100):
-            started = time.monotonic()
-            with urllib.request.urlopen(hub.url + f"/api/models?filter={random.choice(LANGUAGES)}&sort=downloads&limit=20") as response:
-                response.read()
-            plain.append((time.monotonic() - started) * 1000)
-        plain.sort()
-        print(f"postgres     list_models(filter=language, sort=downloads, limit=20): "
-              f"p50 {statistics.median(plain):.1f} ms, p99 {plain[98]:.1f} ms")
+        search_figures(hub.url, repos, label="postgres     ")
     finally:
         hub.stop()
 

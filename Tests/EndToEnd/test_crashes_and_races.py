@@ -115,6 +115,16 @@ def post(hub: HubProcess, path: str, body: bytes, token: str, content_type: str 
         connection.close()
 
 
+def repeated_block(mib: int) -> tuple[bytes, str]:
+    """A random 1 MiB block, and the LFS oid of `mib` copies of it: an upload that large is
+    sent block by block without holding it in memory."""
+    block = os.urandom(1 << 20)
+    digest = hashlib.sha256()
+    for _ in range(mib):
+        digest.update(block)
+    return block, digest.hexdigest()
+
+
 def random_files(count: int, size: int) -> dict[str, bytes]:
     return {f"data/part{i}.bin": os.urandom(size) for i in range(count)}
 
@@ -198,12 +208,8 @@ def test_kill_during_a_500_mib_lfs_upload(restartable: HubProcess):
     hub = restartable
     token = hub.create_user("alice")
     hub.create_repo(token, "weights")
-    block = os.urandom(1 << 20)
     size = 500 << 20
-    digest = hashlib.sha256()
-    for _ in range(500):
-        digest.update(block)
-    oid = digest.hexdigest()
+    block, oid = repeated_block(500)
 
     def upload_url() -> str:
         status, body = post(hub, "/alice/weights.git/info/lfs/objects/batch", json.dumps({

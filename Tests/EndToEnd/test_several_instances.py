@@ -12,7 +12,7 @@ import pytest
 from huggingface_hub import HfApi, hf_hub_download
 
 from hubprocess import CLUSTER, Git, HubProcess, fresh_postgres_database
-from test_crashes_and_races import clone_and_commit_random_files, wait_for
+from test_crashes_and_races import clone_and_commit_random_files, repeated_block, wait_for
 
 cluster_only = pytest.mark.skipif(not CLUSTER, reason="needs the cluster run: PostgreSQL and two instances "
                                   "(MODELHUB_TEST_CLUSTER=1 under .ci/with-postgres)")
@@ -133,12 +133,8 @@ def restart_the_killed_instance(hub: HubProcess) -> None:
 def test_an_instance_killed_during_an_lfs_upload_leaves_nothing_and_the_retry_through_the_other_lands(
         hub: HubProcess, alice: str):
     hub.create_repo(alice, "weights")
-    block = os.urandom(1 << 20)
     size = 96 << 20
-    digest = hashlib.sha256()
-    for _ in range(96):
-        digest.update(block)
-    oid = digest.hexdigest()
+    block, oid = repeated_block(96)
 
     def put(base: str, kill_after_mib: int | None) -> int | None:
         href = upload_href(HubAt(base), alice, "alice/weights", None, oid=oid, size=size)

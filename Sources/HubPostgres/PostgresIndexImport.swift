@@ -30,7 +30,7 @@ public struct PostgresIndexImport: Sendable {
             throw HubError.internalFailure("the index has a table '\(unknown)' that PostgreSQL's schema lacks")
         }
         let index = self.index
-        return try await index.transaction { connection in
+        let copied = try await index.transaction { connection in
             let existing = try await index.rows(
                 "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM repos)",
                 as: (Int64).self, on: connection)
@@ -51,6 +51,11 @@ public struct PostgresIndexImport: Sendable {
             }
             return copied
         }
+        // Tidied now, not when autovacuum next passes (in the middle of the first searches): the
+        // rows the search text rewrote are reclaimed, the text index's pending entries merged,
+        // and the planner has statistics instead of guessing how many rows every filter keeps.
+        try await index.execute("VACUUM (ANALYZE)")
+        return copied
     }
 
     static func copy(

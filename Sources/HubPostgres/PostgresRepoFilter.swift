@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 import HubIndex
 import PostgresNIO
@@ -8,15 +9,22 @@ struct PostgresRepoFilter {
     /// The longest word a `tsvector` keeps (PostgreSQL drops longer ones when it indexes): a query
     /// word or tag token past it cannot be matched through the text index.
     static let longestIndexedWord = 2047
+    /// The most words a searched prefix is expanded into (`PostgresRepoStore.completions(of:)`);
+    /// a prefix of more is left to the index's prefix match.
+    static let mostCompletions = 64
 
     private(set) var binds = PostgresBindings()
     private(set) var conditions: [String] = []
-    /// The `tsquery` of the text (and the tags searched with it), when there is text.
-    private(set) var textQuery: String?
+    /// The `tsquery` that ranks the matches, when there is text: every word as a prefix (the
+    /// condition may spell a prefix as the words it begins, which `ts_rank` would score as
+    /// alternatives), and the tags searched with it.
+    private(set) var rankQuery: String?
     /// True when the query cannot match anything (a word longer than any indexed word).
     private(set) var matchesNothing = false
 
-    init(_ query: RepoQuery) {
+    /// `completions`: the indexed words some of the searched words begin
+    /// (`PostgresRepoStore.completions(of:)`), searched for exactly instead of as prefixes.
+    init(_ query: RepoQuery, completions: [String: [String]] = [:]) {
         conditions.append("repos.kind = \(bind(query.kind.rawValue))")
         let visibility = query.privateVisibility
         if !visibility.all {
@@ -44,17 +52,30 @@ struct PostgresRepoFilter {
         if !words.isEmpty {
             // Every word as a prefix of a word of the id (weight A) or the card (B); the tags'
             // tokens (weight D) join the same query, so the GIN index intersects them too.
-            var terms = words.map { "\($0):*AB" }
+            var matchTerms: [String] = []
+            for word in words {
+                switch completions[word] {
+                case nil: matchTerms.append("\(word):*AB")
+                case let exact? where exact.isEmpty: matchesNothing = true
+                case let exact?:
+                    matchTerms.append("(" + exact.map { "\(Self.quoted($0)):AB" }.joined(separator: " | ") + ")")
+                }
+            }
             let tokens = query.tags.map { ($0, SearchWords.tagToken($0)) }
-            terms += tokens.filter { $0.1.utf8.count <= Self.longestIndexedWord }.map { "\($0.1):D" }
+            let tagTerms = tokens.filter { $0.1.utf8.count <= Self.longestIndexedWord }.map { "\($0.1):D" }
             tagsOutsideText = tokens.filter { $0.1.utf8.count > Self.longestIndexedWord }.map(\.0)
-            let text = terms.joined(separator: " & ")
-            textQuery = text
-            conditions.append("repos.search @@ to_tsquery('simple', \(bind(text)))")
+            rankQuery = (words.map { "\($0):*AB" } + tagTerms).joined(separator: " & ")
+            let match = (matchTerms + tagTerms).joined(separator: " & ")
+            conditions.append("repos.search @@ to_tsquery('simple', \(bind(match)))")
         }
         for tag in tagsOutsideText {
             conditions.append("EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = repos.id AND t.tag = \(bind(tag)))")
         }
+    }
+
+    /// `word` as one quoted `tsquery` lexeme, whatever characters it has.
+    static func quoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// The conditions joined, for a WHERE clause.

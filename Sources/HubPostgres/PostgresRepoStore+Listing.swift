@@ -5,7 +5,7 @@ import PostgresNIO
 /// Listings, counts and facets: one `PostgresRepoFilter` makes their FROM and WHERE.
 extension PostgresRepoStore {
     public func search(_ query: RepoQuery) async throws -> (repos: [RepoInfo], hasMore: Bool) {
-        var filter = PostgresRepoFilter(query)
+        var filter = PostgresRepoFilter(query, completions: try await completions(of: query))
         guard !filter.matchesNothing else { return ([], false) }
         let ascending = query.ascending
         let order: String
@@ -16,7 +16,7 @@ extension PostgresRepoStore {
         case .likes: order = "repos.likes"
         case .trendingScore: order = "repos.trending"
         case .relevance:
-            if let text = filter.textQuery {
+            if let text = filter.rankQuery {
                 // Best first (a higher rank), then the oldest row, as SQLite's bm25 order does.
                 order = "-ts_rank(repos.search, to_tsquery('simple', \(filter.bind(text))))"
             } else {
@@ -54,7 +54,7 @@ extension PostgresRepoStore {
     }
 
     public func count(_ query: RepoQuery) async throws -> Int {
-        let filter = PostgresRepoFilter(query)
+        let filter = PostgresRepoFilter(query, completions: try await completions(of: query))
         guard !filter.matchesNothing else { return 0 }
         let counts = try await index.rows(
             filter.query("SELECT COUNT(*) FROM repos WHERE \(filter.whereClause)"), as: (Int64).self)
@@ -63,7 +63,7 @@ extension PostgresRepoStore {
 
     public func facets(_ query: RepoQuery, limit: Int) async throws -> RepoFacets {
         var facets = RepoFacets()
-        var base = PostgresRepoFilter(query)
+        var base = PostgresRepoFilter(query, completions: try await completions(of: query))
         guard !base.matchesNothing else { return facets }
         let limitPlaceholder = base.bind(Int64(limit))
         let filter = base

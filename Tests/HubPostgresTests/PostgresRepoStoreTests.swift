@@ -186,6 +186,51 @@ struct PostgresRepoStoreTests {
         }
     }
 
+    @Test func aSearchedPrefixIsSpelledAsTheWordsItBeginsAndFindsWhatThePrefixMatchFinds() async throws {
+        try await PostgresTestDatabase.withFreshIndex { index in
+            let store = PostgresRepoStore(index: index)
+            let many = PostgresRepoFilter.mostCompletions + 6
+            for number in 0..<many {
+                try await Self.create("alice/m\(number)x", in: store)
+            }
+            try await Self.create("bob/cards", card: RepoCard(text: "Über große Modelle"), in: store)
+            var query = RepoQuery(kind: .model)
+            query.text = "m1 M zzz über"
+            let completions = try await store.completions(of: query)
+            // "m" begins more words than are spelled out, "über" is left to PostgreSQL's parser.
+            #expect(completions == ["m1": ((10...19).map { "m\($0)x" } + ["m1x"]), "zzz": []])
+            // Every "alice/m…x", and the card's "Modelle".
+            #expect(try await Self.paths(store) { $0.text = "m"; $0.limit = 1000 }.count == many + 1)
+            #expect(try await Self.paths(store) { $0.text = "m1" }.count == 11)
+            #expect(try await Self.paths(store) { $0.text = "m1 zzz" }.isEmpty)
+            #expect(try await Self.paths(store) { $0.text = "gro üb" } == ["bob/cards"])
+
+            // A rename and a new card bring their words; a deleted repository's words stay behind
+            // and find nothing.
+            try await store.rename(try Self.model("alice/m0x"), to: try Self.model("alice/quokka")) {}
+            #expect(try await Self.paths(store) { $0.text = "quok" } == ["alice/quokka"])
+            try await store.updateCard(try Self.model("alice/m1x"), card: RepoCard(text: "A wombat"))
+            #expect(try await Self.paths(store) { $0.text = "womb m1" } == ["alice/m1x"])
+            #expect(try await store.delete(try Self.model("alice/quokka")))
+            #expect(try await Self.paths(store) { $0.text = "quokka" }.isEmpty)
+            #expect(try await store.count(query) == 0)
+        }
+    }
+
+    @Test func aWalkOverEveryRepositoryGoesByRowIDPrivateOnesIncluded() async throws {
+        try await PostgresTestDatabase.withFreshIndex { index in
+            let store = PostgresRepoStore(index: index)
+            let paths = ["alice/b", "alice/a", "bob/c"]
+            for (number, path) in paths.enumerated() {
+                try await Self.create(path, isPrivate: number == 1, in: store)
+            }
+            let first = try await store.rows(after: 0, limit: 2)
+            #expect(first.map(\.id.path) == ["alice/b", "alice/a"])
+            let rest = try await store.rows(after: try #require(first.last).rowID, limit: 2)
+            #expect(rest.map(\.id.path) == ["bob/c"])
+        }
+    }
+
     @Test func relevanceRanksAMatchInTheNameAboveOneInTheCard() async throws {
         try await PostgresTestDatabase.withFreshIndex { index in
             let store = PostgresRepoStore(index: index)

@@ -26,18 +26,26 @@ final class PostgresWindowedCounters: Sendable {
         recountedDay.withLock { $0 = today }
     }
 
-    /// Recomputes the windowed columns of one row, or of every row.
+    /// Recomputes the windowed columns of one row, or of every row. Only rows whose counts change
+    /// are written: every written row is a new row version in every index (the text index's
+    /// pending list included) and a dead one for vacuum, so a day's recount of 100,000 rows
+    /// where most are unchanged would otherwise slow every search until autovacuum passed.
     static func recount(_ index: PostgresIndex, today: Int64, repoRowID: Int64?, on connection: PostgresConnection) async throws {
         let likesSince = (today - 7) * 86_400_000
         try await index.execute(
             """
-            UPDATE repos SET
-              downloads_30d = (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d
-                               WHERE d.repo_id = repos.id AND d.day > \(today - 30)),
-              trending = (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d
-                          WHERE d.repo_id = repos.id AND d.day > \(today - 7))
-                       + 10 * (SELECT COUNT(*) FROM repo_likes l WHERE l.repo_id = repos.id AND l.created_at > \(likesSince))
-            WHERE \(repoRowID)::bigint IS NULL OR id = \(repoRowID)::bigint
+            UPDATE repos SET downloads_30d = counted.downloads_30d, trending = counted.trending
+            FROM (
+                SELECT r.id,
+                  (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d
+                   WHERE d.repo_id = r.id AND d.day > \(today - 30)) AS downloads_30d,
+                  (SELECT COALESCE(SUM(count), 0) FROM repo_downloads d
+                   WHERE d.repo_id = r.id AND d.day > \(today - 7))
+                  + 10 * (SELECT COUNT(*) FROM repo_likes l WHERE l.repo_id = r.id AND l.created_at > \(likesSince)) AS trending
+                FROM repos r WHERE \(repoRowID)::bigint IS NULL OR r.id = \(repoRowID)::bigint
+            ) AS counted
+            WHERE repos.id = counted.id
+              AND (repos.downloads_30d, repos.trending) IS DISTINCT FROM (counted.downloads_30d, counted.trending)
             """, on: connection)
     }
 }

@@ -336,4 +336,32 @@ struct PostgresCounterStoreTests {
             #expect(after.first.map { [$0.0, $0.1] } == [1, 70])  // 60 downloads this week + 10 for bob's like
         }
     }
+
+    @Test func aNewDaysRecountRewritesOnlyTheRowsWhoseCountsChange() async throws {
+        try await PostgresTestDatabase.withFreshIndex { index in
+            let active = try await PostgresTestDatabase.repo("alice/active", in: index)
+            let idle = try await PostgresTestDatabase.repo("alice/idle", in: index)
+            let today = PostgresWindowedCounters.today()
+            // A download 10 days ago: still in the month, out of the week's trending.
+            try await index.execute(
+                "INSERT INTO repo_downloads (repo_id, day, count) VALUES (\(active), \(today - 10), 4)")
+            try await index.execute("UPDATE repos SET downloads_30d = 4, trending = 4 WHERE id = \(active)")
+            // A row's xmin is the transaction that wrote its current version.
+            func versions() async throws -> [Int64: String] {
+                Dictionary(
+                    uniqueKeysWithValues: try await index.rows("SELECT id, xmin::text FROM repos", as: (Int64, String).self)
+                        .map { ($0.0, $0.1) })
+            }
+            let before = try await versions()
+            try await index.transaction { connection in
+                try await PostgresWindowedCounters.recount(index, today: today, repoRowID: nil, on: connection)
+            }
+            let after = try await versions()
+            #expect(after[idle] == before[idle])
+            #expect(after[active] != before[active])
+            let counts = try await index.rows(
+                "SELECT downloads_30d, trending FROM repos WHERE id = \(active)", as: (Int64, Int64).self)
+            #expect(counts.first.map { [$0.0, $0.1] } == [4, 0])
+        }
+    }
 }

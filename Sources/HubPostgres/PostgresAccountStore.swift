@@ -74,17 +74,22 @@ public struct PostgresAccountStore: AccountStore {
     }
 
     public func caller(secretHash: [UInt8]) async throws -> Caller? {
-        guard let row = try await index.rows(
-            "SELECT id, user_id, name, role, created_at FROM tokens WHERE secret_hash = \(ByteBuffer(bytes: secretHash))",
-            as: (Int64, Int64, String, String, Int64).self
-        ).first else { return nil }
-        let token = try await token(row)
-        guard let owner = try await index.rows(
-            "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(token.userID)", as: UserColumns.self
-        ).first else { return nil }
+        // Every authenticated request asks this: the token, its user and their organizations
+        // come in one round trip (a row per membership, or one with no organization).
+        let rows = try await index.rows(
+            """
+            SELECT tokens.id, tokens.user_id, tokens.name, tokens.role, tokens.created_at,
+                   \(unescaped: Self.userColumns), \(unescaped: Self.membershipColumns)
+            FROM tokens JOIN users ON users.id = tokens.user_id \(unescaped: Self.membershipJoins)
+            WHERE tokens.secret_hash = \(ByteBuffer(bytes: secretHash)) ORDER BY organizations.name
+            """,
+            as: (Int64, Int64, String, String, Int64, Int64, String, String, String?, Bool, Int64, Int64?, String?, String?, Bool?,
+                Int64?, String?).self)
+        guard let first = rows.first else { return nil }
+        let token = try await token((first.0, first.1, first.2, first.3, first.4))
         return Caller(
-            user: try Self.user(owner), token: token,
-            memberships: try await PostgresOrgStore(index: index).memberships(userID: token.userID))
+            user: try Self.user((first.5, first.6, first.7, first.8, first.9, first.10)), token: token,
+            memberships: try Self.memberships(rows.map { ($0.11, $0.12, $0.13, $0.14, $0.15, $0.16) }))
     }
 
     public func setAdmin(_ isAdmin: Bool, userID: Int64) async throws {
@@ -123,23 +128,22 @@ public struct PostgresAccountStore: AccountStore {
     }
 
     public func session(secretHash: [UInt8], now: Date) async throws -> (Caller, csrfToken: String)? {
-        guard let row = try await index.rows(
+        let rows = try await index.rows(
             """
-            SELECT user_id, csrf_token, created_at FROM sessions
-            WHERE secret_hash = \(ByteBuffer(bytes: secretHash)) AND expires_at > \(HubDate.milliseconds(now))
-            """, as: (Int64, String, Int64).self
-        ).first else { return nil }
-        let (userID, csrfToken, createdAt) = row
-        guard let owner = try await index.rows(
-            "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(userID)", as: UserColumns.self
-        ).first else { return nil }
+            SELECT sessions.csrf_token, sessions.created_at, \(unescaped: Self.userColumns), \(unescaped: Self.membershipColumns)
+            FROM sessions JOIN users ON users.id = sessions.user_id \(unescaped: Self.membershipJoins)
+            WHERE sessions.secret_hash = \(ByteBuffer(bytes: secretHash)) AND sessions.expires_at > \(HubDate.milliseconds(now))
+            ORDER BY organizations.name
+            """,
+            as: (String, Int64, Int64, String, String, String?, Bool, Int64, Int64?, String?, String?, Bool?, Int64?, String?).self)
+        guard let first = rows.first else { return nil }
+        let user = try Self.user((first.2, first.3, first.4, first.5, first.6, first.7))
         // A session acts with all its user's rights, as a write token would.
         let token = AccessToken(
-            id: 0, userID: userID, name: "web session", role: .write, createdAt: HubDate.date(milliseconds: createdAt))
+            id: 0, userID: user.id, name: "web session", role: .write, createdAt: HubDate.date(milliseconds: first.1))
         let caller = Caller(
-            user: try Self.user(owner), token: token,
-            memberships: try await PostgresOrgStore(index: index).memberships(userID: userID))
-        return (caller, csrfToken)
+            user: user, token: token, memberships: try Self.memberships(rows.map { ($0.8, $0.9, $0.10, $0.11, $0.12, $0.13) }))
+        return (caller, first.0)
     }
 
     public func deleteSession(secretHash: [UInt8]) async throws {
@@ -177,6 +181,25 @@ public struct PostgresAccountStore: AccountStore {
         }
         return AccessToken(
             id: tokenID, userID: userID, name: token.name, role: token.role, scopes: token.scopes, createdAt: now)
+    }
+
+    /// A user's organizations and roles, joined to a query of `users` by `membershipJoins`: NULL
+    /// in every one of them when the user belongs to none.
+    static let membershipColumns = PostgresOrgStore.orgColumns + ", org_members.role"
+    static let membershipJoins = """
+        LEFT JOIN org_members ON org_members.user_id = users.id
+        LEFT JOIN organizations ON organizations.id = org_members.org_id
+        """
+
+    static func memberships(_ rows: [(Int64?, String?, String?, Bool?, Int64?, String?)]) throws -> [OrgMembership] {
+        try rows.compactMap { row in
+            guard let id = row.0, let name = row.1, let fullname = row.2, let privateByDefault = row.3, let createdAt = row.4,
+                let role = row.5
+            else { return nil }
+            return OrgMembership(
+                org: try PostgresOrgStore.org((id, name, fullname, privateByDefault, createdAt)),
+                role: try PostgresOrgStore.role(role))
+        }
     }
 
     static func user(_ row: UserColumns) throws -> User {

@@ -34,6 +34,10 @@ public protocol RepoStore: Sendable {
     /// since they cost extra queries.
     func find(_ id: RepoID, withCounters: Bool) async throws -> RepoInfo?
     func find(rowID: Int64) async throws -> RepoInfo?
+    /// Every repository of every kind, private ones included, a page at a time in the order of
+    /// their row ids, which no write changes: the rows after `rowID`, at most `limit`, without
+    /// counters or tags. A walk beside writers misses no row that existed when it began.
+    func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo]
     /// Deletes the row; false when there was none.
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws

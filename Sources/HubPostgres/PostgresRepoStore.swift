@@ -75,6 +75,13 @@ public struct PostgresRepoStore: RepoStore {
         ).first.map { try PostgresRepoRow.info($0) }
     }
 
+    public func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo] {
+        try await index.rows(
+            "SELECT \(unescaped: PostgresRepoRow.columns) FROM repos WHERE id > \(rowID) ORDER BY id LIMIT \(Int64(limit))",
+            as: PostgresRepoRow.Columns.self
+        ).map { try PostgresRepoRow.info($0) }
+    }
+
     public func delete(_ id: RepoID) async throws -> Bool {
         let index = self.index
         return try await index.transaction { connection in

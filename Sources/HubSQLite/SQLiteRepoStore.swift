@@ -75,6 +75,13 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
+    public func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM repos WHERE id > ? ORDER BY id LIMIT ?", arguments: [rowID, limit])
+                .map(Self.info)
+        }
+    }
+
     public func delete(_ id: RepoID) async throws -> Bool {
         try await database.pool.write { db in
             try db.execute(

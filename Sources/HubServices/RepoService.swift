@@ -105,8 +105,17 @@ public struct RepoService: Sendable {
         return try await store.whileNoRepositoryMoves {
             var moved = 0
             var removed = 0
-            for (location, rowID) in try storage.markedRepositories() {
-                guard let repo = try await store.find(rowID: rowID) else {
+            // Folders and rows are read side by side in row id order, a page of rows per query
+            // rather than a query per folder. `rows` holds the page of ids up to `readUpTo`.
+            var rows: [Int64: RepoInfo] = [:]
+            var readUpTo: Int64 = 0
+            for (location, rowID) in try storage.markedRepositories().sorted(by: { $0.rowID < $1.rowID }) {
+                while rowID > readUpTo {
+                    let page = try await store.rows(after: readUpTo, limit: 500)
+                    rows = Dictionary(page.map { ($0.rowID, $0) }, uniquingKeysWith: { first, _ in first })
+                    readUpTo = page.last?.rowID ?? .max
+                }
+                guard let repo = rows[rowID] else {
                     try storage.remove(at: location)
                     removed += 1
                     continue
@@ -281,23 +290,17 @@ public struct RepoService: Sendable {
         return (heads, pushes, unreadable)
     }
 
-    /// Calls `body` with every repository of every kind, private ones included. Pages go by
-    /// creation date, which no write changes: by last modification (the default), a push that
-    /// lands while `modelhub reindex` runs beside the server moves its row to the front and
-    /// shifts every later page by one, so a repository would be skipped.
+    /// Calls `body` with every repository of every kind, private ones included, by pages in row
+    /// id order: each page starts where the last one ended, so a page costs the same at the
+    /// 100,000th repository as at the first, and a push that lands meanwhile (`modelhub reindex`
+    /// runs beside the server) moves no repository between pages.
     func forEachRepository(_ body: (RepoInfo) async throws -> Void) async throws {
-        for kind in RepoKind.allCases {
-            var query = RepoQuery(kind: kind)
-            query.order = .createdAt
-            query.ascending = true
-            query.privateVisibility.all = true
-            query.limit = 500
-            while true {
-                let (page, hasMore) = try await store.search(query)
-                for repo in page { try await body(repo) }
-                guard hasMore else { break }
-                query.offset += page.count
-            }
+        var last: Int64 = 0
+        while true {
+            let page = try await store.rows(after: last, limit: 500)
+            for repo in page { try await body(repo) }
+            guard let end = page.last else { break }
+            last = end.rowID
         }
     }
 

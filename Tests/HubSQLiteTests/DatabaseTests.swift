@@ -85,6 +85,23 @@ import Testing
         #expect(try await store.find(dataset)?.isPrivate == true)
     }
 
+    @Test func aWalkOverEveryRepositoryGoesByRowIDAndIsNotShiftedByARename() async throws {
+        let store = SQLiteRepoStore(database: database)
+        var created: [RepoID] = []
+        for (number, kind) in zip(0..<5, [RepoKind.model, .dataset, .space, .model, .model]) {
+            let id = try RepoID(kind: kind, namespace: "alice", name: "r\(number)")
+            _ = try await store.create(NewRepo(id: id, isPrivate: number == 2, sdk: nil, headCommit: "abc")) { _ in }
+            created.append(id)
+        }
+        let first = try await store.rows(after: 0, limit: 2)
+        #expect(first.map(\.id) == Array(created[0..<2]))
+        // A rename between two pages changes no row's place.
+        try await store.rename(created[0], to: try RepoID(kind: .model, namespace: "alice", name: "zz")) {}
+        let rest = try await store.rows(after: try #require(first.last).rowID, limit: 10)
+        #expect(rest.map(\.id) == Array(created[2...]))
+        #expect(try await store.rows(after: try #require(rest.last).rowID, limit: 10).isEmpty)
+    }
+
     @Test func windowedCountersForgetDaysThatLeaveTheWindow() async throws {
         let repos = SQLiteRepoStore(database: database)
         let counters = SQLiteCounterStore(database: database)

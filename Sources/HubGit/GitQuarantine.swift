@@ -40,20 +40,22 @@ public final class GitQuarantine {
         let packFolder = directory.appendingPathComponent("pack")
         let name = try repository.writePack(of: objects, into: packFolder)
         let pack = packFolder.appendingPathComponent("pack-\(name).pack")
-        let result = try await Subprocess.run(
-            .name("git"),
-            arguments: [
-                "--git-dir", repositoryLocation.path, "index-pack", "--strict",
-                "-o", directory.appendingPathComponent("verify.idx").path, pack.path,
-            ],
-            environment: .inherit.updating([
-                // fsck reads a `.gitmodules` blob that came before its tree in the pack from the
-                // object store once the pack is read: it must see the quarantined objects too.
-                "GIT_DIR": nil, "GIT_OBJECT_DIRECTORY": nil, "GIT_ALTERNATE_OBJECT_DIRECTORIES": directory.path,
-                "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory",
-                "GIT_CONFIG_VALUE_0": "*",
-            ]),
-            output: .discarded, error: .string(limit: 64 << 10))
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"),
+                arguments: [
+                    "--git-dir", repositoryLocation.path, "index-pack", "--strict",
+                    "-o", directory.appendingPathComponent("verify.idx").path, pack.path,
+                ],
+                environment: .inherit.updating([
+                    // fsck reads a `.gitmodules` blob that came before its tree in the pack from the
+                    // object store once the pack is read: it must see the quarantined objects too.
+                    "GIT_DIR": nil, "GIT_OBJECT_DIRECTORY": nil, "GIT_ALTERNATE_OBJECT_DIRECTORIES": directory.path,
+                    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory",
+                    "GIT_CONFIG_VALUE_0": "*",
+                ]),
+                output: .discarded, error: .string(limit: 64 << 10))
+        }
         guard result.terminationStatus.isSuccess else {
             throw GitObjectsRefused(reasons: Self.reasons(in: result.standardError))
         }

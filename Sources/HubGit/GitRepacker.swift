@@ -37,19 +37,21 @@ public enum GitRepacker {
     /// a pack that lands meanwhile is not touched. Large blobs (weights up to the git file limit)
     /// are stored whole, not searched for deltas (`core.bigFileThreshold`).
     public static func repack(_ repository: URL) async throws {
-        let result = try await Subprocess.run(
-            .name("git"),
-            arguments: [
-                "-c", "core.bigFileThreshold=1m", "-c", "pack.writeBitmapHashCache=true",
-                "-c", "gc.auto=0", "-C", repository.path, "repack", "-a", "-d", "-q", "--keep-unreachable",
-                "--write-bitmap-index",
-            ],
-            environment: .inherit.updating([
-                "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
-                "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
-                "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
-            ]),
-            output: .discarded, error: .string(limit: 16_384))
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"),
+                arguments: [
+                    "-c", "core.bigFileThreshold=1m", "-c", "pack.writeBitmapHashCache=true",
+                    "-c", "gc.auto=0", "-C", repository.path, "repack", "-a", "-d", "-q", "--keep-unreachable",
+                    "--write-bitmap-index",
+                ],
+                environment: .inherit.updating([
+                    "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
+                    "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
+                    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
+                ]),
+                output: .discarded, error: .string(limit: 16_384))
+        }
         guard result.terminationStatus.isSuccess else {
             throw HubError.internalFailure(
                 "git repack of \(repository.path) failed: \(result.standardError)")

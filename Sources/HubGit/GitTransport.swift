@@ -209,39 +209,41 @@ public struct GitTransport: Sendable {
         }
 
         startedProcesses.value.add(1, ordering: .relaxed)
-        let result = try await Subprocess.run(
-            .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(environment),
-            input: .inputWriter, output: .sequence, error: .sequence
-        ) { execution in
-            try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask {
-                    for try await chunk in execution.standardOutput {
-                        let bytes = chunk.withUnsafeBytes { Array($0) }
-                        try await output(bytes)
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(environment),
+                input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution in
+                try await withThrowingTaskGroup(of: String?.self) { group in
+                    group.addTask {
+                        for try await chunk in execution.standardOutput {
+                            let bytes = chunk.withUnsafeBytes { Array($0) }
+                            try await output(bytes)
+                        }
+                        return nil
                     }
-                    return nil
-                }
-                group.addTask {
-                    var diagnostics: [UInt8] = []
-                    for try await chunk in execution.standardError where diagnostics.count < 16_384 {
-                        diagnostics += chunk.withUnsafeBytes { Array($0) }
+                    group.addTask {
+                        var diagnostics: [UInt8] = []
+                        for try await chunk in execution.standardError where diagnostics.count < 16_384 {
+                            diagnostics += chunk.withUnsafeBytes { Array($0) }
+                        }
+                        return String(decoding: diagnostics, as: UTF8.self)
                     }
-                    return String(decoding: diagnostics, as: UTF8.self)
-                }
-                do {
-                    for try await chunk in input where !chunk.isEmpty {
-                        _ = try await execution.standardInputWriter.write(chunk)
+                    do {
+                        for try await chunk in input where !chunk.isEmpty {
+                            _ = try await execution.standardInputWriter.write(chunk)
+                        }
+                    } catch is SubprocessError {
+                        // git stopped reading (it failed or finished early): what it printed still
+                        // goes back to the client, and its exit status tells what happened.
                     }
-                } catch is SubprocessError {
-                    // git stopped reading (it failed or finished early): what it printed still
-                    // goes back to the client, and its exit status tells what happened.
+                    try? await execution.standardInputWriter.finish()
+                    var diagnostics = ""
+                    for try await text in group {
+                        if let text { diagnostics = text }
+                    }
+                    return diagnostics
                 }
-                try? await execution.standardInputWriter.finish()
-                var diagnostics = ""
-                for try await text in group {
-                    if let text { diagnostics = text }
-                }
-                return diagnostics
             }
         }
         if !result.terminationStatus.isSuccess {

@@ -53,10 +53,12 @@ public struct PushPolicy: Sendable {
             if parts.count == 2, !parts[0].hasPrefix("~") { paths[String(parts[0])] = String(parts[1]) }
         }
         guard !paths.isEmpty else { return [] }
-        let result = try await Subprocess.run(
-            .name("git"), arguments: ["cat-file", "--batch"],
-            input: .string(paths.keys.sorted().joined(separator: "\n") + "\n"),
-            output: .bytes(limit: 512 << 20), error: .string(limit: 1 << 20))
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"), arguments: ["cat-file", "--batch"],
+                input: .string(paths.keys.sorted().joined(separator: "\n") + "\n"),
+                output: .bytes(limit: 512 << 20), error: .string(limit: 1 << 20))
+        }
         guard result.terminationStatus.isSuccess else {
             throw HubError.internalFailure("git cat-file failed: \(result.standardError)")
         }
@@ -130,9 +132,11 @@ public struct PushPolicy: Sendable {
     }
 
     private func git(_ arguments: [String]) async throws -> String {
-        let result = try await Subprocess.run(
-            .name("git"), arguments: Arguments(arguments), output: .string(limit: 256 << 20),
-            error: .string(limit: 1 << 20))
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"), arguments: Arguments(arguments), output: .string(limit: 256 << 20),
+                error: .string(limit: 1 << 20))
+        }
         guard result.terminationStatus.isSuccess else {
             throw HubError.internalFailure("git \(arguments.first ?? "") failed: \(result.standardError)")
         }

@@ -14,6 +14,9 @@ public protocol LFSStore: Sendable {
     func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID]
     /// The repositories an object is bound to.
     func repos(containing oid: LFSObjectID) async throws -> [RepoInfo]
+    /// The bytes of every object the index records, each counted once however many repositories
+    /// bind it: what the blob store holds.
+    func storedBytes() async throws -> Int64
 
     /// Creates a lock; throws `conflict` (with the holder) when the path is already locked.
     func createLock(path: String, refName: String?, ownerID: Int64, repo repoRowID: Int64) async throws -> LFSLock

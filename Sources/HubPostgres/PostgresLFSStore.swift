@@ -83,6 +83,10 @@ public struct PostgresLFSStore: LFSStore {
         ).map { try PostgresRepoRow.info($0) }
     }
 
+    public func storedBytes() async throws -> Int64 {
+        try await index.rows("SELECT COALESCE(SUM(size), 0)::bigint FROM lfs_objects", as: (Int64).self).first ?? 0
+    }
+
     // MARK: Locks
 
     typealias LockColumns = (Int64, String, Int64, Int64, String)

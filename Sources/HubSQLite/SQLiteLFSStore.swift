@@ -88,6 +88,12 @@ public struct SQLiteLFSStore: LFSStore {
         }
     }
 
+    public func storedBytes() async throws -> Int64 {
+        try await database.pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM lfs_objects") ?? 0
+        }
+    }
+
     public func createLock(path: String, refName: String?, ownerID: Int64, repo repoRowID: Int64) async throws -> LFSLock {
         let now = HubDate.now()
         return try await database.pool.write { db in

@@ -138,6 +138,8 @@ public struct AccountService: Sendable {
     static let reservedNamespaces: Set<String> = [
         "api", "datasets", "spaces", "models", "kernels", "static", "organizations", "settings", "login",
         "logout", "join", "new", "search", "docs", "collections", "papers", "buckets",
+        // The operator's endpoints: /health/live, /health/ready, /metrics, /openapi.json.
+        "health", "metrics", "openapi.json",
     ]
 
     /// Tokens are looked up by the SHA-256 of their secret; the secret itself is never stored.

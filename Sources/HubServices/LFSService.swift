@@ -298,4 +298,10 @@ public struct LFSService: Sendable {
     private func callerCanReadElsewhere(_ oid: LFSObjectID, caller: Caller?) async throws -> Bool {
         try await store.repos(containing: oid).contains { AccessPolicy.access(to: $0, caller: caller) >= .read }
     }
+
+    /// Asks the blob store for an object that is never stored: an answer, even "no such
+    /// object", shows it reachable and the credentials accepted.
+    func checkBlobStore() async throws {
+        _ = try await blobs.size(of: try LFSObjectID(String(repeating: "0", count: 64)))
+    }
 }

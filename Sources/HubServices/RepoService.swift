@@ -196,6 +196,9 @@ public struct RepoService: Sendable {
         if let rule = HubName.brokenRule(in: name) {
             throw HubError.invalidName("Invalid alias '\(HubName.printable(name))': \(rule)")
         }
+        if target != nil, AccountService.reservedNamespaces.contains(name.lowercased()) {
+            throw HubError.invalidName("The name '\(name)' is reserved: it is part of the hub's own URLs")
+        }
         try await store.setAlias(kind: kind, name: name, to: target)
     }
 
@@ -372,6 +375,13 @@ public struct RepoService: Sendable {
         var query = RepoQuery(kind: kind)
         query.author = author
         query.privateVisibility = AccessPolicy.privateVisibility(for: caller)
+        return try await store.count(query)
+    }
+
+    /// How many `kind` repositories exist, private ones included (for the operator's metrics).
+    public func countAll(kind: RepoKind) async throws -> Int {
+        var query = RepoQuery(kind: kind)
+        query.privateVisibility.all = true
         return try await store.count(query)
     }
 

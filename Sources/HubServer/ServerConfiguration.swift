@@ -25,6 +25,14 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     public var lfsMultipartChunkSize: Int64 = 64 << 20
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String = "info"
+    /// `text` (one readable line per event, for a terminal) or `json` (one JSON object per line,
+    /// for a log collector, with a line per request at info level).
+    public var logFormat: String = "text"
+    /// A port on which a second listener serves `/metrics` to anyone who reaches it, and the
+    /// health checks; unset for none. Bind it where only the metrics collector can reach it.
+    public var metricsPort: Int?
+    /// The address of that listener.
+    public var metricsHost: String = "127.0.0.1"
     /// Whether anyone may create an account in the web UI (`/join`). Off: operators create users.
     public var allowSignUp: Bool = false
     /// Seconds a connection may sit without completing a request's headers, or between two reads
@@ -65,13 +73,16 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// on first start) is used. Only from the environment (`MODELHUB_SIGNING_SECRET`), never from
     /// the config file, so it is not committed with it.
     public var signingSecret: String?
+    /// The bearer token that reads `/metrics` on the public listener (at least 16 characters);
+    /// unset, `/metrics` is not served there. Only from the environment (`MODELHUB_METRICS_TOKEN`).
+    public var metricsToken: String?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, dataDir, publicURL, maxGitFileSize, maxLFSObjectSize, lfsMultipartChunkSize, logLevel, allowSignUp
         case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
-        case maintenanceInterval
+        case maintenanceInterval, logFormat, metricsPort, metricsHost
         case databaseURL, blobStore, s3Endpoint, s3Bucket, s3Region, s3Prefix, s3PresignedDownloads
     }
 
@@ -88,6 +99,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         lfsMultipartChunkSize =
             try container.decodeIfPresent(Int64.self, forKey: .lfsMultipartChunkSize) ?? defaults.lfsMultipartChunkSize
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+        logFormat = try container.decodeIfPresent(String.self, forKey: .logFormat) ?? defaults.logFormat
+        metricsPort = try container.decodeIfPresent(Int.self, forKey: .metricsPort)
+        metricsHost = try container.decodeIfPresent(String.self, forKey: .metricsHost) ?? defaults.metricsHost
         allowSignUp = try container.decodeIfPresent(Bool.self, forKey: .allowSignUp) ?? defaults.allowSignUp
         idleTimeout = try container.decodeIfPresent(Int.self, forKey: .idleTimeout) ?? defaults.idleTimeout
         maxHeaderSize = try container.decodeIfPresent(Int.self, forKey: .maxHeaderSize) ?? defaults.maxHeaderSize
@@ -163,6 +177,12 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             lfsMultipartChunkSize = Int64(try Self.integer(value, name: "MODELHUB_LFS_MULTIPART_CHUNK_SIZE"))
         }
         if let value = environment["MODELHUB_LOG_LEVEL"] { logLevel = value }
+        if let value = environment["MODELHUB_LOG_FORMAT"] { logFormat = value }
+        if let value = environment["MODELHUB_METRICS_PORT"] {
+            metricsPort = value.isEmpty ? nil : try Self.integer(value, name: "MODELHUB_METRICS_PORT")
+        }
+        if let value = environment["MODELHUB_METRICS_HOST"] { metricsHost = value }
+        if let value = environment["MODELHUB_METRICS_TOKEN"] { metricsToken = value.isEmpty ? nil : value }
         if let value = environment["MODELHUB_IDLE_TIMEOUT"] { idleTimeout = try Self.integer(value, name: "MODELHUB_IDLE_TIMEOUT") }
         if let value = environment["MODELHUB_MAX_HEADER_SIZE"] {
             maxHeaderSize = try Self.integer(value, name: "MODELHUB_MAX_HEADER_SIZE")
@@ -232,6 +252,18 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(levels.joined(separator: ", ")), not '\(logLevel)'")
+        }
+        guard ["text", "json"].contains(logFormat) else {
+            throw ConfigurationError("logFormat must be text or json, not '\(logFormat)'")
+        }
+        if let metricsPort {
+            guard (0...65535).contains(metricsPort) else {
+                throw ConfigurationError("metricsPort must be 0 to 65535, not \(metricsPort)")
+            }
+            guard !metricsHost.isEmpty else { throw ConfigurationError("metricsHost cannot be empty") }
+        }
+        if let metricsToken, metricsToken.utf8.count < 16 {
+            throw ConfigurationError("MODELHUB_METRICS_TOKEN must be at least 16 characters")
         }
         if let signingSecret, signingSecret.utf8.count < 32 {
             throw ConfigurationError("MODELHUB_SIGNING_SECRET must be at least 32 characters")

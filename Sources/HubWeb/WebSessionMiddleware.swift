@@ -19,6 +19,7 @@ struct WebSessionMiddleware: RouterMiddleware {
             let session = try? await accounts.session(secret: secret)
         {
             context.webSession = session
+            context.record?.setUserName(session.0.user.name.value)
         }
         return try await next(request, context)
     }

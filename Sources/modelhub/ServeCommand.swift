@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try resolvedConfiguration()
         Self.keepLargeBuffersOutOfTheHeap()
         Self.raiseOpenFileLimit()
+        if configuration.logFormat == "json" {
+            LoggingSystem.bootstrap(JSONLogHandler.standardError)
+        }
         var logger = Logger(label: "modelhub")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         var indexLogger = Logger(label: "modelhub.postgres")
@@ -45,10 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("removed \(reconciled.removed) repository folders whose delete or create a crash interrupted")
         }
         try await Self.maintain(hub, logger: logger)
-        let app = buildApplication(hub: hub, configuration: configuration, logger: logger) { host, port in
-            // Unbuffered: scripts and tests wait for this line to know the port.
-            FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))
-        }
+        let app = buildApplication(
+            hub: hub, configuration: configuration, logger: logger,
+            onServerRunning: { host, port in
+                // Unbuffered: scripts and tests wait for this line to know the port.
+                FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))
+            },
+            onMetricsServerRunning: { host, port in
+                FileHandle.standardOutput.write(Data("modelhub metrics listening on http://\(host):\(port)\n".utf8))
+            })
         // runService handles SIGTERM and SIGINT: the server stops accepting, in-flight requests
         // finish, and then the database is closed. Maintenance runs beside it until then.
         let maintenanceLogger = logger

@@ -26,7 +26,9 @@ import Testing
         var configuration = test.configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
-        let application = buildApplication(hub: test.hub, configuration: configuration, logger: Logger(label: "test"))
+        let metrics = HubMetrics()
+        let application = buildApplication(
+            hub: test.hub, configuration: configuration, logger: Logger(label: "test"), metrics: metrics)
         let before = FileRegionWriter.regionsSent.load(ordering: .relaxed)
         try await application.test(.live) { client in
             let uri = "/alice/weights/resolve/main/model.safetensors"
@@ -60,5 +62,18 @@ import Testing
         }
         // Other suites' downloads may add to the count too; these four bodies are at least four regions.
         #expect(FileRegionWriter.regionsSent.load(ordering: .relaxed) - before >= 4)
+        // The bytes the kernel sent count as sent, though they never passed through the body
+        // writer: the whole file, 100 and 10 bytes through /resolve/, the whole file through LFS.
+        // A request is counted once its last byte is out, a moment after the client has it.
+        func sent(_ surface: String) async throws -> Double {
+            let line = String(decoding: try await metrics.exposition(of: test.hub), as: UTF8.self)
+                .split(separator: "\n").first { $0.hasPrefix("modelhub_http_response_bytes_total{surface=\"\(surface)\"} ") }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        for _ in 0..<200 where try await sent("lfs") < Double(contents.count) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await sent("resolve") == Double(contents.count + 110))
+        #expect(try await sent("lfs") == Double(contents.count))
     }
 }

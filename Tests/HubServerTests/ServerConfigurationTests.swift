@@ -61,7 +61,7 @@ import Testing
             guard cells.count > 2 else { continue }
             documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
         }
-        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "databaseURL", "s3Endpoint", "s3Bucket", "signingSecret"]))
+        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "databaseURL", "s3Endpoint", "s3Bucket", "signingSecret", "metricsPort", "metricsToken"]))
         for (key, value) in defaults {
             let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
             if shown.isEmpty {
@@ -107,6 +107,19 @@ import Testing
           "MODELHUB_S3_REGION": "eu west"], "s3Region must be a region name"),
     ])
     func aBadS3SettingIsRefusedByName(environment: [String: String], message: String) throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: environment)
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test(arguments: [
+        (["MODELHUB_LOG_FORMAT": "xml"], "logFormat must be text or json"),
+        (["MODELHUB_METRICS_PORT": "70000"], "metricsPort must be 0 to 65535"),
+        (["MODELHUB_METRICS_PORT": "9100", "MODELHUB_METRICS_HOST": ""], "metricsHost cannot be empty"),
+        (["MODELHUB_METRICS_TOKEN": "short"], "MODELHUB_METRICS_TOKEN must be at least 16 characters"),
+    ])
+    func aBadOperationsSettingIsRefusedByName(environment: [String: String], message: String) throws {
         var configuration = ServerConfiguration()
         try configuration.apply(environment: environment)
         let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }

@@ -3,6 +3,8 @@ import HubCore
 import Hummingbird
 import HubServer
 import HubServices
+import HubHTTP
+import Logging
 
 /// A hub on a temporary data folder, with helpers to make users and repositories.
 public final class TestHub: Sendable {
@@ -69,8 +71,14 @@ public final class TestHub: Sendable {
         return try await session.finish(summary: summary, description: description, parentCommit: nil)
     }
 
-    /// The hub's whole router as an application, for HummingbirdTesting's `.router` client.
-    public func application() -> some ApplicationProtocol {
-        Application(router: buildRouter(hub: hub, configuration: configuration))
+    /// The hub's whole router, inside the layer that counts and logs every request, as an
+    /// application for HummingbirdTesting's `.router` client; `configuration` and `metrics` as
+    /// a test needs them.
+    public func application(
+        configuration: ServerConfiguration? = nil, metrics: HubMetrics = HubMetrics(), logger: Logger? = nil
+    ) -> some ApplicationProtocol {
+        Application(
+            responder: buildResponder(hub: hub, configuration: configuration ?? self.configuration, metrics: metrics),
+            logger: logger)
     }
 }

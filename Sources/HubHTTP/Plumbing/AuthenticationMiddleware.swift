@@ -17,6 +17,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             if let secret = Self.secret(in: header), let caller = try? await accounts.authenticate(secret: secret) {
                 context.authentication = .caller(caller)
+                context.record?.setUserName(caller.user.name.value)
             } else {
                 context.authentication = .invalid
             }

@@ -23,6 +23,10 @@ public struct HubRequestContext: RequestContext {
     /// `RepoAssignmentMiddleware` on the route groups that name one.
     public var repoGrant: RepoGrant?
 
+    /// What `ObservedResponder` reports of this request once answered (nil when the router is
+    /// used without it, as some tests do).
+    public var record: RequestRecord?
+
     /// The id this request is known by in answers, logs and error messages.
     public var requestID: String { clientRequestID ?? id }
 

@@ -15,9 +15,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let incoming = request.headers[.xRequestID] ?? request.headers[Self.amazonTraceID]
-        if let incoming, !incoming.isEmpty, incoming.count <= 200 {
-            let safe = HubErrorResponse.headerSafe(incoming)
+        if let safe = Self.clientRequestID(in: request.headers) {
             context.clientRequestID = safe
             context.logger[metadataKey: "hb.request.id"] = .string(safe)
         }
@@ -25,5 +23,13 @@ struct RequestIDMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.xRequestID] = id
         return response
+    }
+
+    /// The id the client gave the request, made safe to send back in a header; nil when it gave
+    /// none (or an empty one, or one longer than 200 characters).
+    static func clientRequestID(in headers: HTTPFields) -> String? {
+        guard let incoming = headers[.xRequestID] ?? headers[amazonTraceID], !incoming.isEmpty, incoming.count <= 200
+        else { return nil }
+        return HubErrorResponse.headerSafe(incoming)
     }
 }

@@ -43,6 +43,8 @@ enum ZeroCopyFile {
         try await writer.write(marker)
         // The file is closed (by `defer`) only after the kernel has sent its last byte.
         try await sent.futureResult.get()
+        // The marker went through the writer (and was counted there); the region did not.
+        RequestRecord.current?.addSent(Int64(end - start - marker.readableBytes))
         return true
     }
 }

@@ -212,6 +212,7 @@ let package = Package(
                 "HubGit",
                 "HubServices",
                 "HubServer",
+                "HubHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,17 +7,23 @@ extension PostgresIndex {
     func rows<each Column: PostgresDecodable>(
         _ query: PostgresQuery, as columns: (repeat each Column).Type, on connection: PostgresConnection? = nil
     ) async throws -> [(repeat each Column)] {
-        let sequence =
-            if let connection {
-                try await connection.query(query, logger: logger)
-            } else {
-                try await client.query(query, logger: logger)
-            }
+        guard let connection else {
+            return try await leased { connection in try await rows(query, as: columns, on: connection) }
+        }
         var decoded: [(repeat each Column)] = []
-        for try await row in sequence {
+        for try await row in try await connection.query(query, logger: logger) {
             decoded.append(try row.decode((repeat each Column).self))
         }
         return decoded
+    }
+
+    /// `body` with a connection of the pool, the time spent waiting for it told to `onWait`.
+    func leased<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let asked = ContinuousClock.now
+        return try await client.withConnection { connection in
+            onWait(ContinuousClock.now - asked)
+            return try await body(connection)
+        }
     }
 
     /// Runs a statement that returns no rows.
@@ -25,7 +31,7 @@ extension PostgresIndex {
         if let connection {
             _ = try await connection.query(query, logger: logger).collect()
         } else {
-            _ = try await client.query(query, logger: logger).collect()
+            try await leased { connection in _ = try await connection.query(query, logger: logger).collect() }
         }
     }
 
@@ -35,7 +41,9 @@ extension PostgresIndex {
         conflict message: String? = nil, _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await leased { connection in
+                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
         } catch let error as PostgresTransactionError {
             throw Self.mapped(error.closureError ?? error.beginError ?? error.commitError ?? error, conflict: message)
         }

@@ -11,6 +11,9 @@ import PostgresNIO
 public final class PostgresIndex: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// Told how long each query waited for a connection of the pool (the operator's
+    /// `modelhub_database_wait_seconds`).
+    let onWait: @Sendable (Duration) -> Void
     /// When the download and trending windows were last recounted (shared by the counter stores).
     let windowedCounters = PostgresWindowedCounters()
     /// Repository rows read at an `index_version`, shared by the stores that read them.
@@ -21,8 +24,12 @@ public final class PostgresIndex: Sendable {
 
     /// Opens `url` (`postgres://user:password@host:port/database`, `?sslmode=disable|prefer|require`)
     /// and applies the migrations it lacks.
-    public static func open(url: String, logger: Logger = Logger(label: "modelhub.postgres")) async throws -> PostgresIndex {
-        let index = await PostgresIndex(configuration: try Self.configuration(url: url), logger: logger)
+    /// `onWait` is told how long each query waited for a connection of the pool.
+    public static func open(
+        url: String, logger: Logger = Logger(label: "modelhub.postgres"),
+        onWait: @escaping @Sendable (Duration) -> Void = { _ in }
+    ) async throws -> PostgresIndex {
+        let index = await PostgresIndex(configuration: try Self.configuration(url: url), logger: logger, onWait: onWait)
         do {
             try await PostgresMigrations.apply(on: index)
         } catch {
@@ -32,10 +39,13 @@ public final class PostgresIndex: Sendable {
         return index
     }
 
-    init(configuration: PostgresClient.Configuration, logger: Logger) async {
+    init(
+        configuration: PostgresClient.Configuration, logger: Logger, onWait: @escaping @Sendable (Duration) -> Void = { _ in }
+    ) async {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.onWait = onWait
         versionReads = CoalescedRead {
             for try await version in try await client.query("SELECT version FROM index_version", logger: logger)
                 .decode(Int64.self)

@@ -12,9 +12,13 @@ public final class HubDatabase: Sendable {
     let windowedCounters = WindowedCounters()
     let repoRows = RepoRowCache()
     let dataVersion: DataVersionProbe
+    /// Told how long each read waited for one of the pool's readers, and each write for the one
+    /// writer (the operator's `modelhub_database_wait_seconds`).
+    let onWait: @Sendable (Duration) -> Void
 
     /// Opens (or creates) the database at `path` and applies every migration it lacks.
-    public init(path: String) throws {
+    public init(path: String, onWait: @escaping @Sendable (Duration) -> Void = { _ in }) throws {
+        self.onWait = onWait
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(15)
@@ -31,6 +35,25 @@ public final class HubDatabase: Sendable {
             dataVersion = try DataVersionProbe(path: path)
         } catch let error as DatabaseError {
             throw HubError.internalFailure("cannot open database at \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Runs `body` on one of the pool's reader connections, in a transaction that sees one
+    /// snapshot of the database.
+    func read<Value: Sendable>(_ body: @Sendable (Database) throws -> Value) async throws -> Value {
+        let asked = ContinuousClock.now
+        return try await pool.read { db in
+            self.onWait(ContinuousClock.now - asked)
+            return try body(db)
+        }
+    }
+
+    /// Runs `body` on the writer connection, in a transaction.
+    func write<Value: Sendable>(_ body: @Sendable (Database) throws -> Value) async throws -> Value {
+        let asked = ContinuousClock.now
+        return try await pool.write { db in
+            self.onWait(ContinuousClock.now - asked)
+            return try body(db)
         }
     }
 

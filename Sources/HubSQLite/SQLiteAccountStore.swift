@@ -14,7 +14,7 @@ public struct SQLiteAccountStore: AccountStore {
         name: HubName, fullname: String, email: String?, isAdmin: Bool, passwordHash: String?, firstToken: NewToken?
     ) async throws -> (User, AccessToken?) {
         let now = HubDate.now()
-        return try await database.pool.write { db in
+        return try await database.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name.value]) != nil {
                 throw HubError.conflict("A user named '\(name.value)' already exists")
             }
@@ -33,33 +33,33 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func user(named name: String) async throws -> User? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(Self.user)
         }
     }
 
     public func addToken(_ token: NewToken, userID: Int64) async throws -> AccessToken {
-        try await database.pool.write { db in
+        try await database.write { db in
             try Self.insert(token, userID: userID, at: HubDate.now(), in: db)
         }
     }
 
     public func tokens(userID: Int64) async throws -> [AccessToken] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM tokens WHERE user_id = ? ORDER BY id", arguments: [userID])
                 .map { try Self.token($0, in: db) }
         }
     }
 
     public func revokeToken(named name: String, userID: Int64) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM tokens WHERE user_id = ? AND name = ?", arguments: [userID, name])
             return db.changesCount > 0
         }
     }
 
     public func caller(secretHash: [UInt8]) async throws -> Caller? {
-        try await database.pool.read { db in
+        try await database.read { db in
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM tokens WHERE secret_hash = ?"), arguments: [Data(secretHash)])
             else { return nil }
@@ -74,7 +74,7 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func setPasswordHash(_ hash: String?, userID: Int64) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
             // A new password ends every session that the old one opened.
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
@@ -82,7 +82,7 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func passwordHash(userName: String) async throws -> (User, String?)? {
-        try await database.pool.read { db in
+        try await database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [userName]) else {
                 return nil
             }
@@ -92,7 +92,7 @@ public struct SQLiteAccountStore: AccountStore {
 
     public func createSession(_ session: NewSession) async throws {
         let now = RowDate.encode(HubDate.now())
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [now])
             try db.execute(
                 sql: "INSERT INTO sessions (secret_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
@@ -101,7 +101,7 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func session(secretHash: [UInt8], now: Date) async throws -> (Caller, csrfToken: String)? {
-        try await database.pool.read { db in
+        try await database.read { db in
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM sessions WHERE secret_hash = ? AND expires_at > ?"),
                 arguments: [Data(secretHash), RowDate.encode(now)])
@@ -119,13 +119,13 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func deleteSession(secretHash: [UInt8]) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE secret_hash = ?", arguments: [Data(secretHash)])
         }
     }
 
     public func setAdmin(_ isAdmin: Bool, userID: Int64) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "UPDATE users SET is_admin = ? WHERE id = ?", arguments: [isAdmin, userID])
         }
     }

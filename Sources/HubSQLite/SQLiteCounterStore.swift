@@ -13,7 +13,7 @@ public struct SQLiteCounterStore: CounterStore {
     public func recordDownloads(_ counts: [Int64: Int]) async throws {
         try await database.windowedCounters.ensureCurrent(in: database.pool)
         let day = WindowedCounters.today()
-        try await database.pool.write { db in
+        try await database.write { db in
             for (repoRowID, count) in counts {
                 // `WHERE EXISTS`: the repository may have been deleted since the download.
                 try db.execute(
@@ -35,7 +35,7 @@ public struct SQLiteCounterStore: CounterStore {
 
     public func like(repoRowID: Int64, userID: Int64) async throws -> Bool {
         let now = RowDate.encode(HubDate.now())
-        return try await database.pool.write { db in
+        return try await database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO repo_likes (repo_id, user_id, created_at) VALUES (?, ?, ?)",
                 arguments: [repoRowID, userID, now])
@@ -46,7 +46,7 @@ public struct SQLiteCounterStore: CounterStore {
     }
 
     public func unlike(repoRowID: Int64, userID: Int64) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM repo_likes WHERE repo_id = ? AND user_id = ?", arguments: [repoRowID, userID])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "UPDATE repos SET likes = likes - 1 WHERE id = ?", arguments: [repoRowID])
@@ -57,14 +57,14 @@ public struct SQLiteCounterStore: CounterStore {
     }
 
     public func hasLiked(repoRowID: Int64, userID: Int64) async throws -> Bool {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT 1 FROM repo_likes WHERE repo_id = ? AND user_id = ?", arguments: [repoRowID, userID]) != nil
         }
     }
 
     public func likers(repoRowID: Int64, offset: Int, limit: Int) async throws -> [User] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -77,7 +77,7 @@ public struct SQLiteCounterStore: CounterStore {
     }
 
     public func likedRepos(userID: Int64, offset: Int, limit: Int) async throws -> [(repo: RepoInfo, likedAt: Date)] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

@@ -15,7 +15,7 @@ public struct SQLiteDiscussionStore: DiscussionStore {
         commitPoint: @Sendable (Int) throws -> Void
     ) async throws -> Discussion {
         let now = HubDate.now()
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let num = (try Int.fetchOne(db, sql: "SELECT MAX(num) FROM discussions WHERE repo_id = ?", arguments: [repoRowID]) ?? 0) + 1
             try db.execute(
                 sql: """
@@ -32,11 +32,11 @@ public struct SQLiteDiscussionStore: DiscussionStore {
     }
 
     public func discussion(repoRowID: Int64, num: Int) async throws -> Discussion? {
-        try await database.pool.read { db in try Self.fetch(db, repoRowID: repoRowID, num: num) }
+        try await database.read { db in try Self.fetch(db, repoRowID: repoRowID, num: num) }
     }
 
     public func discussions(repoRowID: Int64) async throws -> [Discussion] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: Self.select + " WHERE d.repo_id = ? ORDER BY d.num DESC", arguments: [repoRowID])
                 .map(Self.discussion)
         }

@@ -12,7 +12,7 @@ public struct SQLiteLFSStore: LFSStore {
 
     public func bind(_ oid: LFSObjectID, size: Int64, toRepo repoRowID: Int64) async throws {
         let now = RowDate.encode(HubDate.now())
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT INTO lfs_objects (oid, size, created_at) VALUES (?, ?, ?) ON CONFLICT (oid) DO NOTHING",
                 arguments: [oid.hex, size, now])
@@ -23,7 +23,7 @@ public struct SQLiteLFSStore: LFSStore {
     }
 
     public func boundObjects(repo repoRowID: Int64) async throws -> [BoundLFSObject] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -38,7 +38,7 @@ public struct SQLiteLFSStore: LFSStore {
     }
 
     public func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID] {
-        try await database.pool.write { db in
+        try await database.write { db in
             var orphans: [LFSObjectID] = []
             for oid in oids {
                 try db.execute(
@@ -58,7 +58,7 @@ public struct SQLiteLFSStore: LFSStore {
 
     public func boundObjects(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID: Int64] {
         guard !oids.isEmpty else { return [:] }
-        return try await database.pool.read { db in
+        return try await database.read { db in
             var found: [LFSObjectID: Int64] = [:]
             // SQLite limits bound parameters per statement; ask in slices.
             for slice in stride(from: 0, to: oids.count, by: 500).map({ oids[$0..<min($0 + 500, oids.count)] }) {
@@ -79,7 +79,7 @@ public struct SQLiteLFSStore: LFSStore {
     }
 
     public func repos(containing oid: LFSObjectID) async throws -> [RepoInfo] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT repos.* FROM repos JOIN repo_lfs_objects r ON r.repo_id = repos.id WHERE r.oid = ?",
@@ -89,14 +89,14 @@ public struct SQLiteLFSStore: LFSStore {
     }
 
     public func storedBytes() async throws -> Int64 {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM lfs_objects") ?? 0
         }
     }
 
     public func createLock(path: String, refName: String?, ownerID: Int64, repo repoRowID: Int64) async throws -> LFSLock {
         let now = HubDate.now()
-        return try await database.pool.write { db in
+        return try await database.write { db in
             if let existing = try Self.lockRow(db, where: "l.repo_id = ? AND l.path = ?", [repoRowID, path]) {
                 throw LFSLockConflict(existing: existing)
             }
@@ -111,19 +111,19 @@ public struct SQLiteLFSStore: LFSStore {
     }
 
     public func lock(id: Int64, repo repoRowID: Int64) async throws -> LFSLock? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Self.lockRow(db, where: "l.id = ? AND l.repo_id = ?", [id, repoRowID])
         }
     }
 
     public func lock(path: String, repo repoRowID: Int64) async throws -> LFSLock? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Self.lockRow(db, where: "l.path = ? AND l.repo_id = ?", [path, repoRowID])
         }
     }
 
     public func locks(repo repoRowID: Int64, afterID: Int64, limit: Int) async throws -> [LFSLock] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: Self.lockSelect + " WHERE l.repo_id = ? AND l.id > ? ORDER BY l.id LIMIT ?",
@@ -133,7 +133,7 @@ public struct SQLiteLFSStore: LFSStore {
     }
 
     public func deleteLock(id: Int64, repo repoRowID: Int64) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM lfs_locks WHERE id = ? AND repo_id = ?", arguments: [id, repoRowID])
         }
     }

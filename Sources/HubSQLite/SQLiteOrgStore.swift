@@ -12,7 +12,7 @@ public struct SQLiteOrgStore: OrgStore {
 
     public func createOrg(name: HubName, fullname: String, privateByDefault: Bool, adminUserID: Int64) async throws -> Organization {
         let now = HubDate.now()
-        return try await database.pool.write { db in
+        return try await database.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM organizations WHERE name = ?", arguments: [name.value]) != nil {
                 throw HubError.conflict("An organization named '\(name.value)' already exists")
             }
@@ -32,13 +32,13 @@ public struct SQLiteOrgStore: OrgStore {
     }
 
     public func org(named name: String) async throws -> Organization? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM organizations WHERE name = ?", arguments: [name]).map(Self.org)
         }
     }
 
     public func orgs() async throws -> [(org: Organization, memberCount: Int)] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -50,7 +50,7 @@ public struct SQLiteOrgStore: OrgStore {
     }
 
     public func members(of orgID: Int64) async throws -> [OrgMember] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -63,7 +63,7 @@ public struct SQLiteOrgStore: OrgStore {
     }
 
     public func setRole(_ role: OrgRole, userID: Int64, orgID: Int64) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             if role != .admin {
                 try Self.keepAnotherAdmin(besides: userID, orgID: orgID, in: db)
             }
@@ -77,7 +77,7 @@ public struct SQLiteOrgStore: OrgStore {
     }
 
     public func removeMember(userID: Int64, orgID: Int64) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try Self.keepAnotherAdmin(besides: userID, orgID: orgID, in: db)
             try db.execute(sql: "DELETE FROM org_members WHERE org_id = ? AND user_id = ?", arguments: [orgID, userID])
             return db.changesCount > 0
@@ -98,7 +98,7 @@ public struct SQLiteOrgStore: OrgStore {
     }
 
     public func updateSettings(orgID: Int64, fullname: String?, privateByDefault: Bool?) async throws -> Organization {
-        try await database.pool.write { db in
+        try await database.write { db in
             if let fullname {
                 try db.execute(sql: "UPDATE organizations SET fullname = ? WHERE id = ?", arguments: [fullname, orgID])
             }
@@ -114,7 +114,7 @@ public struct SQLiteOrgStore: OrgStore {
     }
 
     public func memberships(userID: Int64) async throws -> [OrgMembership] {
-        try await database.pool.read { db in try Self.memberships(userID: userID, in: db) }
+        try await database.read { db in try Self.memberships(userID: userID, in: db) }
     }
 
     static func memberships(userID: Int64, in db: Database) throws -> [OrgMembership] {

@@ -12,7 +12,7 @@ public struct SQLiteRepoStore: RepoStore {
 
     public func create(_ repo: NewRepo, commitPoint: @Sendable (_ rowID: Int64) throws -> Void) async throws -> RepoInfo {
         let now = HubDate.now()
-        return try await database.pool.write { db in
+        return try await database.write { db in
             if let existing = try Self.row(for: repo.id, in: db) {
                 throw HubError.repoExists(try Self.info(existing).id)
             }
@@ -44,7 +44,7 @@ public struct SQLiteRepoStore: RepoStore {
         if let cached = database.repoRows.row(for: id, at: version) {
             return cached
         }
-        let row = try await database.pool.read { db in
+        let row = try await database.read { db in
             // A cached statement: compiling it again on every request was a tenth of a file
             // request's time.
             let statement = try db.cachedStatement(
@@ -70,20 +70,20 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func find(rowID: Int64) async throws -> RepoInfo? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM repos WHERE id = ?", arguments: [rowID]).map(Self.info)
         }
     }
 
     public func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM repos WHERE id > ? ORDER BY id LIMIT ?", arguments: [rowID, limit])
                 .map(Self.info)
         }
     }
 
     public func delete(_ id: RepoID) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM repos WHERE kind = ? AND namespace = ? AND name = ?",
                 arguments: [id.kind.rawValue, id.namespace.value, id.name.value])
@@ -92,7 +92,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE repos SET head_commit = ?, last_modified = ? WHERE kind = ? AND namespace = ? AND name = ?",
                 arguments: [commit, RowDate.encode(lastModified), id.kind.rawValue, id.namespace.value, id.name.value])
@@ -103,7 +103,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func setPrivate(_ id: RepoID, isPrivate: Bool) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE repos SET private = ? WHERE kind = ? AND namespace = ? AND name = ?",
                 arguments: [isPrivate, id.kind.rawValue, id.namespace.value, id.name.value])
@@ -111,7 +111,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func rename(_ id: RepoID, to newID: RepoID, commitPoint: @Sendable () throws -> Void) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             if let existing = try Self.row(for: newID, in: db), !(id.sameRepository(as: newID)) {
                 throw HubError.repoExists(try Self.info(existing).id)
             }
@@ -141,7 +141,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func updateCard(_ id: RepoID, card: RepoCard) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let row = try Self.row(for: id, in: db) else { return }
             try Self.write(card, rowID: row["id"], in: db)
         }
@@ -206,7 +206,7 @@ public struct SQLiteRepoStore: RepoStore {
     public func count(_ query: RepoQuery) async throws -> Int {
         let (from, conditions, arguments) = Self.filter(query)
         let statementArguments = StatementArguments(arguments.map(\.databaseValue))
-        return try await database.pool.read { db in
+        return try await database.read { db in
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM \(from) WHERE \(conditions.joined(separator: " AND "))",
                 arguments: statementArguments) ?? 0
@@ -226,7 +226,7 @@ public struct SQLiteRepoStore: RepoStore {
             WHERE \(filter) AND t.tag LIKE '\(prefix)%' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?
             """
         }
-        let lists = try await database.pool.read { db in
+        let lists = try await database.read { db in
             try sqls.map { sql in
                 try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { (value: $0[0] as String, count: $0[1] as Int) }
             }
@@ -268,7 +268,7 @@ public struct SQLiteRepoStore: RepoStore {
         arguments += [query.limit + 1, query.offset]
         let statementArguments = StatementArguments(arguments.map(\.databaseValue))
         try await database.windowedCounters.ensureCurrent(in: database.pool)
-        return try await database.pool.read { db in
+        return try await database.read { db in
             let ids = try Int64.fetchAll(db, sql: idsSQL, arguments: statementArguments)
             let page = Array(ids.prefix(query.limit))
             guard !page.isEmpty else { return ([], false) }
@@ -305,7 +305,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func redirect(kind: RepoKind, from path: String) async throws -> RepoInfo? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -318,7 +318,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func setAlias(kind: RepoKind, name: String, to target: RepoID?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let target else {
                 try db.execute(
                     sql: "DELETE FROM repo_redirects WHERE kind = ? AND from_path = ? AND is_alias = 1",
@@ -338,7 +338,7 @@ public struct SQLiteRepoStore: RepoStore {
     }
 
     public func aliases() async throws -> [(kind: RepoKind, name: String, target: RepoID)] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

@@ -14,7 +14,7 @@ public struct SQLiteXetFileStore: XetFileStore {
     public func register(_ file: XetFile, bindingTo repoRowID: Int64) async throws {
         let now = RowDate.encode(HubDate.now())
         let terms = XetTermsColumn.encode(file.terms)
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO xet_files (hash, sha256, size, terms, created_at) VALUES (?, ?, ?, ?, ?)
@@ -31,7 +31,7 @@ public struct SQLiteXetFileStore: XetFileStore {
     }
 
     public func file(sha256: LFSObjectID) async throws -> XetFile? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM xet_files WHERE sha256 = ? ORDER BY created_at, hash LIMIT 1",
                 arguments: [sha256.hex]
@@ -40,7 +40,7 @@ public struct SQLiteXetFileStore: XetFileStore {
     }
 
     public func file(hash: MerkleHash) async throws -> XetFile? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM xet_files WHERE hash = ?", arguments: [hash.xetString])
                 .map(Self.file(from:))
         }
@@ -49,7 +49,7 @@ public struct SQLiteXetFileStore: XetFileStore {
     public func indexForDedup(_ chunks: [(chunk: MerkleHash, xorb: MerkleHash)], file: MerkleHash) async throws {
         guard !chunks.isEmpty else { return }
         let now = RowDate.encode(HubDate.now())
-        try await database.pool.write { db in
+        try await database.write { db in
             for (chunk, xorb) in chunks {
                 try db.execute(
                     sql: """
@@ -62,17 +62,17 @@ public struct SQLiteXetFileStore: XetFileStore {
     }
 
     public func dedupEntry(for chunk: MerkleHash) async throws -> (xorb: MerkleHash, file: MerkleHash)? {
-        let row = try await database.pool.read { db in
+        let row = try await database.read { db -> (xorb: String, file: String)? in
             try Row.fetchOne(db, sql: "SELECT xorb, file FROM xet_dedup_chunks WHERE chunk = ?", arguments: [chunk.xetString])
+                .map { ($0["xorb"], $0["file"]) }
         }
-        guard let row, let xorb = MerkleHash(xetString: row["xorb"] as String),
-            let file = MerkleHash(xetString: row["file"] as String)
+        guard let row, let xorb = MerkleHash(xetString: row.xorb), let file = MerkleHash(xetString: row.file)
         else { return nil }
         return (xorb, file)
     }
 
     public func allFiles() async throws -> [(file: XetFile, registered: Date)] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM xet_files ORDER BY created_at, hash").map {
                 (try Self.file(from: $0), RowDate.decode($0["created_at"]))
             }
@@ -80,7 +80,7 @@ public struct SQLiteXetFileStore: XetFileStore {
     }
 
     public func deleteIfUnbound(_ hash: MerkleHash, registeredBefore cutoff: Date) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let sha256 = try String.fetchOne(
                 db,
                 sql: """

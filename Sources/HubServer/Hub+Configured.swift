@@ -15,15 +15,16 @@ extension Hub {
     /// stderr is one line for a person (the hook's reaches the pusher's terminal).
     public static func open(
         configuration: ServerConfiguration, environment: [String: String], pushPolicy: PushHook? = nil,
-        indexLogger: Logger = Hub.quietIndexLogger
+        indexLogger: Logger = Hub.quietIndexLogger, onDatabaseWait: @escaping @Sendable (Duration) -> Void = { _ in }
     ) async throws -> Hub {
         let dataDirectory = URL(fileURLWithPath: configuration.dataDir)
         let bucket = try Self.bucket(for: configuration, environment: environment)
         var stores: HubStores
         if let databaseURL = configuration.databaseURL {
-            stores = try await Self.postgresStores(url: databaseURL, dataDirectory: dataDirectory, logger: indexLogger)
+            stores = try await Self.postgresStores(
+                url: databaseURL, dataDirectory: dataDirectory, logger: indexLogger, onWait: onDatabaseWait)
         } else {
-            stores = try Self.localStores(in: dataDirectory)
+            stores = try Self.localStores(in: dataDirectory, onDatabaseWait: onDatabaseWait)
         }
         if let bucket {
             stores.blobs = S3BlobStore(
@@ -45,11 +46,13 @@ extension Hub {
 
     /// The index on PostgreSQL (migrated when it opens) with LFS objects and xorbs in the data
     /// folder until the configuration says otherwise.
-    static func postgresStores(url: String, dataDirectory: URL, logger: Logger) async throws -> HubStores {
+    static func postgresStores(
+        url: String, dataDirectory: URL, logger: Logger, onWait: @escaping @Sendable (Duration) -> Void = { _ in }
+    ) async throws -> HubStores {
         let dataDirectory = try prepareDataDirectory(dataDirectory)
         let index: PostgresIndex
         do {
-            index = try await PostgresIndex.open(url: url, logger: logger)
+            index = try await PostgresIndex.open(url: url, logger: logger, onWait: onWait)
         } catch let error as HubError {
             throw error
         } catch {

@@ -17,9 +17,12 @@ extension Hub {
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
     }
 
-    static func localStores(in dataDirectory: URL) throws -> HubStores {
+    static func localStores(in dataDirectory: URL, onDatabaseWait: @escaping @Sendable (Duration) -> Void = { _ in }) throws
+        -> HubStores
+    {
         let dataDirectory = try prepareDataDirectory(dataDirectory)
-        let database = try HubDatabase(path: dataDirectory.appendingPathComponent("modelhub.sqlite").path)
+        let database = try HubDatabase(
+            path: dataDirectory.appendingPathComponent("modelhub.sqlite").path, onWait: onDatabaseWait)
         let scratch = try ScratchArea(in: dataDirectory)
         return HubStores(
             accounts: SQLiteAccountStore(database: database), orgs: SQLiteOrgStore(database: database),

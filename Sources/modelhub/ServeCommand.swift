@@ -3,6 +3,7 @@ import CMallocTuning
 import Foundation
 import Hummingbird
 import HubCore
+import HubHTTP
 import HubServer
 import HubServices
 import Logging
@@ -29,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         var indexLogger = Logger(label: "modelhub.postgres")
         indexLogger.logLevel = logger.logLevel
 
+        let metrics = HubMetrics()
         let hub: Hub
         do {
             hub = try await Hub.open(
@@ -36,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
                 pushPolicy: PushHook(
                     executable: try Self.executableURL(), maxFileSize: configuration.maxGitFileSize,
                     environment: configuration.storageEnvironment),
-                indexLogger: indexLogger)
+                indexLogger: indexLogger, onDatabaseWait: metrics.recordDatabaseWait)
         } catch let error as HubError {
             throw fail(error)
         } catch let error as ConfigurationError {
@@ -49,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await Self.maintain(hub, logger: logger)
         let app = buildApplication(
-            hub: hub, configuration: configuration, logger: logger,
+            hub: hub, configuration: configuration, logger: logger, metrics: metrics,
             onServerRunning: { host, port in
                 // Unbuffered: scripts and tests wait for this line to know the port.
                 FileHandle.standardOutput.write(Data("modelhub listening on http://\(host):\(port)\n".utf8))

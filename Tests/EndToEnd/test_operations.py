@@ -37,7 +37,9 @@ def samples(exposition: str) -> dict[str, float]:
     return found
 
 
-def test_a_load_balancer_sees_the_hub_live_and_ready(hub):
+def test_a_load_balancer_sees_the_hub_live_and_ready(hub_factory):
+    # In the cluster run: both instances, on PostgreSQL and the bucket, behind the round-robin proxy.
+    hub = hub_factory(env={"MODELHUB_METRICS_TOKEN": SCRAPER_TOKEN})
     status, body = fetch(hub.url + "/health/live")
     assert status == 200
     status, body = fetch(hub.url + "/health/ready")
@@ -46,6 +48,11 @@ def test_a_load_balancer_sees_the_hub_live_and_ready(hub):
     assert answer["status"] == "ready"
     assert sorted(answer["checks"]) == ["blobStore", "dataFolder", "database", "git"]
     assert all(check["status"] == "ok" for check in answer["checks"].values())
+    for _ in hub.instance_urls:
+        status, body = fetch(hub.url + "/metrics", SCRAPER_TOKEN)
+        assert status == 200
+        # The readiness check asked the index: the wait for a database connection was measured.
+        assert samples(body.decode())["modelhub_database_wait_seconds_count"] > 0
 
 
 def test_prometheus_and_the_log_collector_see_what_huggingface_hub_did(hub_factory, tmp_path):

@@ -10,8 +10,15 @@ public protocol LFSStore: Sendable {
     /// Every object bound to the repository, with its size and when it was bound.
     func boundObjects(repo repoRowID: Int64) async throws -> [BoundLFSObject]
     /// Unbinds `oids` from the repository, in one transaction. Returns the objects no repository
-    /// is bound to any more: their rows are gone, and their bytes may be deleted.
-    func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID]
+    /// is bound to any more: their rows are gone, and their bytes may be deleted. `onPurpose`:
+    /// the repository's writers deleted them (`permanently_delete_lfs_files`), which is recorded
+    /// until they are bound again, so that commits still pointing to them are not taken for
+    /// corruption.
+    func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64, onPurpose: Bool) async throws -> [LFSObjectID]
+    /// The objects the repository's writers deleted on purpose and have not uploaded again.
+    func deletedOnPurpose(repo repoRowID: Int64) async throws -> Set<LFSObjectID>
+    /// Every object the index records, by oid, a page at a time: the `limit` after `oid`.
+    func objects(after oid: LFSObjectID?, limit: Int) async throws -> [(oid: LFSObjectID, size: Int64)]
     /// The repositories an object is bound to.
     func repos(containing oid: LFSObjectID) async throws -> [RepoInfo]
     /// The bytes of every object the index records, each counted once however many repositories

@@ -12,7 +12,7 @@ public struct PostgresIndexImport: Sendable {
     static let tables = [
         "users", "organizations", "org_members", "tokens", "token_scopes", "sessions", "repos", "repo_tags",
         "repo_redirects", "repo_likes", "repo_downloads", "counter_windows", "discussions", "lfs_objects",
-        "repo_lfs_objects", "lfs_locks", "xet_files", "xet_dedup_chunks",
+        "repo_lfs_objects", "lfs_deletions", "lfs_locks", "xet_files", "xet_dedup_chunks",
     ]
     /// Rows per INSERT.
     static let batchSize = 500

@@ -24,6 +24,8 @@ public struct PostgresLFSStore: LFSStore {
                 INSERT INTO repo_lfs_objects (repo_id, oid, created_at) VALUES (\(repoRowID), \(oid.hex), \(now))
                 ON CONFLICT DO NOTHING
                 """, on: connection)
+            try await index.execute(
+                "DELETE FROM lfs_deletions WHERE repo_id = \(repoRowID) AND oid = \(oid.hex)", on: connection)
         }
     }
 
@@ -50,8 +52,9 @@ public struct PostgresLFSStore: LFSStore {
         ).map { BoundLFSObject(oid: try LFSObjectID($0.0), size: $0.1, boundAt: HubDate.date(milliseconds: $0.2)) }
     }
 
-    public func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID] {
+    public func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64, onPurpose: Bool) async throws -> [LFSObjectID] {
         let index = self.index
+        let now = HubDate.milliseconds(HubDate.now())
         return try await index.transaction { connection in
             var orphans: [LFSObjectID] = []
             for oid in oids {
@@ -59,6 +62,13 @@ public struct PostgresLFSStore: LFSStore {
                     "DELETE FROM repo_lfs_objects WHERE repo_id = \(repoRowID) AND oid = \(oid.hex) RETURNING oid",
                     as: (String).self, on: connection
                 ).isEmpty else { continue }
+                if onPurpose {
+                    try await index.execute(
+                        """
+                        INSERT INTO lfs_deletions (repo_id, oid, deleted_at) VALUES (\(repoRowID), \(oid.hex), \(now))
+                        ON CONFLICT (repo_id, oid) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
+                        """, on: connection)
+                }
                 // The object's row is deleted only if no other repository binds it (and the foreign
                 // key refuses to delete one that a binding made at this very moment still needs).
                 if try await !index.rows(
@@ -81,6 +91,20 @@ public struct PostgresLFSStore: LFSStore {
             WHERE r.oid = \(oid.hex) ORDER BY repos.id
             """, as: PostgresRepoRow.Columns.self
         ).map { try PostgresRepoRow.info($0) }
+    }
+
+    public func deletedOnPurpose(repo repoRowID: Int64) async throws -> Set<LFSObjectID> {
+        Set(
+            try await index.rows("SELECT oid FROM lfs_deletions WHERE repo_id = \(repoRowID)", as: (String).self)
+                .compactMap { try? LFSObjectID($0) })
+    }
+
+    public func objects(after oid: LFSObjectID?, limit: Int) async throws -> [(oid: LFSObjectID, size: Int64)] {
+        try await index.rows(
+            """
+            SELECT oid, size FROM lfs_objects WHERE oid > \(oid?.hex ?? "") ORDER BY oid LIMIT \(Int64(limit))
+            """, as: (String, Int64).self
+        ).map { (try LFSObjectID($0.0), $0.1) }
     }
 
     public func storedBytes() async throws -> Int64 {

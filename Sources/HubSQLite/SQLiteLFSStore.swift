@@ -19,6 +19,7 @@ public struct SQLiteLFSStore: LFSStore {
             try db.execute(
                 sql: "INSERT INTO repo_lfs_objects (repo_id, oid, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [repoRowID, oid.hex, now])
+            try db.execute(sql: "DELETE FROM lfs_deletions WHERE repo_id = ? AND oid = ?", arguments: [repoRowID, oid.hex])
         }
     }
 
@@ -37,13 +38,19 @@ public struct SQLiteLFSStore: LFSStore {
         }
     }
 
-    public func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64) async throws -> [LFSObjectID] {
-        try await database.write { db in
+    public func unbind(_ oids: [LFSObjectID], repo repoRowID: Int64, onPurpose: Bool) async throws -> [LFSObjectID] {
+        let now = RowDate.encode(HubDate.now())
+        return try await database.write { db in
             var orphans: [LFSObjectID] = []
             for oid in oids {
                 try db.execute(
                     sql: "DELETE FROM repo_lfs_objects WHERE repo_id = ? AND oid = ?", arguments: [repoRowID, oid.hex])
                 guard db.changesCount > 0 else { continue }
+                if onPurpose {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO lfs_deletions (repo_id, oid, deleted_at) VALUES (?, ?, ?)",
+                        arguments: [repoRowID, oid.hex, now])
+                }
                 try db.execute(
                     sql: """
                         DELETE FROM lfs_objects WHERE oid = ?
@@ -86,6 +93,23 @@ public struct SQLiteLFSStore: LFSStore {
                 arguments: [oid.hex]
             ).map(SQLiteRepoStore.info)
         }
+    }
+
+    public func deletedOnPurpose(repo repoRowID: Int64) async throws -> Set<LFSObjectID> {
+        let texts = try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT oid FROM lfs_deletions WHERE repo_id = ?", arguments: [repoRowID])
+        }
+        return Set(texts.compactMap { try? LFSObjectID($0) })
+    }
+
+    public func objects(after oid: LFSObjectID?, limit: Int) async throws -> [(oid: LFSObjectID, size: Int64)] {
+        let rows = try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT oid, size FROM lfs_objects WHERE oid > ? ORDER BY oid LIMIT ?",
+                arguments: [oid?.hex ?? "", limit]
+            ).map { ($0["oid"] as String, $0["size"] as Int64) }
+        }
+        return try rows.map { (try LFSObjectID($0.0), $0.1) }
     }
 
     public func storedBytes() async throws -> Int64 {

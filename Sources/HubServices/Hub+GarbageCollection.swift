@@ -35,7 +35,7 @@ extension Hub {
             if dryRun {
                 unbound.formUnion(uncommitted.map { "\(repo.rowID) \($0.hex)" })
             } else {
-                _ = try await lfs.store.unbind(uncommitted, repo: repo.rowID)
+                _ = try await lfs.store.unbind(uncommitted, repo: repo.rowID, onPurpose: false)
             }
         }
 

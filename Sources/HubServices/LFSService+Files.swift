@@ -54,7 +54,7 @@ extension LFSService {
                 try await repos.refreshHead(of: repo)
             }
         }
-        for orphan in try await store.unbind(Array(bound), repo: repo.rowID) {
+        for orphan in try await store.unbind(Array(bound), repo: repo.rowID, onPurpose: true) {
             try await blobs.remove(orphan)
         }
     }

@@ -295,6 +295,22 @@ class HubProcess:
         except s3_client().exceptions.NoSuchKey:
             return None
 
+    def replace_stored_object(self, oid: str, data: bytes | None) -> None:
+        """Puts `data` in the blob store as `oid` behind the hub's back, or deletes it (None): what
+        a damaged disk or a mistaken bucket policy would do."""
+        if not self.uses_s3:
+            path = self.data_dir / "lfs" / "objects" / oid[:2] / oid[2:4] / oid
+            if data is None:
+                path.unlink()
+            else:
+                path.write_bytes(data)
+            return
+        key = f"{self.env['MODELHUB_S3_PREFIX']}lfs/objects/{oid[:2]}/{oid[2:4]}/{oid}"
+        if data is None:
+            s3_client().delete_object(Bucket=S3_BUCKET, Key=key)
+        else:
+            s3_client().put_object(Bucket=S3_BUCKET, Key=key, Body=data)
+
     def stored_xorbs(self) -> dict[str, int]:
         """Xet's xorbs the hub stores (name → stored size), wherever it keeps them."""
         if not self.uses_s3:

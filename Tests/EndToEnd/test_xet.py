@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -69,9 +70,10 @@ def xorbs(hub) -> dict[str, int]:
 
 
 def requests(hub):
-    """The paths the server logged (it logs each request at debug level), queries dropped."""
-    return [line.split("hb.request.path=")[1].split()[0].split("?")[0]
-            for line in hub.log_path.read_text().splitlines() if "hb.request.path=" in line]
+    """The paths of the requests the server logged (a line per request at debug level; the path
+    is logged without its query)."""
+    return [match.group(1) for line in hub.log_path.read_text().splitlines() if line.endswith(" request")
+            for match in [re.search(r"(?:^|\s)path=(\S+)", line)] if match]
 
 
 @pytest.fixture

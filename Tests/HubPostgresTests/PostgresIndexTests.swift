@@ -265,8 +265,13 @@ struct PostgresLFSStoreTests {
             #expect(try await store.boundObjects([own], repo: repoRowIDs[1]) == [:])
             #expect(try await store.boundObjects(repo: repoRowIDs[0]).map(\.oid).sorted { $0.hex < $1.hex } == [shared, own])
             #expect(try await store.repos(containing: shared).map(\.id.path) == ["alice/one", "alice/two"])
-            #expect(try await store.unbind([shared, own], repo: repoRowIDs[0]) == [own])
-            #expect(try await store.unbind([shared], repo: repoRowIDs[1]) == [shared])
+            #expect(try await store.unbind([shared, own], repo: repoRowIDs[0], onPurpose: true) == [own])
+            #expect(try await store.deletedOnPurpose(repo: repoRowIDs[0]) == [shared, own])
+            #expect(try await store.objects(after: nil, limit: 10).map(\.oid) == [shared].sorted { $0.hex < $1.hex })
+            #expect(try await store.unbind([shared], repo: repoRowIDs[1], onPurpose: false) == [shared])
+            #expect(try await store.deletedOnPurpose(repo: repoRowIDs[1]).isEmpty)
+            try await store.bind(own, size: 1, toRepo: repoRowIDs[0])
+            #expect(try await store.deletedOnPurpose(repo: repoRowIDs[0]) == [shared])
         }
     }
 

@@ -57,4 +57,27 @@ public enum GitRepacker {
                 "git repack of \(repository.path) failed: \(result.standardError)")
         }
     }
+
+    /// `git gc --auto`: when loose objects or packs have piled up past git's thresholds, packs
+    /// them and deletes the unreachable objects older than `grace` seconds (a push's or an API
+    /// commit's objects whose ref has not moved yet are younger). Does nothing otherwise.
+    public static func collectGarbage(_ repository: URL, grace: TimeInterval) async throws {
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"),
+                arguments: [
+                    "-c", "core.bigFileThreshold=1m", "-C", repository.path, "gc", "--auto", "--quiet",
+                    "--prune=\(Int(grace.rounded(.up))).seconds.ago",
+                ],
+                environment: .inherit.updating([
+                    "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
+                    "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
+                    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
+                ]),
+                output: .discarded, error: .string(limit: 16_384))
+        }
+        guard result.terminationStatus.isSuccess else {
+            throw HubError.internalFailure("git gc of \(repository.path) failed: \(result.standardError)")
+        }
+    }
 }

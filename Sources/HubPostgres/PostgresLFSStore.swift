@@ -17,8 +17,10 @@ public struct PostgresLFSStore: LFSStore {
         let index = self.index
         try await index.transaction { connection in
             try await index.execute(
-                "INSERT INTO lfs_objects (oid, size, created_at) VALUES (\(oid.hex), \(size), \(now)) ON CONFLICT (oid) DO NOTHING",
-                on: connection)
+                """
+                INSERT INTO lfs_objects (oid, size, created_at) VALUES (\(oid.hex), \(size), \(now))
+                ON CONFLICT (oid) DO UPDATE SET unbound_at = NULL
+                """, on: connection)
             try await index.execute(
                 """
                 INSERT INTO repo_lfs_objects (repo_id, oid, created_at) VALUES (\(repoRowID), \(oid.hex), \(now))
@@ -105,6 +107,34 @@ public struct PostgresLFSStore: LFSStore {
             SELECT oid, size FROM lfs_objects WHERE oid > \(oid?.hex ?? "") ORDER BY oid LIMIT \(Int64(limit))
             """, as: (String, Int64).self
         ).map { (try LFSObjectID($0.0), $0.1) }
+    }
+
+    public func markUnbound(now: Date) async throws -> Int {
+        try await index.rows(
+            """
+            UPDATE lfs_objects SET unbound_at = \(HubDate.milliseconds(now)) WHERE unbound_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid) RETURNING oid
+            """, as: (String).self
+        ).count
+    }
+
+    public func sweepUnbound(before cutoff: Date, dryRun: Bool) async throws -> [(oid: LFSObjectID, size: Int64)] {
+        let cutoff = HubDate.milliseconds(cutoff)
+        let rows =
+            if dryRun {
+                try await index.rows(
+                    """
+                    SELECT oid, size FROM lfs_objects WHERE unbound_at < \(cutoff)
+                    AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)
+                    """, as: (String, Int64).self)
+            } else {
+                try await index.rows(
+                    """
+                    DELETE FROM lfs_objects WHERE unbound_at < \(cutoff)
+                    AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid) RETURNING oid, size
+                    """, as: (String, Int64).self)
+            }
+        return try rows.map { (try LFSObjectID($0.0), $0.1) }
     }
 
     public func storedBytes() async throws -> Int64 {

@@ -14,7 +14,10 @@ public struct SQLiteLFSStore: LFSStore {
         let now = RowDate.encode(HubDate.now())
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO lfs_objects (oid, size, created_at) VALUES (?, ?, ?) ON CONFLICT (oid) DO NOTHING",
+                sql: """
+                    INSERT INTO lfs_objects (oid, size, created_at) VALUES (?, ?, ?)
+                    ON CONFLICT (oid) DO UPDATE SET unbound_at = NULL
+                    """,
                 arguments: [oid.hex, size, now])
             try db.execute(
                 sql: "INSERT INTO repo_lfs_objects (repo_id, oid, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -107,6 +110,34 @@ public struct SQLiteLFSStore: LFSStore {
             try Row.fetchAll(
                 db, sql: "SELECT oid, size FROM lfs_objects WHERE oid > ? ORDER BY oid LIMIT ?",
                 arguments: [oid?.hex ?? "", limit]
+            ).map { ($0["oid"] as String, $0["size"] as Int64) }
+        }
+        return try rows.map { (try LFSObjectID($0.0), $0.1) }
+    }
+
+    public func markUnbound(now: Date) async throws -> Int {
+        let now = RowDate.encode(now)
+        return try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE lfs_objects SET unbound_at = ? WHERE unbound_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)
+                    """,
+                arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    public func sweepUnbound(before cutoff: Date, dryRun: Bool) async throws -> [(oid: LFSObjectID, size: Int64)] {
+        let cutoff = RowDate.encode(cutoff)
+        let condition = """
+            FROM lfs_objects WHERE unbound_at < ?
+            AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)
+            """
+        let rows = try await database.write { db in
+            try Row.fetchAll(
+                db, sql: dryRun ? "SELECT oid, size \(condition)" : "DELETE \(condition) RETURNING oid, size",
+                arguments: [cutoff]
             ).map { ($0["oid"] as String, $0["size"] as Int64) }
         }
         return try rows.map { (try LFSObjectID($0.0), $0.1) }

@@ -10,6 +10,15 @@ public struct GarbageReport: Sendable, Equatable {
     public var xorbs = 0
     /// Bytes those xorbs took on disk.
     public var bytes: Int64 = 0
+    /// LFS objects found bound to no repository on this run (their repositories were deleted):
+    /// deleted by a run at least the grace period later, unless bound again meanwhile.
+    public var lfsObjectsMarked = 0
+    /// LFS objects bound to no repository since a run at least the grace period ago, deleted.
+    public var lfsObjects = 0
+    /// The bytes of those objects.
+    public var lfsBytes: Int64 = 0
+    /// Repositories whose `git gc --auto` ran (or would run).
+    public var repositories = 0
 
     public init() {}
 }

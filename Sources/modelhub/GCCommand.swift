@@ -4,11 +4,13 @@ import HubServices
 struct GCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
-        abstract: "Delete Xet data nothing can read any more; safe while the server runs.",
+        abstract: "Delete the weights nothing can read any more; safe while the server runs.",
         discussion: """
             Unbinds files uploaded through Xet that no commit points to, deletes Xet files no \
             repository is bound to (deleted repositories), and the xorbs no remaining file needs. \
-            Only what is older than the grace period goes, so uploads in flight are never touched.
+            LFS objects no repository is bound to any more are noted on one run and deleted on a \
+            run at least the grace period later. Runs `git gc --auto` on every repository. Only \
+            what is older than the grace period goes, so uploads in flight are never touched.
             """)
 
     @OptionGroup var data: DataDirectoryOption
@@ -28,6 +30,9 @@ struct GCCommand: AsyncParsableCommand {
             let verb = dryRun ? "would delete" : "deleted"
             print("\(verb) \(report.xorbs) xorbs (\(report.bytes) bytes), \(report.files) Xet files; "
                 + "\(dryRun ? "would unbind" : "unbound") \(report.uncommittedUploads) uncommitted uploads")
+            print("\(verb) \(report.lfsObjects) LFS objects (\(report.lfsBytes) bytes) no repository has held for the grace period"
+                + (dryRun ? "" : "; \(report.lfsObjectsMarked) newly unheld, deleted after the grace period")
+                + "; git gc --auto on \(report.repositories) repositories")
         }
     }
 

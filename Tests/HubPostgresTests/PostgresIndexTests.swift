@@ -272,6 +272,17 @@ struct PostgresLFSStoreTests {
             #expect(try await store.deletedOnPurpose(repo: repoRowIDs[1]).isEmpty)
             try await store.bind(own, size: 1, toRepo: repoRowIDs[0])
             #expect(try await store.deletedOnPurpose(repo: repoRowIDs[0]) == [shared])
+
+            // A deleted repository leaves its objects unbound: noted once, then swept past the cutoff.
+            #expect(try await PostgresRepoStore(index: index).delete(try RepoID(kind: .model, namespace: "alice", name: "one")))
+            let noted = Date()
+            #expect(try await store.markUnbound(now: noted) == 1)
+            #expect(try await store.markUnbound(now: Date()) == 0)
+            #expect(try await store.sweepUnbound(before: noted, dryRun: false).isEmpty)
+            let later = noted.addingTimeInterval(1)
+            #expect(try await store.sweepUnbound(before: later, dryRun: true).map(\.oid) == [own])
+            #expect(try await store.sweepUnbound(before: later, dryRun: false).map(\.size) == [1])
+            #expect(try await store.storedBytes() == 0)
         }
     }
 

@@ -38,7 +38,9 @@ import XetCore
         try await store(.mixed)
         _ = try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: token)
         try await store(.text)
-        #expect(try await test.hub.collectGarbage(grace: 3600, dryRun: false) == GarbageReport())
+        var nothing = GarbageReport()
+        nothing.repositories = 1  // git gc --auto ran on the one repository, and found nothing to do
+        #expect(try await test.hub.collectGarbage(grace: 3600, dryRun: false) == nothing)
         #expect(try await stored(.mixed))
         #expect(try await stored(.text))
 
@@ -67,5 +69,36 @@ import XetCore
         #expect(Date().timeIntervalSince(xorb.lastUsed) < 1)
         #expect(try await test.hub.xet.xorbs.delete(xorb.hash, unusedSince: Date().addingTimeInterval(-1)) == nil)
         #expect(try await stored(.mixed))
+    }
+
+    /// Deleting a repository frees its weights: an LFS object no repository holds is noted by one
+    /// run and deleted by the next one past the grace period; one another repository holds, or
+    /// one bound again between the runs, stays.
+    @Test func theWeightsOfADeletedRepositoryGoOnTheRunAfterTheOneThatFoundThemUnheld() async throws {
+        let bob = try await test.user("bob")
+        let caller = try await test.caller(bob)
+        let gone = try await test.repo("gone", owner: "bob", token: bob)
+        let kept = try await test.repo("kept", owner: "bob", token: bob)
+        let own = try await test.hub.lfs.storeWhole(Array("only in gone".utf8), repoRowID: gone.rowID)
+        let shared = try await test.hub.lfs.storeWhole(Array("in both".utf8), repoRowID: gone.rowID)
+        try await test.hub.lfs.store.bind(shared.oid, size: shared.size, toRepo: kept.rowID)
+        let again = try await test.hub.lfs.storeWhole(Array("uploaded again".utf8), repoRowID: gone.rowID)
+        try await test.hub.repos.delete(gone.id, caller: caller)
+
+        let first = try await test.hub.collectGarbage(grace: 0, dryRun: false)
+        #expect(first.lfsObjectsMarked == 2 && first.lfsObjects == 0)
+        #expect(try await test.hub.lfs.blobs.size(of: own.oid) != nil)
+        // Between the runs, someone uploads one of them again.
+        try await test.hub.lfs.store.bind(again.oid, size: again.size, toRepo: kept.rowID)
+        try await Task.sleep(for: .milliseconds(20))
+        let dry = try await test.hub.collectGarbage(grace: 0, dryRun: true)
+        #expect(dry.lfsObjects == 1 && dry.lfsBytes == own.size)
+        #expect(try await test.hub.lfs.blobs.size(of: own.oid) != nil)
+        let second = try await test.hub.collectGarbage(grace: 0, dryRun: false)
+        #expect(second.lfsObjects == 1 && second.lfsBytes == own.size)
+        #expect(try await test.hub.lfs.blobs.size(of: own.oid) == nil)
+        #expect(try await test.hub.lfs.blobs.size(of: shared.oid) != nil)
+        #expect(try await test.hub.lfs.blobs.size(of: again.oid) != nil)
+        #expect(try await test.hub.lfs.store.storedBytes() == shared.size + again.size)
     }
 }

@@ -7,3 +7,8 @@ CREATE TABLE lfs_deletions (
     deleted_at INTEGER NOT NULL,
     PRIMARY KEY (repo_id, oid)
 );
+
+-- When `modelhub gc` first found the object bound to no repository (its repositories were
+-- deleted); NULL while bound. It deletes the object on a run at least its grace period later,
+-- unless the object was bound again meanwhile (binding sets it back to NULL).
+ALTER TABLE lfs_objects ADD COLUMN unbound_at INTEGER;

@@ -80,4 +80,20 @@ public enum GitRepacker {
             throw HubError.internalFailure("git gc of \(repository.path) failed: \(result.standardError)")
         }
     }
+
+    /// `git fsck --connectivity-only`: nil when every ref finds all its objects, else git's complaint.
+    public static func checkConnectivity(_ repository: URL) async throws -> String? {
+        let result = try await GitProcesses.counted {
+            try await Subprocess.run(
+                .name("git"),
+                arguments: ["-C", repository.path, "fsck", "--connectivity-only", "--no-dangling"],
+                environment: .inherit.updating([
+                    "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
+                    "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
+                    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
+                ]),
+                output: .discarded, error: .string(limit: 16_384))
+        }
+        return result.terminationStatus.isSuccess ? nil : result.standardError
+    }
 }

@@ -18,8 +18,9 @@ public protocol LFSStore: Sendable {
     /// The objects the repository's writers deleted on purpose and have not uploaded again.
     func deletedOnPurpose(repo repoRowID: Int64) async throws -> Set<LFSObjectID>
     /// Notes `now` as the moment every object bound to no repository (and not noted yet) was
-    /// found so (`modelhub gc`'s first step); returns how many were noted.
-    func markUnbound(now: Date) async throws -> Int
+    /// found so (`modelhub gc`'s first step); returns how many were noted (with `dryRun`, how
+    /// many would be, noting none).
+    func markUnbound(now: Date, dryRun: Bool) async throws -> Int
     /// Deletes the records of the objects found unbound before `cutoff` and bound to no
     /// repository since (with `dryRun`, only lists them); their bytes may then be deleted.
     func sweepUnbound(before cutoff: Date, dryRun: Bool) async throws -> [(oid: LFSObjectID, size: Int64)]

@@ -109,8 +109,16 @@ public struct PostgresLFSStore: LFSStore {
         ).map { (try LFSObjectID($0.0), $0.1) }
     }
 
-    public func markUnbound(now: Date) async throws -> Int {
-        try await index.rows(
+    public func markUnbound(now: Date, dryRun: Bool) async throws -> Int {
+        if dryRun {
+            let counts = try await index.rows(
+                """
+                SELECT COUNT(*) FROM lfs_objects WHERE unbound_at IS NULL
+                AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)
+                """, as: (Int64).self)
+            return Int(counts.first ?? 0)
+        }
+        return try await index.rows(
             """
             UPDATE lfs_objects SET unbound_at = \(HubDate.milliseconds(now)) WHERE unbound_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid) RETURNING oid

@@ -57,6 +57,14 @@ public final class HubDatabase: Sendable {
         }
     }
 
+    /// Writes a consistent copy of the database (one moment of it, while writers go on) to a new
+    /// file at `path`, through SQLite's online backup API.
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        defer { try? copy.close() }
+        try pool.backup(to: copy)
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() async throws -> String {
         try await pool.read { db in

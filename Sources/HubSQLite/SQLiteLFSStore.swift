@@ -115,15 +115,16 @@ public struct SQLiteLFSStore: LFSStore {
         return try rows.map { (try LFSObjectID($0.0), $0.1) }
     }
 
-    public func markUnbound(now: Date) async throws -> Int {
+    public func markUnbound(now: Date, dryRun: Bool) async throws -> Int {
         let now = RowDate.encode(now)
+        let unnoted = "unbound_at IS NULL AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)"
+        if dryRun {
+            return try await database.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lfs_objects WHERE \(unnoted)") ?? 0
+            }
+        }
         return try await database.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE lfs_objects SET unbound_at = ? WHERE unbound_at IS NULL
-                    AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)
-                    """,
-                arguments: [now])
+            try db.execute(sql: "UPDATE lfs_objects SET unbound_at = ? WHERE \(unnoted)", arguments: [now])
             return db.changesCount
         }
     }

@@ -81,7 +81,7 @@ extension Hub {
             report.lfsObjects += 1
             report.lfsBytes += size
         }
-        if !dryRun { report.lfsObjectsMarked = try await lfs.store.markUnbound(now: Date()) }
+        report.lfsObjectsMarked = try await lfs.store.markUnbound(now: Date(), dryRun: dryRun)
         // 5. Each repository's own git objects: packed, and the unreachable ones older than the
         //    grace period deleted, when git's thresholds say it is time.
         try await repos.forEachRepository { repo in

@@ -30,9 +30,9 @@ struct GCCommand: AsyncParsableCommand {
             let verb = dryRun ? "would delete" : "deleted"
             print("\(verb) \(report.xorbs) xorbs (\(report.bytes) bytes), \(report.files) Xet files; "
                 + "\(dryRun ? "would unbind" : "unbound") \(report.uncommittedUploads) uncommitted uploads")
-            print("\(verb) \(report.lfsObjects) LFS objects (\(report.lfsBytes) bytes) no repository has held for the grace period"
-                + (dryRun ? "" : "; \(report.lfsObjectsMarked) newly unheld, deleted after the grace period")
-                + "; git gc --auto on \(report.repositories) repositories")
+            print("\(verb) \(report.lfsObjects) LFS objects (\(report.lfsBytes) bytes) no repository has held for the grace period; "
+                + "\(dryRun ? "would note" : "noted") \(report.lfsObjectsMarked) newly unheld, deleted after the grace period; "
+                + "\(dryRun ? "would run" : "ran") git gc --auto on \(report.repositories) repositories")
         }
     }
 

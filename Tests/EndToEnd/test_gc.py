@@ -23,7 +23,7 @@ def test_deleting_a_repository_frees_its_weights_after_the_grace_period(hub, tmp
     # The first run notes what no repository holds (the shared object is still held); with the
     # default grace period (7 days) a second run right after deletes nothing.
     first = hub.admin("gc").stdout
-    assert "deleted 0 LFS objects" in first and "; 1 newly unheld" in first
+    assert "deleted 0 LFS objects" in first and "; noted 1 newly unheld" in first
     assert "deleted 0 LFS objects" in hub.admin("gc").stdout
     time.sleep(0.05)
     dry = hub.admin("gc", "--grace", "0", "--dry-run").stdout

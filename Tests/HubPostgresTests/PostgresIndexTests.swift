@@ -276,8 +276,9 @@ struct PostgresLFSStoreTests {
             // A deleted repository leaves its objects unbound: noted once, then swept past the cutoff.
             #expect(try await PostgresRepoStore(index: index).delete(try RepoID(kind: .model, namespace: "alice", name: "one")))
             let noted = Date()
-            #expect(try await store.markUnbound(now: noted) == 1)
-            #expect(try await store.markUnbound(now: Date()) == 0)
+            #expect(try await store.markUnbound(now: noted, dryRun: true) == 1)
+            #expect(try await store.markUnbound(now: noted, dryRun: false) == 1)
+            #expect(try await store.markUnbound(now: Date(), dryRun: false) == 0)
             #expect(try await store.sweepUnbound(before: noted, dryRun: false).isEmpty)
             let later = noted.addingTimeInterval(1)
             #expect(try await store.sweepUnbound(before: later, dryRun: true).map(\.oid) == [own])

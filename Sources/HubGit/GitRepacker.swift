@@ -45,11 +45,7 @@ public enum GitRepacker {
                     "-c", "gc.auto=0", "-C", repository.path, "repack", "-a", "-d", "-q", "--keep-unreachable",
                     "--write-bitmap-index",
                 ],
-                environment: .inherit.updating([
-                    "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
-                    "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
-                    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
-                ]),
+                environment: .inherit.updating(isolated),
                 output: .discarded, error: .string(limit: 16_384))
         }
         guard result.terminationStatus.isSuccess else {
@@ -69,11 +65,7 @@ public enum GitRepacker {
                     "-c", "core.bigFileThreshold=1m", "-C", repository.path, "gc", "--auto", "--quiet",
                     "--prune=\(Int(grace.rounded(.up))).seconds.ago",
                 ],
-                environment: .inherit.updating([
-                    "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
-                    "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
-                    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
-                ]),
+                environment: .inherit.updating(isolated),
                 output: .discarded, error: .string(limit: 16_384))
         }
         guard result.terminationStatus.isSuccess else {
@@ -87,13 +79,17 @@ public enum GitRepacker {
             try await Subprocess.run(
                 .name("git"),
                 arguments: ["-C", repository.path, "fsck", "--connectivity-only", "--no-dangling"],
-                environment: .inherit.updating([
-                    "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
-                    "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
-                    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
-                ]),
+                environment: .inherit.updating(isolated),
                 output: .discarded, error: .string(limit: 16_384))
         }
         return result.terminationStatus.isSuccess ? nil : result.standardError
     }
+
+    /// What every git this type runs is given: only the repository named on its command line
+    /// (none of a push hook's `GIT_DIR` or quarantine), no system config, every folder trusted.
+    private static let isolated: [Environment.Key: String?] = [
+        "GIT_DIR": nil, "GIT_WORK_TREE": nil, "GIT_OBJECT_DIRECTORY": nil,
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES": nil, "GIT_CONFIG_PARAMETERS": nil, "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
+    ]
 }

@@ -14,13 +14,26 @@ extension Hub {
     /// 3. a xorb no remaining file names is deleted, unless it was used within the grace period
     ///    (stored, sent again, offered by a dedup answer or named by a shard being registered):
     ///    that spares the xorbs of uploads in flight, whose shard has not come yet.
-    /// 4. an LFS object no repository is bound to is deleted on a run at least the grace period
-    ///    after the run that found it so;
+    /// 4. (first) an LFS object no repository is bound to is deleted on a run at least the grace
+    ///    period after the run that found it so;
     /// 5. `git gc --auto` runs on every repository.
     /// With `dryRun`, nothing changes and the report says what would go.
     public func collectGarbage(grace: TimeInterval, dryRun: Bool) async throws -> GarbageReport {
         let cutoff = Date().addingTimeInterval(-grace)
         var report = GarbageReport()
+
+        // LFS objects bound to no repository (their repositories were deleted) are noted on one
+        // run and deleted on a run at least the grace period later, unless bound again meanwhile:
+        // an object that became unbound a moment ago may be named by an upload that found it
+        // already stored and is about to bind it. First, so that a dry run and the run after it
+        // see the same objects (the steps below unbind some, which the next run notes).
+        let swept = try await lfs.store.sweepUnbound(before: cutoff, dryRun: dryRun)
+        for (oid, size) in swept {
+            if !dryRun { try await lfs.blobs.remove(oid) }
+            report.lfsObjects += 1
+            report.lfsBytes += size
+        }
+        report.lfsObjectsMarked = try await lfs.store.markUnbound(now: Date(), dryRun: dryRun)
 
         var unbound: Set<String> = []  // "repoRowID oid", for the dry run's later steps
         try await repos.forEachRepository { repo in
@@ -71,17 +84,6 @@ extension Hub {
             }
         }
 
-        // 4. LFS objects bound to no repository (their repositories were deleted) are noted on
-        //    one run and deleted on a run at least the grace period later, unless bound again
-        //    meanwhile: an object that became unbound a moment ago may be named by an upload
-        //    that found it already stored and is about to bind it.
-        let swept = try await lfs.store.sweepUnbound(before: cutoff, dryRun: dryRun)
-        for (oid, size) in swept {
-            if !dryRun { try await lfs.blobs.remove(oid) }
-            report.lfsObjects += 1
-            report.lfsBytes += size
-        }
-        report.lfsObjectsMarked = try await lfs.store.markUnbound(now: Date(), dryRun: dryRun)
         // 5. Each repository's own git objects: packed, and the unreachable ones older than the
         //    grace period deleted, when git's thresholds say it is time.
         try await repos.forEachRepository { repo in

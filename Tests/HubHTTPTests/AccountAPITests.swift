@@ -13,6 +13,20 @@ import Testing
         test = try TestHub()
     }
 
+    @Test func aTokenTheIndexCannotCheckIsAServerFailureNotABadToken() async throws {
+        let token = try await test.user("alice")
+        try test.hub.close()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .internalServerError)
+            }
+            // A token that is no token is still refused as one, without asking the index.
+            try await client.execute(uri: "/api/whoami-v2", method: .get, headers: [.authorization: "Bearer x"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+    }
+
     @Test func whoamiDescribesTheTokenOwner() async throws {
         let token = try await test.user("__ci_user__")
         try await test.application().test(.router) { client in

@@ -15,11 +15,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization] {
-            if let secret = Self.secret(in: header), let caller = try? await accounts.authenticate(secret: secret) {
-                context.authentication = .caller(caller)
-                context.record?.setUserName(caller.user.name.value)
-            } else {
-                context.authentication = .invalid
+            context.authentication = .invalid
+            if let secret = Self.secret(in: header) {
+                do {
+                    let caller = try await accounts.authenticate(secret: secret)
+                    context.authentication = .caller(caller)
+                    context.record?.setUserName(caller.user.name.value)
+                } catch HubError.invalidCredentials {
+                    // An unknown or malformed token: the request goes on as `.invalid`. Any other
+                    // failure (the index did not answer) is the server's, and goes up as one: a 401
+                    // would make git ask for other credentials and huggingface_hub blame the token.
+                }
             }
         }
         return try await next(request, context)

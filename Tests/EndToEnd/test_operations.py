@@ -51,8 +51,8 @@ def test_a_load_balancer_sees_the_hub_live_and_ready(hub_factory):
     for _ in hub.instance_urls:
         status, body = fetch(hub.url + "/metrics", SCRAPER_TOKEN)
         assert status == 200
-        # The readiness check asked the index: the wait for a database connection was measured.
-        assert samples(body.decode())["modelhub_database_wait_seconds_count"] > 0
+        # Waits for a database connection of 100 µs or more (none, on an idle hub).
+        assert "modelhub_database_wait_seconds_count" in samples(body.decode())
 
 
 def test_prometheus_and_the_log_collector_see_what_huggingface_hub_did(hub_factory, tmp_path):

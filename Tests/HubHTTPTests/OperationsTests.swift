@@ -184,6 +184,16 @@ import Testing
         }
     }
 
+    @Test func onlyDatabaseWaitsLongEnoughToTellOfAFullPoolAreCounted() async throws {
+        let metrics = HubMetrics()
+        metrics.recordDatabaseWait(.microseconds(5))
+        metrics.recordDatabaseWait(.milliseconds(3))
+        let exposition = String(decoding: try await metrics.exposition(of: test.hub), as: UTF8.self)
+        #expect(exposition.contains("modelhub_database_wait_seconds_count 1\n"))
+        #expect(exposition.contains(#"modelhub_database_wait_seconds_bucket{le="0.005"} 1"#))
+        #expect(exposition.contains(#"modelhub_database_wait_seconds_bucket{le="0.001"} 0"#))
+    }
+
     @Test func surfacesAreToldByPath() {
         #expect(RequestSurface(path: "/api/models/a/b") == .api)
         #expect(RequestSurface(path: "/a/b/resolve/main/x.bin") == .resolve)

@@ -6,23 +6,45 @@ import HubCore
 extension GitRepository {
     /// Every ref under `refs/` that leads to a commit (annotated tags are peeled).
     public func refs() throws(GitError) -> [GitRefTarget] {
+        var found: [GitRefTarget] = []
+        try forEachReference { name, reference in
+            var commit: OpaquePointer?
+            guard git_reference_peel(&commit, reference, GIT_OBJECT_COMMIT) == 0 else { return }
+            defer { git_object_free(commit) }
+            found.append(GitRefTarget(name: name, commit: git_object_id(commit).pointee.hex))
+        }
+        return found.sorted { $0.name < $1.name }
+    }
+
+    /// The refs that lead to no commit (the object is missing or damaged, or a symbolic ref
+    /// names nothing), each with libgit2's reason. `refs()` leaves them out; a consistency
+    /// check reports them.
+    public func unresolvableRefs() throws(GitError) -> [(name: String, reason: String)] {
+        var broken: [(String, String)] = []
+        try forEachReference { name, reference in
+            var commit: OpaquePointer?
+            if git_reference_peel(&commit, reference, GIT_OBJECT_COMMIT) == 0 {
+                git_object_free(commit)
+            } else {
+                broken.append((name, LibGit2.lastMessage()))
+            }
+        }
+        return broken.sorted { $0.0 < $1.0 }
+    }
+
+    /// Calls `body` with the name and handle of every reference (the handle is freed after).
+    private func forEachReference(_ body: (String, OpaquePointer?) -> Void) throws(GitError) {
         var iterator: OpaquePointer?
         try LibGit2.check(git_reference_iterator_new(&iterator, handle), "list refs")
         defer { git_reference_iterator_free(iterator) }
-        var found: [GitRefTarget] = []
         while true {
             var reference: OpaquePointer?
             let code = git_reference_next(&reference, iterator)
             if code == GIT_ITEROVER.rawValue { break }
             try LibGit2.check(code, "read ref")
             defer { git_reference_free(reference) }
-            let name = String(cString: git_reference_name(reference))
-            var commit: OpaquePointer?
-            guard git_reference_peel(&commit, reference, GIT_OBJECT_COMMIT) == 0 else { continue }
-            defer { git_object_free(commit) }
-            found.append(GitRefTarget(name: name, commit: git_object_id(commit).pointee.hex))
+            body(String(cString: git_reference_name(reference)), reference)
         }
-        return found.sorted { $0.name < $1.name }
     }
 
     /// Deletes a ref; false when it did not exist.

@@ -135,12 +135,12 @@ public struct SQLiteLFSStore: LFSStore {
             FROM lfs_objects WHERE unbound_at < ?
             AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = lfs_objects.oid)
             """
-        let rows = try await database.write { db in
-            try Row.fetchAll(
-                db, sql: dryRun ? "SELECT oid, size \(condition)" : "DELETE \(condition) RETURNING oid, size",
-                arguments: [cutoff]
-            ).map { ($0["oid"] as String, $0["size"] as Int64) }
+        let sql = dryRun ? "SELECT oid, size \(condition)" : "DELETE \(condition) RETURNING oid, size"
+        let fetch: @Sendable (Database) throws -> [(String, Int64)] = { db in
+            try Row.fetchAll(db, sql: sql, arguments: [cutoff]).map { ($0["oid"] as String, $0["size"] as Int64) }
         }
+        // A dry run only reads: it takes a reader, not the one writer.
+        let rows = dryRun ? try await database.read(fetch) : try await database.write(fetch)
         return try rows.map { (try LFSObjectID($0.0), $0.1) }
     }
 

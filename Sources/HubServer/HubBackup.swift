@@ -4,6 +4,7 @@ import HubGit
 import HubIndex
 import HubServices
 import HubSQLite
+import HubStorage
 
 /// `modelhub backup` and `modelhub restore` for the embedded mode (SQLite and local objects):
 /// a copy of a serving hub that is a sound hub of its own. Cluster mode is backed up with the
@@ -125,17 +126,21 @@ public enum HubBackup {
         }
         // 4. Every LFS object the index records, and Xet's xorbs (immutable, named by content).
         let lfs = SQLiteLFSStore(database: index)
+        // Where each store keeps an object: the same layout in the backup as in the data folder.
+        let sourceBlobs = LocalBlobStore(dataDirectory: source, temporaryDirectory: source.appendingPathComponent("tmp"))
+        let targetBlobs = LocalBlobStore(
+            dataDirectory: destination, temporaryDirectory: destination.appendingPathComponent("tmp"))
         var afterObject: LFSObjectID?
         while true {
             let page = try await lfs.objects(after: afterObject, limit: 500)
             guard let last = page.last else { break }
             afterObject = last.oid
             for (oid, size) in page {
-                let relative = "lfs/objects/\(oid.hex.prefix(2))/\(oid.hex.dropFirst(2).prefix(2))/\(oid.hex)"
-                let from = source.appendingPathComponent(relative)
                 // Uploaded through Xet, an object is kept as chunks in xorbs, not as a file.
-                guard manager.fileExists(atPath: from.path) else { continue }
-                let to = destination.appendingPathComponent(relative)
+                guard let fromPath = sourceBlobs.localPath(of: oid), let toPath = targetBlobs.localPath(of: oid),
+                    manager.fileExists(atPath: fromPath)
+                else { continue }
+                let (from, to) = (URL(fileURLWithPath: fromPath), URL(fileURLWithPath: toPath))
                 try manager.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try manager.copyItem(at: from, to: to)
                 report.objects += 1

@@ -76,6 +76,12 @@ public final class GitQuarantine {
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("verify.idx"))
     }
 
+    /// The bytes the objects written so far and not yet admitted take on disk: what admitting
+    /// them adds to the repository.
+    public func pendingBytes() -> Int64 {
+        FolderSize.bytes(under: directory)
+    }
+
     /// The ids of the loose objects in the folder (`xx/yyyy…`).
     func looseObjects() throws -> [GitObjectName] {
         var objects: [GitObjectName] = []

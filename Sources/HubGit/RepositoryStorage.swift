@@ -29,18 +29,7 @@ public struct RepositoryStorage: Sendable {
 
     /// The bytes of the repository's git objects (packs and loose objects) on disk.
     public func objectBytes(of id: RepoID) -> Int64 {
-        let objects = location(of: id).appendingPathComponent("objects")
-        guard let files = FileManager.default.enumerator(
-            at: objects, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey])
-        else { return 0 }
-        var total: Int64 = 0
-        for case let file as URL in files {
-            guard let values = try? file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey]),
-                  values.isRegularFile == true
-            else { continue }
-            total += Int64(values.fileSize ?? 0)
-        }
-        return total
+        FolderSize.bytes(under: location(of: id).appendingPathComponent("objects"))
     }
 
     /// Builds a complete repository with one root commit on `branch` under `tmp/`.

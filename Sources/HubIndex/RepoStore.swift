@@ -38,6 +38,9 @@ public protocol RepoStore: Sendable {
     /// their row ids, which no write changes: the rows after `rowID`, at most `limit`, without
     /// counters or tags. A walk beside writers misses no row that existed when it began.
     func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo]
+    /// Every repository of every kind in `namespace`, private ones included, each with the LFS
+    /// bytes it binds (what a storage quota counts).
+    func repositories(inNamespace namespace: HubName) async throws -> [RepoInfo]
     /// Deletes the row; false when there was none.
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws

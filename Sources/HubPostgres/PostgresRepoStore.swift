@@ -75,6 +75,15 @@ public struct PostgresRepoStore: RepoStore {
         ).first.map { try PostgresRepoRow.info($0) }
     }
 
+    public func repositories(inNamespace namespace: HubName) async throws -> [RepoInfo] {
+        try await index.rows(
+            """
+            SELECT \(unescaped: PostgresRepoRow.columnsWithLFSBytes) FROM repos
+            WHERE namespace = \(namespace.value)::citext ORDER BY id
+            """, as: PostgresRepoRow.ColumnsWithLFSBytes.self
+        ).map { try PostgresRepoRow.info($0) }
+    }
+
     public func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo] {
         try await index.rows(
             "SELECT \(unescaped: PostgresRepoRow.columns) FROM repos WHERE id > \(rowID) ORDER BY id LIMIT \(Int64(limit))",

@@ -75,6 +75,15 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
+    public func repositories(inNamespace namespace: HubName) async throws -> [RepoInfo] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT repos.*, \(Self.lfsBytesSelect) FROM repos WHERE namespace = ? ORDER BY id",
+                arguments: [namespace.value]
+            ).map(Self.info)
+        }
+    }
+
     public func rows(after rowID: Int64, limit: Int) async throws -> [RepoInfo] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM repos WHERE id > ? ORDER BY id LIMIT ?", arguments: [rowID, limit])

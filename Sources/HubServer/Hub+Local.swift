@@ -26,7 +26,8 @@ extension Hub {
         let scratch = try ScratchArea(in: dataDirectory)
         return HubStores(
             accounts: SQLiteAccountStore(database: database), orgs: SQLiteOrgStore(database: database),
-            repos: SQLiteRepoStore(database: database), lfs: SQLiteLFSStore(database: database),
+            repos: SQLiteRepoStore(database: database), storageQuotas: SQLiteStorageQuotaStore(database: database),
+            lfs: SQLiteLFSStore(database: database),
             discussions: SQLiteDiscussionStore(database: database), counters: SQLiteCounterStore(database: database),
             blobs: LocalBlobStore(dataDirectory: dataDirectory, temporaryDirectory: scratch.directory),
             xetFiles: SQLiteXetFileStore(database: database),

@@ -21,7 +21,7 @@ extension CommitSession {
     }
 
     private func addLFSObject(path: String, contents: [UInt8]) async throws {
-        let pointer = try await lfs.storeWhole(contents, repoRowID: repo.rowID)
+        let pointer = try await lfs.storeWhole(contents, repo: repo)
         try await addLFSFile(path: path, oid: pointer.oid.hex, size: pointer.size)
     }
 

@@ -125,8 +125,10 @@ public final class CommitSession {
     }
 
     /// Moves the commit's objects into the repository once git's fsck rules pass (the rules
-    /// `receive.fsckObjects` applies to a push).
+    /// `receive.fsckObjects` applies to a push) and its namespace's storage quota has room for
+    /// them.
     func admitObjects() async throws {
+        try await repos.admitStorage(quarantine.pendingBytes(), to: repo)
         do {
             try await quarantine.admit(through: git)
         } catch let refused as GitObjectsRefused {

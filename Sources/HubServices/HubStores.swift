@@ -11,6 +11,8 @@ public struct HubStores: Sendable {
     public var accounts: any AccountStore
     public var orgs: any OrgStore
     public var repos: any RepoStore
+    /// The storage quotas of users and organizations.
+    public var storageQuotas: any StorageQuotaStore
     public var lfs: any LFSStore
     public var discussions: any DiscussionStore
     public var counters: any CounterStore
@@ -24,7 +26,8 @@ public struct HubStores: Sendable {
     public var close: @Sendable () throws -> Void
 
     public init(
-        accounts: any AccountStore, orgs: any OrgStore, repos: any RepoStore, lfs: any LFSStore,
+        accounts: any AccountStore, orgs: any OrgStore, repos: any RepoStore, storageQuotas: any StorageQuotaStore,
+        lfs: any LFSStore,
         discussions: any DiscussionStore, counters: any CounterStore, blobs: any BlobStore,
         xetFiles: any XetFileStore, xorbs: any XorbStore, scratch: ScratchArea,
         close: @escaping @Sendable () throws -> Void
@@ -32,6 +35,7 @@ public struct HubStores: Sendable {
         self.accounts = accounts
         self.orgs = orgs
         self.repos = repos
+        self.storageQuotas = storageQuotas
         self.lfs = lfs
         self.discussions = discussions
         self.counters = counters

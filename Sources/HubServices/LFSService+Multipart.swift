@@ -17,6 +17,10 @@ extension LFSService {
             throw HubError.badRequest("Part \(number) does not exist: this object has \(partCount) parts")
         }
         let expected = number < partCount ? multipartChunkSize : grant.size - multipartChunkSize * Int64(partCount - 1)
+        if number == 1 {
+            guard let repo = try await repos.store.find(id) else { throw HubError.repoNotFound }
+            try await admitUpload(of: oid, size: grant.size, to: repo)
+        }
         do {
             return try await blobs.storePart(body, upload: Self.uploadName(oid: oid, grant: grant), number: number, maxSize: expected)
         } catch let mismatch as BlobMismatch {
@@ -48,6 +52,7 @@ extension LFSService {
                 throw HubError.badRequest("Part \(part.number) has \(storedPart.size) bytes, not \(expected)")
             }
         }
+        try await admitUpload(of: oid, size: grant.size, to: repo)
         do {
             _ = try await blobs.completeParts(of: upload, count: partCount, as: oid, size: grant.size)
         } catch let mismatch as BlobMismatch {

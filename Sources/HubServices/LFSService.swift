@@ -92,6 +92,15 @@ public struct LFSService: Sendable {
             }
         }
         let bound = try await store.boundObjects(valid.map(\.oid), repo: repo.rowID)
+        if operation == .upload {
+            // The whole batch is refused when its new objects would not fit the namespace's quota:
+            // nothing is sent for nothing.
+            try await repos.admitStorage(toNamespace: repo.id.namespace) {
+                var newObjects: [LFSObjectID: Int64] = [:]
+                for object in valid where bound[object.oid] == nil { newObjects[object.oid] = object.size }
+                return newObjects.values.reduce(0, +)
+            }
+        }
         let expires = Date().addingTimeInterval(grantLifetime)
         let userID = caller?.user.id ?? 0
         for object in valid {
@@ -147,6 +156,7 @@ public struct LFSService: Sendable {
         if let declaredLength, declaredLength != grant.size {
             throw HubError.badRequest("Content-Length \(declaredLength) does not match the object size \(grant.size)")
         }
+        try await admitUpload(of: oid, size: grant.size, to: repo)
         do {
             _ = try await blobs.store(body, as: oid, size: grant.size)
         } catch let mismatch as BlobMismatch {
@@ -238,16 +248,26 @@ public struct LFSService: Sendable {
 
     /// Stores bytes received whole (the web UI's upload form) as an LFS object of this
     /// repository: sending the bytes proves possession, so the object is bound to it.
-    public func storeWhole(_ contents: [UInt8], repoRowID: Int64) async throws -> LFSPointer {
+    public func storeWhole(_ contents: [UInt8], repo: RepoInfo) async throws -> LFSPointer {
         let oid = try LFSObjectID(SHA256.hash(data: contents).hexString)
         let size = Int64(contents.count)
+        try await admitUpload(of: oid, size: size, to: repo)
         let body = AsyncStream<ByteBuffer> { continuation in
             continuation.yield(ByteBuffer(bytes: contents))
             continuation.finish()
         }
         _ = try await blobs.store(body, as: oid, size: size)
-        try await store.bind(oid, size: size, toRepo: repoRowID)
+        try await store.bind(oid, size: size, toRepo: repo.rowID)
         return LFSPointer(oid: oid, size: size)
+    }
+
+    /// Refuses an upload of `oid` to `repo` that its namespace's storage quota has no room for
+    /// (an object the repository already holds adds nothing). Checked again when the bytes come,
+    /// since a batch's answer is checked against what was stored before any of its uploads.
+    func admitUpload(of oid: LFSObjectID, size: Int64, to repo: RepoInfo) async throws {
+        try await repos.admitStorage(toNamespace: repo.id.namespace) {
+            try await store.boundObjects([oid], repo: repo.rowID)[oid] == nil ? size : 0
+        }
     }
 
     /// Where the object a pointer names is stored, if it is stored for this repository with the

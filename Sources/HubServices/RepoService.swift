@@ -8,6 +8,7 @@ public struct RepoService: Sendable {
     let store: any RepoStore
     let storage: RepositoryStorage
     let namespaces: NamespaceDirectory
+    let quotas: any StorageQuotaStore
     /// Git object bytes by repository row and head commit: a walk of the objects folder, redone
     /// when the default branch moves.
     let gitObjectBytes = BoundedCache<Int64>(capacity: 16_384)
@@ -16,10 +17,11 @@ public struct RepoService: Sendable {
 
     public static let defaultBranch = "main"
 
-    init(store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory) {
+    init(store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory, quotas: any StorageQuotaStore) {
         self.store = store
         self.storage = storage
         self.namespaces = namespaces
+        self.quotas = quotas
     }
 
     /// Creates `id` with a first commit on `main` holding the standard `.gitattributes`.
@@ -151,6 +153,12 @@ public struct RepoService: Sendable {
             throw HubError.forbidden("You don't have the rights to move a repository to the namespace '\(newID.namespace)'")
         }
         guard newID.kind == repo.id.kind else { throw HubError.badRequest("A repository keeps its type when it moves") }
+        if newID.namespace.key != repo.id.namespace.key {
+            // What it holds is charged to its new namespace from now on.
+            try await admitStorage(toNamespace: newID.namespace) {
+                try await store.find(repo.id, withCounters: true).map { usedStorage(of: $0) } ?? 0
+            }
+        }
         let storage = self.storage
         let from = repo.id
         do {

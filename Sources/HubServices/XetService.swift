@@ -19,15 +19,18 @@ public struct XetService: Sendable {
     /// Which repositories a file is bound to (as the LFS object its SHA-256 names).
     let lfs: any LFSStore
     let xorbs: any XorbStore
+    /// Whose storage quota an upload is charged to.
+    let repos: RepoService
     let signer: XetTokenSigner
     /// How long a token lives: huggingface_hub caches a read token until a minute before it
     /// expires, hf_xet refreshes 30 s before (`utils/_xet.py`), so it must be well over that.
     public let tokenLifetime: TimeInterval = 3600
 
-    init(files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, secret: [UInt8]) {
+    init(files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, repos: RepoService, secret: [UInt8]) {
         self.files = files
         self.lfs = lfs
         self.xorbs = xorbs
+        self.repos = repos
         signer = XetTokenSigner(secret: secret)
     }
 
@@ -62,10 +65,17 @@ public struct XetService: Sendable {
 
     // MARK: Xorbs
 
-    /// Stores a xorb sent with a write token. Returns whether it was new.
-    public func storeXorb<Body: AsyncSequence>(_ body: Body, as hash: MerkleHash, token: XetToken) async throws -> Bool
-    where Body.Element == ByteBuffer {
+    /// Stores a xorb sent with a write token. Returns whether it was new. A xorb of
+    /// `declaredLength` bytes is refused before it is read when the token's repository's namespace
+    /// could not take even that much more: the files made of it would hold at least as many bytes
+    /// (a xorb's chunks are compressed), and the shard that binds them would be refused.
+    public func storeXorb<Body: AsyncSequence>(
+        _ body: Body, as hash: MerkleHash, declaredLength: Int64? = nil, token: XetToken
+    ) async throws -> Bool where Body.Element == ByteBuffer {
         guard token.scope == .write else { throw HubError.forbidden("Uploading a xorb needs a write token") }
+        if let declaredLength {
+            try await repos.admitStorage(declaredLength, toRepoRowID: token.repoRowID)
+        }
         return try await xorbs.store(body, as: hash)
     }
 
@@ -84,7 +94,31 @@ public struct XetService: Sendable {
     /// Verifies every file of a shard against the stored xorbs and registers it, bound to the
     /// token's repository. Returns how many files were new to the hub.
     public func registerShard(_ bytes: [UInt8], token: XetToken) async throws -> Int {
-        try await registerShard(try parseShard(bytes, token: token), token: token)
+        let shard = try parseShard(bytes, token: token)
+        try await admit(shard, token: token)
+        return try await registerShard(shard, token: token)
+    }
+
+    /// Refuses a shard whose files, bound to the token's repository, would pass its namespace's
+    /// storage quota (a file the repository already holds adds nothing). Sizes are the shard's
+    /// own: a shard that understates them fails verification.
+    public func admit(_ shard: Shard, token: XetToken) async throws {
+        guard let repo = try await repos.store.find(rowID: token.repoRowID) else { return }
+        let lfs = self.lfs
+        let files = self.files
+        try await repos.admitStorage(toNamespace: repo.id.namespace) {
+            var adding: Int64 = 0
+            var seen: Set<MerkleHash> = []
+            for file in shard.files where seen.insert(file.hash).inserted {
+                if let known = try await files.file(hash: file.hash),
+                    try await lfs.boundObjects([known.sha256], repo: repo.rowID)[known.sha256] != nil
+                {
+                    continue
+                }
+                adding += file.terms.reduce(Int64(0)) { $0 + Int64($1.unpackedBytes) }
+            }
+            return adding
+        }
     }
 
     /// A shard's bytes parsed, for a write token: a malformed shard is refused here, before

@@ -14,14 +14,7 @@ enum WebFormat {
     }
 
     static func size(_ bytes: Int64) -> String {
-        let units = ["bytes", "KB", "MB", "GB", "TB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
+        ByteSize.describe(bytes)
     }
 
     /// The deepest page a listing goes: `(page - 1) * pageSize` stays far from overflowing, and

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubCore
 import HubGit
 import HubServer
 import HubServices
@@ -33,8 +34,19 @@ struct HookCommand: AsyncParsableCommand {
             configuration.dataDir = dataDir
             let hub = try await Hub.open(configuration: configuration, environment: environment)
             defer { try? hub.close() }
-            let reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
+            var reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
                 try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)
+            }
+            if reasons.isEmpty {
+                // What the push adds to the repository: the objects git holds in quarantine for it
+                // (git-receive-pack(1), "QUARANTINE ENVIRONMENT"). Its LFS objects were charged
+                // when git-lfs uploaded them, before the push.
+                let pushed = environment["GIT_QUARANTINE_PATH"].map { FolderSize.bytes(under: URL(fileURLWithPath: $0)) } ?? 0
+                do {
+                    try await hub.repos.admitStorage(pushed, toRepoRowID: repoRowID)
+                } catch HubError.forbidden(let message) {
+                    reasons.append(message)
+                }
             }
             guard reasons.isEmpty else {
                 let text = reasons.map { "modelhub: push refused: \($0)" }.joined(separator: "\n") + "\n"

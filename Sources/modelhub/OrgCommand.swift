@@ -15,12 +15,15 @@ struct OrgCommand: AsyncParsableCommand {
         @Flag(help: "Make the org's new repositories private unless their creator says otherwise.")
         var privateByDefault = false
         @Option(help: "The user who becomes its admin.") var owner: String
+        @Option(help: "Cap the storage of the organization's repositories (50GB, 1.5TB, …; see 'modelhub quota').")
+        var quota: StorageQuotaValue?
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
             try await data.run { hub in
                 let org = try await hub.orgs.create(
                     name: name, fullname: fullname, privateByDefault: privateByDefault, owner: owner, by: .siteOperator)
+                if let quota { try await hub.repos.setStorageQuota(quota.bytes, of: org.name) }
                 print("created organization \(org.name)\(org.privateByDefault ? " (private by default)" : "") with admin \(owner)")
             }
         }

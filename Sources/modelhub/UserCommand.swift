@@ -14,6 +14,8 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "E-mail address.") var email: String?
         @Flag(help: "Make the user an administrator.") var admin = false
         @Flag(help: "Read a password for the web UI from the first line of standard input.") var passwordStdin = false
+        @Option(help: "Cap the storage of the user's repositories (50GB, 1.5TB, …; see 'modelhub quota').")
+        var quota: StorageQuotaValue?
         @OptionGroup var tokenValue: TokenValueOption
         @OptionGroup var data: DataDirectoryOption
 
@@ -22,6 +24,7 @@ struct UserCommand: AsyncParsableCommand {
             try await data.run { hub in
                 let (user, secret) = try await hub.accounts.createUser(
                     name: name, fullname: fullname, email: email, isAdmin: admin, token: tokenValue.token, password: password)
+                if let quota { try await hub.repos.setStorageQuota(quota.bytes, of: user.name) }
                 print("created user \(user.name)\(user.isAdmin ? " (admin)" : "") with a write token named 'default':")
                 print(secret.value)
             }

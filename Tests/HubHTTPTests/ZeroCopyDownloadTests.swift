@@ -18,7 +18,7 @@ import Testing
         let info = try await test.repo("weights", token: token)
         // Three MiB and a bit: more than one socket write, not a multiple of any buffer size.
         let contents = (0..<(3 << 20) + 4321).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
-        let pointer = try await test.hub.lfs.storeWhole(contents, repoRowID: info.rowID)
+        let pointer = try await test.hub.lfs.storeWhole(contents, repo: info)
         let session = try await test.hub.commits.begin(info.id, revision: "main", caller: try await test.caller(token))
         try await session.addLFSFile(path: "model.safetensors", oid: pointer.oid.hex, size: pointer.size)
         _ = try await session.finish(summary: "weights", description: "", parentCommit: nil)

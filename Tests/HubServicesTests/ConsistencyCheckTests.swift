@@ -27,7 +27,7 @@ import Testing
     @Test func aSoundHubHasNothingToReport() async throws {
         let token = try await test.user("alice")
         let repo = try await test.repo("weights", token: token)
-        let pointer = try await test.hub.lfs.storeWhole(Array("weights".utf8), repoRowID: repo.rowID)
+        let pointer = try await test.hub.lfs.storeWhole(Array("weights".utf8), repo: repo)
         let session = try await test.hub.commits.begin(repo.id, revision: "main", caller: try await test.caller(token))
         try await session.addLFSFile(path: "model.bin", oid: pointer.oid.hex, size: pointer.size)
         _ = try await session.finish(summary: "weights", description: "", parentCommit: nil)
@@ -40,7 +40,7 @@ import Testing
     @Test func anObjectDeletedOnPurposeIsRecordedUntilItIsBoundAgain() async throws {
         let token = try await test.user("alice")
         let repo = try await test.repo("weights", token: token)
-        let pointer = try await test.hub.lfs.storeWhole(Array("weights".utf8), repoRowID: repo.rowID)
+        let pointer = try await test.hub.lfs.storeWhole(Array("weights".utf8), repo: repo)
         let store = test.hub.lfs.store
         _ = try await store.unbind([pointer.oid], repo: repo.rowID, onPurpose: true)
         #expect(try await store.deletedOnPurpose(repo: repo.rowID) == [pointer.oid])

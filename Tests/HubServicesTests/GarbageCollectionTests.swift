@@ -79,10 +79,10 @@ import XetCore
         let caller = try await test.caller(bob)
         let gone = try await test.repo("gone", owner: "bob", token: bob)
         let kept = try await test.repo("kept", owner: "bob", token: bob)
-        let own = try await test.hub.lfs.storeWhole(Array("only in gone".utf8), repoRowID: gone.rowID)
-        let shared = try await test.hub.lfs.storeWhole(Array("in both".utf8), repoRowID: gone.rowID)
+        let own = try await test.hub.lfs.storeWhole(Array("only in gone".utf8), repo: gone)
+        let shared = try await test.hub.lfs.storeWhole(Array("in both".utf8), repo: gone)
         try await test.hub.lfs.store.bind(shared.oid, size: shared.size, toRepo: kept.rowID)
-        let again = try await test.hub.lfs.storeWhole(Array("uploaded again".utf8), repoRowID: gone.rowID)
+        let again = try await test.hub.lfs.storeWhole(Array("uploaded again".utf8), repo: gone)
         try await test.hub.repos.delete(gone.id, caller: caller)
 
         let first = try await test.hub.collectGarbage(grace: 0, dryRun: false)

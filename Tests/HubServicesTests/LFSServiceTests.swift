@@ -53,7 +53,7 @@ import Testing
     @Test func storedBytesAreBoundOnlyToTheirRepositoryUntilItsReaderUploadsThemElsewhere() async throws {
         let bytes = Array("weights, in a file".utf8)
         let repo = try await grant(id, token: token).repo
-        let pointer = try await test.hub.lfs.storeWhole(bytes, repoRowID: repo.rowID)
+        let pointer = try await test.hub.lfs.storeWhole(bytes, repo: repo)
         #expect(pointer.oid.hex == SHA256.hash(data: bytes).hexString)
         #expect(try await test.hub.lfs.boundSize(of: pointer.oid, repoRowID: repo.rowID) == Int64(bytes.count))
 

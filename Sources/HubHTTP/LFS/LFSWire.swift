@@ -66,6 +66,9 @@ struct LFSErrorMiddleware: RouterMiddleware {
                 message = "Internal error (request id \(context.requestID))"
             }
             var response = LFSWire.json(["message": message, "request_id": context.requestID], status: status)
+            // git-lfs reads the body's message; huggingface_hub, which reads no `message` field,
+            // shows this header (utils/_http.py `_format`).
+            response.headers[.xErrorMessage] = HubErrorResponse.headerSafe(message)
             if status == .unauthorized {
                 response.headers[.lfsAuthenticate] = "Basic realm=\"modelhub\""
                 response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""

@@ -102,7 +102,8 @@ struct CASController {
         cas.post("/v1/xorbs/:prefix/:hash") { request, context in
             let token = try xet.access(request.headers[.authorization], needs: .write)
             let hash = try Self.hash(context)
-            let inserted = try await xet.storeXorb(request.body, as: hash, token: token)
+            let length = request.headers[.contentLength].flatMap { Int64($0) }
+            let inserted = try await xet.storeXorb(request.body, as: hash, declaredLength: length, token: token)
             return JSONBody.response(object: XorbAnswer(was_inserted: inserted))
         }
         cas.post("/v2/shards") { request, _ in
@@ -146,6 +147,7 @@ struct CASController {
         let shard: Shard
         do {
             shard = try xet.parseShard(bytes, token: token)
+            try await xet.admit(shard, token: token)
         } catch {
             lease.end()
             throw error

@@ -166,7 +166,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+                // Reads the API's OpenAPI document, written in YAML, to serve it as JSON.
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("OpenAPI/openapi.yaml")]
         ),
         // The web UI: the only target with templates (Mustache) and rendered cards (HubMarkdown).
         .target(

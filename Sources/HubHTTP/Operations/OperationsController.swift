@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
+import HubCore
 import HubServices
 
 /// The operator's endpoints: `/health/live` and `/health/ready` for load balancers and
-/// orchestrators, and `/metrics` for Prometheus.
+/// orchestrators, `/metrics` for Prometheus, and `/openapi.json`, the API's description.
 public struct OperationsController: Sendable {
     /// Who may read `/metrics` on a listener.
     public enum MetricsAccess: Sendable, Equatable {
@@ -31,6 +32,16 @@ public struct OperationsController: Sendable {
         }
         router.get(RouterPath(OperationsPaths.ready)) { _, _ in
             await ready()
+        }
+        router.get(RouterPath(OperationsPaths.openAPI)) { _, context in
+            switch OpenAPIDocument.json {
+            case .success(let bytes):
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json", .contentLength: String(bytes.count)],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            case .failure(let error):
+                throw HubError.internalFailure(error.description)
+            }
         }
         if metricsAccess != .off {
             router.get(RouterPath(OperationsPaths.metrics)) { request, _ in

@@ -40,14 +40,25 @@ package enum HubErrorResponse {
             message = "Internal error (request id \(context.requestID))"
         }
         var headers = HTTPFields()
-        if let code = code(of: error) { headers[.xErrorCode] = code }
-        headers[.xErrorMessage] = headerSafe(message)
-        headers[.xRequestID] = context.requestID
         if case .tooManyRequests = error { headers[.retryAfter] = "1" }
         if case .entryNotFound(_, let commit?) = error { headers[.xRepoCommit] = commit }
+        return response(
+            status: status(of: error), message: message, code: code(of: error), context: context, headers: headers, extra: extra)
+    }
+
+    /// An HF error response: `{"error": message}` (and `extra`), `X-Error-Message`, and
+    /// `X-Error-Code` when there is one.
+    package static func response(
+        status: HTTPResponse.Status, message: String, code: String? = nil, context: HubRequestContext,
+        headers: HTTPFields = [:], extra: [String: String] = [:]
+    ) -> Response {
+        var headers = headers
+        if let code { headers[.xErrorCode] = code }
+        headers[.xErrorMessage] = headerSafe(message)
+        headers[.xRequestID] = context.requestID
         var body = extra
         body["error"] = message
-        return JSONBody.response(status: status(of: error), object: body, headers: headers)
+        return JSONBody.response(status: status, object: body, headers: headers)
     }
 
     /// Any failure as the `HubError` a client is told: a body past its route's limit is a 413, a
@@ -106,6 +117,11 @@ struct HubErrorMiddleware: RouterMiddleware {
                 extra["url"] = SiteURL.repo(id).absolute(baseURL.url(for: request))
             }
             return HubErrorResponse.response(for: error, context: context, extra: extra)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            // No route has this path (the router's own 404, which has no body): an HF error
+            // like every other answer, so a client that reads JSON errors reads this one too.
+            return HubErrorResponse.response(
+                status: .notFound, message: "No endpoint answers \(request.method) at this path", context: context)
         } catch let error as HTTPError {
             throw error
         } catch {

@@ -128,7 +128,8 @@ public final class CommitSession {
     /// `receive.fsckObjects` applies to a push) and its namespace's storage quota has room for
     /// them.
     func admitObjects() async throws {
-        try await repos.admitStorage(quarantine.pendingBytes(), to: repo)
+        let quarantine = self.quarantine
+        try await repos.admitStorage(toNamespace: repo.id.namespace) { quarantine.pendingBytes() }
         do {
             try await quarantine.admit(through: git)
         } catch let refused as GitObjectsRefused {

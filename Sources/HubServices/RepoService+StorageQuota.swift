@@ -37,10 +37,11 @@ extension RepoService {
         try await admitStorage(toNamespace: repo.id.namespace) { bytes }
     }
 
-    /// `admitStorage` for the repository with index row `rowID` (all the push hook knows).
-    public func admitStorage(_ bytes: Int64, toRepoRowID rowID: Int64) async throws {
-        guard bytes > 0, let repo = try await store.find(rowID: rowID) else { return }
-        try await admitStorage(bytes, to: repo)
+    /// `admitStorage` for the repository with index row `rowID` (all the push hook knows), the
+    /// bytes worked out only when its namespace has a quota.
+    public func admitStorage(toRepoRowID rowID: Int64, adding bytes: () async throws -> Int64) async throws {
+        guard let repo = try await store.find(rowID: rowID) else { return }
+        try await admitStorage(toNamespace: repo.id.namespace, adding: bytes)
     }
 
     /// `admitStorage` with the bytes worked out only when the namespace has a quota: a hub

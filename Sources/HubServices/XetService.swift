@@ -74,7 +74,7 @@ public struct XetService: Sendable {
     ) async throws -> Bool where Body.Element == ByteBuffer {
         guard token.scope == .write else { throw HubError.forbidden("Uploading a xorb needs a write token") }
         if let declaredLength {
-            try await repos.admitStorage(declaredLength, toRepoRowID: token.repoRowID)
+            try await repos.admitStorage(toRepoRowID: token.repoRowID) { declaredLength }
         }
         return try await xorbs.store(body, as: hash)
     }

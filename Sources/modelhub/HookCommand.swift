@@ -41,9 +41,11 @@ struct HookCommand: AsyncParsableCommand {
                 // What the push adds to the repository: the objects git holds in quarantine for it
                 // (git-receive-pack(1), "QUARANTINE ENVIRONMENT"). Its LFS objects were charged
                 // when git-lfs uploaded them, before the push.
-                let pushed = environment["GIT_QUARANTINE_PATH"].map { FolderSize.bytes(under: URL(fileURLWithPath: $0)) } ?? 0
+                let quarantine = environment["GIT_QUARANTINE_PATH"]
                 do {
-                    try await hub.repos.admitStorage(pushed, toRepoRowID: repoRowID)
+                    try await hub.repos.admitStorage(toRepoRowID: repoRowID) {
+                        quarantine.map { FolderSize.bytes(under: URL(fileURLWithPath: $0)) } ?? 0
+                    }
                 } catch HubError.forbidden(let message) {
                     reasons.append(message)
                 }

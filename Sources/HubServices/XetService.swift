@@ -65,7 +65,7 @@ public struct XetService: Sendable {
 
     // MARK: Xorbs
 
-    /// Stores a xorb sent with a write token. Returns whether it was new. A xorb of
+    /// Stores a xorb sent with a write token. Returns whether it was new. A new xorb of
     /// `declaredLength` bytes is refused before it is read when the token's repository's namespace
     /// could not take even that much more: the files made of it would hold at least as many bytes
     /// (a xorb's chunks are compressed), and the shard that binds them would be refused.
@@ -74,7 +74,11 @@ public struct XetService: Sendable {
     ) async throws -> Bool where Body.Element == ByteBuffer {
         guard token.scope == .write else { throw HubError.forbidden("Uploading a xorb needs a write token") }
         if let declaredLength {
-            try await repos.admitStorage(toRepoRowID: token.repoRowID) { declaredLength }
+            let xorbs = self.xorbs
+            // A xorb the hub already holds (sent again by a client that did not know) adds nothing.
+            try await repos.admitStorage(toRepoRowID: token.repoRowID) {
+                try await xorbs.chunks(of: hash) == nil ? declaredLength : 0
+            }
         }
         return try await xorbs.store(body, as: hash)
     }

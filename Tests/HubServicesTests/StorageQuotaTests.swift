@@ -197,8 +197,9 @@ import XetCore
 
         try await leave(Int64(fixture.size))
         _ = try await test.hub.xet.registerShard(try fixture.shard, token: token)
-        // Registered again by a second upload of the same file: it adds nothing.
+        // Sent again by a second upload of the same file: neither the xorb nor the file adds anything.
         try await leave(0)
+        _ = try await test.hub.xet.storeXorb(XetServiceTests.body(xorb), as: hash, declaredLength: Int64(xorb.count), token: token)
         _ = try await test.hub.xet.registerShard(try fixture.shard, token: token)
     }
 }

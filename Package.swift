@@ -125,6 +125,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The upstream hub a pull-through mirror reads, over HTTP.
+        .target(
+            name: "HubUpstream",
+            dependencies: [
+                "HubCore",
+                "HubServices",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "HubGit",
             dependencies: [
@@ -147,6 +158,7 @@ let package = Package(
                 // exports no product for it.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The HF JSON API, git smart HTTP and the Git LFS API, over the request plumbing they share.
@@ -199,6 +211,7 @@ let package = Package(
                 "HubPostgres",
                 "HubStorage",
                 "HubS3",
+                "HubUpstream",
                 "HubHTTP",
                 "HubWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),

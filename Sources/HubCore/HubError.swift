@@ -35,6 +35,9 @@ public enum HubError: Error, Sendable, Equatable {
     case insufficientStorage
     /// The caller already has as many requests running as one client may.
     case tooManyRequests(String)
+    /// The upstream hub this one mirrors did not answer, or answered with a failure: what was
+    /// asked for has never been fetched, so there is nothing to serve instead.
+    case upstreamFailed(String)
     /// Something broke inside the hub; the text is for the log, never for the wire.
     case internalFailure(String)
 
@@ -43,7 +46,7 @@ public enum HubError: Error, Sendable, Equatable {
         switch self {
         case .invalidName(let text), .badRequest(let text), .forbidden(let text), .conflict(let text),
             .preconditionFailed(let text), .unprocessable(let text), .payloadTooLarge(let text),
-            .tooManyRequests(let text):
+            .tooManyRequests(let text), .upstreamFailed(let text):
             text
         case .insufficientStorage: "The hub's storage is full: nothing was written; try again later"
         case .authenticationRequired: "Authentication required"

@@ -15,10 +15,13 @@ public struct RepoInfo: Sendable, Equatable {
     /// From the card (README.md front matter) at the head of the default branch.
     public let card: RepoCard
     public let counters: RepoCounters
+    /// Set when this is a read-only mirror of a repository of the upstream hub.
+    public let mirror: RepoMirror?
 
     public init(
         rowID: Int64, id: RepoID, isPrivate: Bool, sdk: String?, creatorID: Int64? = nil, headCommit: String?,
-        createdAt: Date, lastModified: Date, card: RepoCard = RepoCard(), counters: RepoCounters = RepoCounters()
+        createdAt: Date, lastModified: Date, card: RepoCard = RepoCard(), counters: RepoCounters = RepoCounters(),
+        mirror: RepoMirror? = nil
     ) {
         self.rowID = rowID
         self.id = id
@@ -30,6 +33,20 @@ public struct RepoInfo: Sendable, Equatable {
         self.lastModified = lastModified
         self.card = card
         self.counters = counters
+        self.mirror = mirror
+    }
+}
+
+/// What the index keeps of a mirrored repository.
+public struct RepoMirror: Sendable, Equatable {
+    /// When its branches and tags were last fetched from upstream.
+    public let fetchedAt: Date
+    /// Kept even when upstream deletes the repository.
+    public let pinned: Bool
+
+    public init(fetchedAt: Date, pinned: Bool) {
+        self.fetchedAt = fetchedAt
+        self.pinned = pinned
     }
 }
 

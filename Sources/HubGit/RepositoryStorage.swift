@@ -169,4 +169,10 @@ public struct RepositoryStorage: Sendable {
 public struct PreparedRepository: Sendable {
     public let location: URL
     public let commit: String
+
+    /// A complete bare repository built aside (under `tmp/`) whose branch is at `commit`.
+    public init(location: URL, commit: String) {
+        self.location = location
+        self.commit = commit
+    }
 }

@@ -8,13 +8,18 @@ public struct NewRepo: Sendable {
     public let sdk: String?
     public let creatorID: Int64?
     public let headCommit: String
+    /// Set for a mirror of an upstream repository: when it was fetched.
+    public let mirroredAt: Date?
 
-    public init(id: RepoID, isPrivate: Bool, sdk: String?, creatorID: Int64? = nil, headCommit: String) {
+    public init(
+        id: RepoID, isPrivate: Bool, sdk: String?, creatorID: Int64? = nil, headCommit: String, mirroredAt: Date? = nil
+    ) {
         self.id = id
         self.isPrivate = isPrivate
         self.sdk = sdk
         self.creatorID = creatorID
         self.headCommit = headCommit
+        self.mirroredAt = mirroredAt
     }
 }
 
@@ -45,6 +50,12 @@ public protocol RepoStore: Sendable {
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws
     func setPrivate(_ id: RepoID, isPrivate: Bool) async throws
+    /// Records that a mirror's branches and tags were fetched from upstream at `date`, and the
+    /// visibility upstream gives it.
+    func markMirrorFetched(_ id: RepoID, at date: Date, isPrivate: Bool) async throws
+    /// Pins a mirror (kept when upstream deletes the repository) or unpins it. False when `id`
+    /// is no mirror.
+    func setMirrorPinned(_ id: RepoID, pinned: Bool) async throws -> Bool
     /// Stores what the card of the default branch says (metadata, tags, searchable text).
     func updateCard(_ id: RepoID, card: RepoCard) async throws
     /// A page of the repositories matching `query`, and whether more follow.

@@ -26,9 +26,11 @@ public struct PostgresRepoStore: RepoStore {
                 }
                 let ids = try await index.rows(
                     """
-                    INSERT INTO repos (kind, namespace, name, private, sdk, creator_id, head_commit, created_at, last_modified)
+                    INSERT INTO repos (kind, namespace, name, private, sdk, creator_id, head_commit, created_at, last_modified,
+                                       mirror_fetched_at)
                     VALUES (\(repo.id.kind.rawValue), \(repo.id.namespace.value), \(repo.id.name.value), \(repo.isPrivate),
-                            \(repo.sdk), \(repo.creatorID), \(repo.headCommit), \(milliseconds), \(milliseconds))
+                            \(repo.sdk), \(repo.creatorID), \(repo.headCommit), \(milliseconds), \(milliseconds),
+                            \(repo.mirroredAt.map { HubDate.milliseconds($0) }))
                     RETURNING id
                     """, as: (Int64).self, on: connection)
                 guard let rowID = ids.first else { throw HubError.internalFailure("INSERT INTO repos returned no id") }
@@ -39,7 +41,8 @@ public struct PostgresRepoStore: RepoStore {
                 try commitPoint(rowID)
                 return RepoInfo(
                     rowID: rowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk, creatorID: repo.creatorID,
-                    headCommit: repo.headCommit, createdAt: now, lastModified: now)
+                    headCommit: repo.headCommit, createdAt: now, lastModified: now,
+                    mirror: repo.mirroredAt.map { RepoMirror(fetchedAt: $0, pinned: false) })
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             // Another instance created it between the check and the insert.
@@ -152,6 +155,26 @@ public struct PostgresRepoStore: RepoStore {
             """)
     }
 
+    public func markMirrorFetched(_ id: RepoID, at date: Date, isPrivate: Bool) async throws {
+        try await index.execute(
+            """
+            UPDATE repos SET mirror_fetched_at = \(HubDate.milliseconds(date)), private = \(isPrivate)
+            WHERE kind = \(id.kind.rawValue) AND namespace = \(id.namespace.value)::citext AND name = \(id.name.value)::citext
+              AND mirror_fetched_at IS NOT NULL
+            """)
+    }
+
+    public func setMirrorPinned(_ id: RepoID, pinned: Bool) async throws -> Bool {
+        try await !index.rows(
+            """
+            UPDATE repos SET mirror_pinned = \(pinned)
+            WHERE kind = \(id.kind.rawValue) AND namespace = \(id.namespace.value)::citext AND name = \(id.name.value)::citext
+              AND mirror_fetched_at IS NOT NULL
+            RETURNING id
+            """, as: (Int64).self
+        ).isEmpty
+    }
+
     public func updateCard(_ id: RepoID, card: RepoCard) async throws {
         let index = self.index
         try await index.transaction { connection in
@@ -256,11 +279,12 @@ public struct PostgresRepoStore: RepoStore {
             WHERE repo_redirects.is_alias ORDER BY repo_redirects.kind, repo_redirects.from_path
             """,
             as: (String, Int64, String, String, String, Bool, String?, Int64?, String?, Int64, Int64, String?, String?, String?,
-                 Int64, Int64, Int64, Int64).self
+                 Int64, Int64, Int64, Int64, Int64?, Bool).self
         ).map { row in
-            let info = try PostgresRepoRow.info(
-                (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14,
-                 row.15, row.16, row.17))
+            let columns: PostgresRepoRow.Columns = (
+                row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14,
+                row.15, row.16, row.17, row.18, row.19)
+            let info = try PostgresRepoRow.info(columns)
             return (info.id.kind, row.0, info.id)
         }
     }

@@ -18,12 +18,14 @@ public struct SQLiteRepoStore: RepoStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO repos (kind, namespace, name, private, sdk, creator_id, head_commit, created_at, last_modified)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO repos (kind, namespace, name, private, sdk, creator_id, head_commit, created_at, last_modified,
+                                       mirror_fetched_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     repo.id.kind.rawValue, repo.id.namespace.value, repo.id.name.value, repo.isPrivate,
                     repo.sdk, repo.creatorID, repo.headCommit, RowDate.encode(now), RowDate.encode(now),
+                    repo.mirroredAt.map(RowDate.encode),
                 ])
             let rowID = db.lastInsertedRowID
             // A repository created at an old name takes the name back from the renamed one.
@@ -32,7 +34,8 @@ public struct SQLiteRepoStore: RepoStore {
                 arguments: [repo.id.kind.rawValue, repo.id.path])
             let info = RepoInfo(
                 rowID: rowID, id: repo.id, isPrivate: repo.isPrivate, sdk: repo.sdk,
-                creatorID: repo.creatorID, headCommit: repo.headCommit, createdAt: now, lastModified: now)
+                creatorID: repo.creatorID, headCommit: repo.headCommit, createdAt: now, lastModified: now,
+                mirror: repo.mirroredAt.map { RepoMirror(fetchedAt: $0, pinned: false) })
             try commitPoint(info.rowID)
             return info
         }
@@ -116,6 +119,29 @@ public struct SQLiteRepoStore: RepoStore {
             try db.execute(
                 sql: "UPDATE repos SET private = ? WHERE kind = ? AND namespace = ? AND name = ?",
                 arguments: [isPrivate, id.kind.rawValue, id.namespace.value, id.name.value])
+        }
+    }
+
+    public func markMirrorFetched(_ id: RepoID, at date: Date, isPrivate: Bool) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE repos SET mirror_fetched_at = ?, private = ?
+                    WHERE kind = ? AND namespace = ? AND name = ? AND mirror_fetched_at IS NOT NULL
+                    """,
+                arguments: [RowDate.encode(date), isPrivate, id.kind.rawValue, id.namespace.value, id.name.value])
+        }
+    }
+
+    public func setMirrorPinned(_ id: RepoID, pinned: Bool) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE repos SET mirror_pinned = ?
+                    WHERE kind = ? AND namespace = ? AND name = ? AND mirror_fetched_at IS NOT NULL
+                    """,
+                arguments: [pinned, id.kind.rawValue, id.namespace.value, id.name.value])
+            return db.changesCount > 0
         }
     }
 
@@ -391,6 +417,9 @@ public struct SQLiteRepoStore: RepoStore {
                 dataJSON: row["card_data"], tags: tags, pipelineTag: row["pipeline_tag"], libraryName: row["library_name"]),
             counters: RepoCounters(
                 downloads: row["downloads_30d"] ?? 0, downloadsAllTime: row["downloads_all_time"] ?? 0,
-                likes: row["likes"] ?? 0, trendingScore: row["trending"] ?? 0, lfsBytes: row["lfs_bytes"] ?? 0))
+                likes: row["likes"] ?? 0, trendingScore: row["trending"] ?? 0, lfsBytes: row["lfs_bytes"] ?? 0),
+            mirror: (row["mirror_fetched_at"] as Int64?).map {
+                RepoMirror(fetchedAt: RowDate.decode($0), pinned: row["mirror_pinned"] ?? false)
+            })
     }
 }

@@ -4,6 +4,7 @@ import HubPostgres
 import HubS3
 import HubServices
 import HubStorage
+import HubUpstream
 import Logging
 
 extension Hub {
@@ -31,6 +32,15 @@ extension Hub {
                 client: bucket, prefix: configuration.s3Prefix,
                 presignedDownloadLifetime: configuration.s3PresignedDownloads ? S3BlobStore.presignedURLLifetime : nil)
             stores.xorbs = S3XorbStore(client: bucket, prefix: configuration.s3Prefix)
+        }
+        if let upstreamURL = configuration.upstreamURL {
+            let upstream = HTTPUpstreamHub(baseURL: upstreamURL, token: configuration.upstreamToken)
+            stores.upstream = MirrorUpstream(hub: upstream, metadataTTL: Double(configuration.upstreamMetadataTTL))
+            let closeStores = stores.close
+            stores.close = {
+                try closeStores()
+                try upstream.shutdown()
+            }
         }
         do {
             return try Hub(

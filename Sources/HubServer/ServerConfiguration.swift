@@ -67,6 +67,13 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// Whether LFS downloads are answered with a redirect to a short-lived presigned S3 URL (true)
     /// or streamed through the hub (false, for buckets clients cannot reach).
     public var s3PresignedDownloads: Bool = true
+    /// Another hub (the public one, `https://huggingface.co`, or another modelhub) whose
+    /// repositories this one serves as read-only mirrors when it has none of that name: a
+    /// pull-through cache. Unset: no mirroring.
+    public var upstreamURL: String?
+    /// Seconds a mirrored repository's branches and files are served before upstream is asked
+    /// again; file contents are kept for good (they are named by their SHA-256).
+    public var upstreamMetadataTTL: Int = 600
 
     /// The secret that signs LFS transfer URLs and Xet tokens, at least 32 characters; set the
     /// same one on every instance behind a load balancer. When absent, `data/secret.key` (made
@@ -76,6 +83,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// The bearer token that reads `/metrics` on the public listener (at least 16 characters);
     /// unset, `/metrics` is not served there. Only from the environment (`MODELHUB_METRICS_TOKEN`).
     public var metricsToken: String?
+    /// The token sent to the upstream hub (its private repositories become readable to this
+    /// hub's signed-in users). Only from the environment (`MODELHUB_UPSTREAM_TOKEN`).
+    public var upstreamToken: String?
 
     public init() {}
 
@@ -84,6 +94,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
         case maintenanceInterval, logFormat, metricsPort, metricsHost
         case databaseURL, blobStore, s3Endpoint, s3Bucket, s3Region, s3Prefix, s3PresignedDownloads
+        case upstreamURL, upstreamMetadataTTL
     }
 
     public init(from decoder: any Decoder) throws {
@@ -121,6 +132,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         s3Prefix = try container.decodeIfPresent(String.self, forKey: .s3Prefix) ?? defaults.s3Prefix
         s3PresignedDownloads =
             try container.decodeIfPresent(Bool.self, forKey: .s3PresignedDownloads) ?? defaults.s3PresignedDownloads
+        upstreamURL = try container.decodeIfPresent(String.self, forKey: .upstreamURL)
+        upstreamMetadataTTL =
+            try container.decodeIfPresent(Int.self, forKey: .upstreamMetadataTTL) ?? defaults.upstreamMetadataTTL
     }
 
     /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
@@ -183,6 +197,11 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         }
         if let value = environment["MODELHUB_METRICS_HOST"] { metricsHost = value }
         if let value = environment["MODELHUB_METRICS_TOKEN"] { metricsToken = value.isEmpty ? nil : value }
+        if let value = environment["MODELHUB_UPSTREAM_URL"] { upstreamURL = value.isEmpty ? nil : value }
+        if let value = environment["MODELHUB_UPSTREAM_TOKEN"] { upstreamToken = value.isEmpty ? nil : value }
+        if let value = environment["MODELHUB_UPSTREAM_METADATA_TTL"] {
+            upstreamMetadataTTL = try Self.integer(value, name: "MODELHUB_UPSTREAM_METADATA_TTL")
+        }
         if let value = environment["MODELHUB_IDLE_TIMEOUT"] { idleTimeout = try Self.integer(value, name: "MODELHUB_IDLE_TIMEOUT") }
         if let value = environment["MODELHUB_MAX_HEADER_SIZE"] {
             maxHeaderSize = try Self.integer(value, name: "MODELHUB_MAX_HEADER_SIZE")
@@ -299,6 +318,17 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ConfigurationError("publicURL must be an http(s) URL, not '\(publicURL)'")
             }
+        }
+        if let upstreamURL {
+            guard let url = URL(string: upstreamURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.query == nil
+            else {
+                throw ConfigurationError("upstreamURL must be an http(s) URL like https://huggingface.co, not '\(upstreamURL)'")
+            }
+        }
+        guard upstreamMetadataTTL >= 0 else { throw ConfigurationError("upstreamMetadataTTL must be 0 or more (seconds)") }
+        if upstreamToken != nil, upstreamURL == nil {
+            throw ConfigurationError("MODELHUB_UPSTREAM_TOKEN is set but upstreamURL is not")
         }
     }
 

@@ -20,6 +20,9 @@ public struct ResolvedFile: Sendable {
     public let content: Content
     /// For a file uploaded through Xet: its Xet hash, which Xet clients download it by.
     public var xetHash: MerkleHash? = nil
+    /// A mirror's LFS file still on its way from the upstream hub: served by this hub as it
+    /// arrives, never by a redirect to the blob store, which does not have it yet.
+    public var arriving = false
 
     /// The size of the real content.
     public var size: Int64 {
@@ -78,7 +81,11 @@ public struct FileService: Sendable {
     /// The file at `path` of `revision`. With `followLFS`, an LFS pointer whose object is stored
     /// for the repository resolves to the object; otherwise (and for `/raw/`) the pointer is the file.
     /// (for a repository the request was let into).
-    public func resolve(_ grant: RepoGrant, revision: String, path: String, followLFS: Bool) async throws -> ResolvedFile {
+    /// `fetchingMirrored`: a mirror's LFS file that was never downloaded is fetched from
+    /// upstream first (a GET); without it (a HEAD) the answer is made from its pointer.
+    public func resolve(
+        _ grant: RepoGrant, revision: String, path: String, followLFS: Bool, fetchingMirrored: Bool = true
+    ) async throws -> ResolvedFile {
         let repo = grant.repo
         let location = repos.location(of: repo)
         var opened: GitRepository?
@@ -106,12 +113,24 @@ public struct FileService: Sendable {
         guard let (blobID, bytes) = cached else {
             throw HubError.entryNotFound(path, atCommit: commit)
         }
-        if followLFS, let pointer = LFSPointer(parsing: bytes),
-            let location = try await lfs.locate(pointer, repoRowID: repo.rowID)
-        {
-            var file = ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
-            if case .xet(let hash) = location { file.xetHash = hash }
-            return file
+        if followLFS, let pointer = LFSPointer(parsing: bytes) {
+            var location = try await lfs.locate(pointer, repoRowID: repo.rowID)
+            if location == nil, repo.mirror != nil {
+                // Never downloaded through this mirror: a HEAD is answered from the pointer, a GET
+                // streams the bytes as they come from upstream.
+                let arriving = fetchingMirrored ? try await lfs.beginMirrored(pointer, repo: repo) != nil : true
+                if arriving {
+                    var file = ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
+                    file.arriving = true
+                    return file
+                }
+                location = try await lfs.locate(pointer, repoRowID: repo.rowID)
+            }
+            if let location {
+                var file = ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .lfs(pointer))
+                if case .xet(let hash) = location { file.xetHash = hash }
+                return file
+            }
         }
         return ResolvedFile(repo: repo, commit: commit, path: path, blobID: blobID, content: .inline(bytes))
     }

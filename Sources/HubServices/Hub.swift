@@ -63,14 +63,15 @@ public final class Hub: Sendable {
         orgs = OrgService(store: stores.orgs, accounts: stores.accounts)
         repos = RepoService(
             store: stores.repos, storage: storage,
-            namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs), quotas: stores.storageQuotas)
+            namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs), quotas: stores.storageQuotas,
+            upstream: stores.upstream)
         git = GitGateway(
             repos: repos, transport: GitTransport(hooksDirectory: hooks), hookSettings: pushPolicy?.environment ?? [:])
         let secret = try signingSecret ?? SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         xet = XetService(files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, repos: repos, secret: secret)
         lfs = LFSService(
             repos: repos, store: stores.lfs, blobs: stores.blobs, xet: xet, signer: TransferSigner(secret: secret),
-            maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize)
+            maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize, scratch: stores.scratch)
         files = FileService(repos: repos, lfs: lfs)
         commits = CommitService(
             repos: repos, lfs: lfs, discussionStore: stores.discussions,

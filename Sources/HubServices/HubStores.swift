@@ -22,6 +22,8 @@ public struct HubStores: Sendable {
     public var xorbs: any XorbStore
     /// This hub's own folder for writes in flight, which the local stores write through.
     public var scratch: ScratchArea
+    /// The hub this one mirrors repositories from, if any.
+    public var upstream: MirrorUpstream?
     /// Releases what the stores hold open (a database's connections).
     public var close: @Sendable () throws -> Void
 

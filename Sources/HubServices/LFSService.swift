@@ -60,6 +60,10 @@ public struct LFSService: Sendable {
     let multipartChunkSize: Int64
     /// How long the URLs of a batch answer stay valid.
     public let grantLifetime: TimeInterval = 3600
+    /// Where mirrored objects are written while they arrive from upstream.
+    let scratch: ScratchArea
+    /// One upstream download per mirrored object at a time (`LFSService+Mirror.swift`).
+    let mirrorDownloads = MirrorDownloads()
 
     // MARK: Batch
 
@@ -91,7 +95,15 @@ public struct LFSService: Sendable {
                 valid.append((index, try LFSObjectID(object.oid), object.size))
             }
         }
-        let bound = try await store.boundObjects(valid.map(\.oid), repo: repo.rowID)
+        var bound = try await store.boundObjects(valid.map(\.oid), repo: repo.rowID)
+        if operation == .download, repo.mirror != nil {
+            // A mirror's objects never downloaded here are fetched from upstream first: the
+            // answer says where the bytes are, so they must be here.
+            for object in valid where bound[object.oid] == nil {
+                let pointer = LFSPointer(oid: object.oid, size: object.size)
+                if (try? await fetchMirrored(pointer, repo: repo)) != nil { bound[object.oid] = object.size }
+            }
+        }
         if operation == .upload {
             // The whole batch is refused when its new objects would not fit the namespace's quota:
             // nothing is sent for nothing.
@@ -190,6 +202,7 @@ public struct LFSService: Sendable {
     /// Streams a stored object (after `downloadable` said the caller may have it): from the
     /// blob store, or rebuilt from its xorbs when it was uploaded through Xet.
     public func read(_ oid: LFSObjectID, range: ClosedRange<Int64>?, into consume: (ByteBuffer) async throws -> Void) async throws {
+        if try await readMirrored(oid, range: range, into: consume) { return }
         if try await blobs.size(of: oid) == nil, let file = try await xet.file(sha256: oid) {
             try await xet.read(file, range: range, into: consume)
             return
@@ -200,7 +213,8 @@ public struct LFSService: Sendable {
     /// The file that holds `oid`'s bytes when the blob store keeps it on a local filesystem; there
     /// may be none there (a Xet file is reassembled from its chunks by `read`).
     public func localPath(of oid: LFSObjectID) -> String? {
-        blobs.localPath(of: oid)
+        // A mirrored object still arriving is read as it grows (`read`), not from the store.
+        mirrorDownloads.isRunning(oid) ? nil : blobs.localPath(of: oid)
     }
 
     /// The size of an object's stored bytes: in the blob store, or as a Xet file.

@@ -9,6 +9,12 @@ public struct RepoService: Sendable {
     let storage: RepositoryStorage
     let namespaces: NamespaceDirectory
     let quotas: any StorageQuotaStore
+    /// The hub this one mirrors, if any (`RepoService+Mirror.swift`).
+    let upstream: MirrorUpstream?
+    /// One clone or refresh per mirrored repository at a time.
+    let mirrorFlights = SingleFlight<String, RepoInfo?>()
+    /// Names upstream did not have, and when it was asked.
+    let upstreamMisses = BoundedCache<Date>(capacity: 65_536)
     /// Git object bytes by repository row and head commit: a walk of the objects folder, redone
     /// when the default branch moves.
     let gitObjectBytes = BoundedCache<Int64>(capacity: 16_384)
@@ -17,11 +23,15 @@ public struct RepoService: Sendable {
 
     public static let defaultBranch = "main"
 
-    init(store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory, quotas: any StorageQuotaStore) {
+    init(
+        store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory, quotas: any StorageQuotaStore,
+        upstream: MirrorUpstream? = nil
+    ) {
         self.store = store
         self.storage = storage
         self.namespaces = namespaces
         self.quotas = quotas
+        self.upstream = upstream
     }
 
     /// Creates `id` with a first commit on `main` holding the standard `.gitattributes`.
@@ -224,11 +234,17 @@ public struct RepoService: Sendable {
         _ id: RepoID, caller: Caller?, need: RepoAccess = .read, withCounters: Bool = false,
         pinningIndexVersion: Bool = false
     ) async throws -> RepoGrant {
+        try await prepareMirror(of: id)
         let version = pinningIndexVersion ? try await store.indexVersion() : nil
         let found = try await store.find(id, withCounters: withCounters)
-        let access = found.map { AccessPolicy.access(to: $0, caller: caller) } ?? RepoAccess.none
+        let access = found.map { repo in
+            repo.mirror == nil ? AccessPolicy.access(to: repo, caller: caller) : Self.mirrorAccess(to: repo, caller: caller)
+        } ?? RepoAccess.none
         guard let repo = found, access >= .read else {
             throw need > .read && caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
+        }
+        if repo.mirror != nil, need > .read {
+            throw HubError.forbidden("\(repo.id.path) is a read-only mirror of a repository of the upstream hub")
         }
         let grant = RepoGrant(repo: repo, access: access, caller: caller, indexVersion: version)
         try grant.require(need)

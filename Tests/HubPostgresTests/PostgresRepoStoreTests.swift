@@ -56,6 +56,30 @@ struct PostgresRepoStoreTests {
         }
     }
 
+    @Test func aMirrorKeepsWhenItWasFetchedAndWhetherItIsPinned() async throws {
+        try await PostgresTestDatabase.withFreshIndex { index in
+            let store = PostgresRepoStore(index: index)
+            let mirrored = try Self.model("google/bert")
+            let fetched = Date(timeIntervalSince1970: 1_700_000_000)
+            let created = try await store.create(
+                NewRepo(id: mirrored, isPrivate: false, sdk: nil, headCommit: "c0", mirroredAt: fetched)) { _ in }
+            #expect(created.mirror == RepoMirror(fetchedAt: fetched, pinned: false))
+            #expect(try await store.find(mirrored)?.mirror == RepoMirror(fetchedAt: fetched, pinned: false))
+            #expect(try await store.setMirrorPinned(try Self.model("Google/BERT"), pinned: true))
+            let later = fetched.addingTimeInterval(600)
+            try await store.markMirrorFetched(mirrored, at: later, isPrivate: true)
+            let found = try #require(try await store.find(rowID: created.rowID))
+            #expect(found.mirror == RepoMirror(fetchedAt: later, pinned: true) && found.isPrivate)
+            #expect(try await store.repositories(inNamespace: try HubName("google")).first?.mirror?.pinned == true)
+
+            let own = try await Self.create("alice/mine", in: store)
+            #expect(try await store.setMirrorPinned(own.id, pinned: true) == false)
+            try await store.markMirrorFetched(own.id, at: later, isPrivate: true)
+            let untouched = try #require(try await store.find(own.id))
+            #expect(untouched.mirror == nil && !untouched.isPrivate)
+        }
+    }
+
     @Test func twoInstancesCreatingOneRepoAtOnceGetOneRowAndOneRepoExists() async throws {
         try await PostgresTestDatabase.withFreshDatabase { url in
             let first = try await PostgresIndex.open(url: url)

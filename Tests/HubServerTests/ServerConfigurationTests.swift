@@ -61,7 +61,10 @@ import Testing
             guard cells.count > 2 else { continue }
             documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2]
         }
-        #expect(Set(documented.keys) == Set(defaults.keys).union(["publicURL", "databaseURL", "s3Endpoint", "s3Bucket", "signingSecret", "metricsPort", "metricsToken"]))
+        #expect(Set(documented.keys) == Set(defaults.keys).union([
+            "publicURL", "databaseURL", "s3Endpoint", "s3Bucket", "signingSecret", "metricsPort", "metricsToken", "upstreamURL",
+            "upstreamToken",
+        ]))
         for (key, value) in defaults {
             let shown = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
             if shown.isEmpty {
@@ -120,6 +123,21 @@ import Testing
         (["MODELHUB_METRICS_TOKEN": "short"], "MODELHUB_METRICS_TOKEN must be at least 16 characters"),
     ])
     func aBadOperationsSettingIsRefusedByName(environment: [String: String], message: String) throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: environment)
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test(arguments: [
+        (["MODELHUB_UPSTREAM_URL": "huggingface.co"], "upstreamURL must be an http(s) URL"),
+        (["MODELHUB_UPSTREAM_URL": "ftp://hub.example"], "upstreamURL must be an http(s) URL"),
+        (["MODELHUB_UPSTREAM_URL": "https://hub.example/?x=1"], "upstreamURL must be an http(s) URL"),
+        (["MODELHUB_UPSTREAM_URL": "https://huggingface.co", "MODELHUB_UPSTREAM_METADATA_TTL": "-1"],
+         "upstreamMetadataTTL must be 0 or more"),
+        (["MODELHUB_UPSTREAM_TOKEN": "hf_token"], "MODELHUB_UPSTREAM_TOKEN is set but upstreamURL is not"),
+    ])
+    func aBadMirrorSettingIsRefusedByName(environment: [String: String], message: String) throws {
         var configuration = ServerConfiguration()
         try configuration.apply(environment: environment)
         let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }

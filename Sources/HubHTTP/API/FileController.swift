@@ -29,7 +29,9 @@ struct FileController {
 
     func serve(_ request: Request, context: HubRequestContext, followLFS: Bool) async throws -> Response {
         let (revision, path) = try context.revisionAndPath()
-        let file = try await files.resolve(try context.grantedRepo(), revision: revision, path: path, followLFS: followLFS)
+        let file = try await files.resolve(
+            try context.grantedRepo(), revision: revision, path: path, followLFS: followLFS,
+            fetchingMirrored: request.method != .head)
 
         if followLFS {
             counters.recordDownload(of: file.repo, path: path)
@@ -71,7 +73,7 @@ struct FileController {
         case .lfs(let pointer):
             let name = path.split(separator: "/").last.map(String.init)
             // `resolve` found the object (following LFS): in the blob store unless it is a Xet file.
-            if followLFS, range != .unsatisfiable,
+            if followLFS, range != .unsatisfiable, !file.arriving,
                 let url = lfs.directDownloadURL(of: pointer.oid, at: file.xetHash.map { .xet($0) } ?? .blob, fileName: name)
             {
                 return BlobResponse.redirect(to: url, headers: headers)

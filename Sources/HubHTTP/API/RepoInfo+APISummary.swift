@@ -23,6 +23,18 @@ extension RepoInfo {
         if let pipeline = card.pipelineTag { fields["pipeline_tag"] = .string(pipeline) }
         if let library = card.libraryName { fields["library_name"] = .string(library) }
         if let sdk { fields["sdk"] = .string(sdk) }
+        if let mirror {
+            // Not a field of the public hub's: a read-only copy of a repository of the upstream hub.
+            fields["mirror"] = .encodable(MirrorJSON(fetchedAt: HubDate.format(mirror.fetchedAt), pinned: mirror.pinned))
+        }
         return fields
     }
+}
+
+/// How the API marks a mirrored repository.
+struct MirrorJSON: Encodable {
+    /// When its branches and tags were last brought up to date with upstream.
+    let fetchedAt: String
+    /// Kept even if upstream deletes it.
+    let pinned: Bool
 }

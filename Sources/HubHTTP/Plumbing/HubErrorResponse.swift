@@ -20,6 +20,7 @@ package enum HubErrorResponse {
         case .payloadTooLarge: .contentTooLarge
         case .insufficientStorage: .init(code: 507, reasonPhrase: "Insufficient Storage")
         case .tooManyRequests: .tooManyRequests
+        case .upstreamFailed: .badGateway
         case .internalFailure: .internalServerError
         }
     }

@@ -92,6 +92,8 @@ def test_huggingface_hub_reads_an_upstream_repository_through_the_mirror_and_eac
     # Marked as a mirror in the API.
     status, _, body = mirror.api("GET", "/api/models/alice/bert")
     assert status == 200 and body["mirror"]["pinned"] is False
+    status, page, _ = get(f"{mirror.url}/alice/bert")
+    assert status == 200 and b'class="badge" title="A read-only copy of a repository of the upstream hub' in page
 
     # Read-only, even for a user of the mirror.
     carol = mirror.create_user("carol")

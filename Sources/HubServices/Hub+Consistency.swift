@@ -75,6 +75,8 @@ extension Hub {
         for (oid, reference) in references.sorted(by: { $0.key.hex < $1.key.hex }) {
             let place = "\(reference.path) on \(reference.ref) points to \(oid.hex)"
             guard bound[oid] != nil else {
+                // A mirror holds an object once someone downloaded it: the rest is upstream's.
+                if repo.mirror != nil { continue }
                 findings.append(
                     deleted.contains(oid)
                         ? ConsistencyFinding(.deletedLFSObject, subject, "\(place), deleted on purpose")

@@ -125,6 +125,8 @@ def test_32_first_downloads_of_one_file_at_once_fetch_it_from_upstream_once(hub_
     request = urllib.request.Request(url, headers={"Range": "bytes=1000-1999"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 206 and response.read() == big[1000:2000]
+    # model.safetensors was never downloaded here: upstream's, not damage.
+    assert mirror.admin("fsck", "--objects", check=False).returncode == 0
 
 
 def test_with_upstream_stopped_what_was_fetched_is_served_and_the_rest_is_a_clear_502(hub_factory, upstream, tmp_path):

@@ -71,6 +71,15 @@ public enum AccessPolicy {
         }
     }
 
+    /// Whether `caller` passes a gated repository's gate without an access request: whoever would
+    /// read it were it private (its owner, its organization's members, site admins), as far as
+    /// the token reaches.
+    public static func passesGate(of repo: RepoInfo, caller: Caller) -> Bool {
+        let user = caller.user
+        let member = user.isAdmin || user.name.key == repo.id.namespace.key || caller.role(in: repo.id.namespace) != nil
+        return member && tokenAccess(to: repo.id, token: caller.token) >= .read
+    }
+
     /// Whether the caller may create repositories in `namespace` (the namespace must exist;
     /// checking that is the caller's job).
     public static func mayCreate(in namespace: HubName, caller: Caller) -> Bool {

@@ -13,6 +13,8 @@ public enum HubError: Error, Sendable, Equatable {
     case forbidden(String)
     /// The repository does not exist, or the caller may not see it (the two are never told apart).
     case repoNotFound
+    /// The repository is gated and the caller (signed in or not) has no accepted access request.
+    case gatedRepo(RepoID, signedIn: Bool)
     case revisionNotFound(String)
     /// No file or folder at this path; `atCommit` is the commit that was looked in, when the
     /// revision resolved (huggingface_hub caches the miss under it, from `X-Repo-Commit`).
@@ -52,6 +54,11 @@ public enum HubError: Error, Sendable, Equatable {
         case .authenticationRequired: "Authentication required"
         case .invalidCredentials: "Invalid credentials in Authorization header"
         case .repoNotFound: "Repository not found"
+        // The public hub's words (huggingface_hub prints them with GatedRepoError).
+        case .gatedRepo(let id, false):
+            "Access to \(id.kind.rawValue) \(id.path) is restricted. You must have access to it and be authenticated to access it. Please log in."
+        case .gatedRepo(let id, true):
+            "Access to \(id.kind.rawValue) \(id.path) is restricted and you are not in the authorized list. Visit /\(id.webPath) to ask for access."
         case .revisionNotFound(let revision): "Invalid rev id: \(HubName.printable(revision))"
         case .entryNotFound(let path, _): "Entry not found: \(HubName.printable(path))"
         case .userNotFound(let name): "User '\(HubName.printable(name))' not found"

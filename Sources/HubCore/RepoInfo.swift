@@ -17,11 +17,13 @@ public struct RepoInfo: Sendable, Equatable {
     public let counters: RepoCounters
     /// Set when this is a read-only mirror of a repository of the upstream hub.
     public let mirror: RepoMirror?
+    /// Set when its files need an accepted access request.
+    public let gated: GatedMode?
 
     public init(
         rowID: Int64, id: RepoID, isPrivate: Bool, sdk: String?, creatorID: Int64? = nil, headCommit: String?,
         createdAt: Date, lastModified: Date, card: RepoCard = RepoCard(), counters: RepoCounters = RepoCounters(),
-        mirror: RepoMirror? = nil
+        mirror: RepoMirror? = nil, gated: GatedMode? = nil
     ) {
         self.rowID = rowID
         self.id = id
@@ -34,6 +36,7 @@ public struct RepoInfo: Sendable, Equatable {
         self.card = card
         self.counters = counters
         self.mirror = mirror
+        self.gated = gated
     }
 }
 
@@ -90,4 +93,12 @@ public struct RepoCounters: Sendable, Equatable {
         self.trendingScore = trendingScore
         self.lfsBytes = lfsBytes
     }
+}
+
+/// How a gated repository's access requests are decided (the public hub's `gated` setting).
+public enum GatedMode: String, Sendable, Equatable, CaseIterable {
+    /// Accepted as soon as they are made: the gate asks users to identify themselves.
+    case auto
+    /// Accepted or rejected by the repository's admins.
+    case manual
 }

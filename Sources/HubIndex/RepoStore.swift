@@ -50,6 +50,8 @@ public protocol RepoStore: Sendable {
     func delete(_ id: RepoID) async throws -> Bool
     func updateHead(of id: RepoID, commit: String?, lastModified: Date, card: RepoCard?) async throws
     func setPrivate(_ id: RepoID, isPrivate: Bool) async throws
+    /// Gates the repository's files behind access requests, or (nil) opens them.
+    func setGated(_ id: RepoID, mode: GatedMode?) async throws
     /// Records that a mirror's branches and tags were fetched from upstream at `date`, and the
     /// visibility upstream gives it.
     func markMirrorFetched(_ id: RepoID, at date: Date, isPrivate: Bool) async throws

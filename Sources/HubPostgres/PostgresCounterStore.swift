@@ -95,13 +95,13 @@ public struct PostgresCounterStore: CounterStore {
             """,
             as: (
                 Int64, String, String, String, Bool, String?, Int64?, String?, Int64, Int64, String?, String?, String?,
-                Int64, Int64, Int64, Int64, Int64?, Bool, Int64
+                Int64, Int64, Int64, Int64, Int64?, Bool, String?, Int64
             ).self
         ).map { row in
             let repo = (
                 row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14,
-                row.15, row.16, row.17, row.18)
-            return (try PostgresRepoRow.info(repo), HubDate.date(milliseconds: row.19))
+                row.15, row.16, row.17, row.18, row.19)
+            return (try PostgresRepoRow.info(repo), HubDate.date(milliseconds: row.20))
         }
     }
 }

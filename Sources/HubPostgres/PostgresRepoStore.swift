@@ -155,6 +155,14 @@ public struct PostgresRepoStore: RepoStore {
             """)
     }
 
+    public func setGated(_ id: RepoID, mode: GatedMode?) async throws {
+        try await index.execute(
+            """
+            UPDATE repos SET gated = \(mode?.rawValue)
+            WHERE kind = \(id.kind.rawValue) AND namespace = \(id.namespace.value)::citext AND name = \(id.name.value)::citext
+            """)
+    }
+
     public func markMirrorFetched(_ id: RepoID, at date: Date, isPrivate: Bool) async throws {
         try await index.execute(
             """
@@ -279,11 +287,11 @@ public struct PostgresRepoStore: RepoStore {
             WHERE repo_redirects.is_alias ORDER BY repo_redirects.kind, repo_redirects.from_path
             """,
             as: (String, Int64, String, String, String, Bool, String?, Int64?, String?, Int64, Int64, String?, String?, String?,
-                 Int64, Int64, Int64, Int64, Int64?, Bool).self
+                 Int64, Int64, Int64, Int64, Int64?, Bool, String?).self
         ).map { row in
             let columns: PostgresRepoRow.Columns = (
                 row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14,
-                row.15, row.16, row.17, row.18, row.19)
+                row.15, row.16, row.17, row.18, row.19, row.20)
             let info = try PostgresRepoRow.info(columns)
             return (info.id.kind, row.0, info.id)
         }

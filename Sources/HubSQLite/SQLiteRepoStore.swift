@@ -122,6 +122,14 @@ public struct SQLiteRepoStore: RepoStore {
         }
     }
 
+    public func setGated(_ id: RepoID, mode: GatedMode?) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE repos SET gated = ? WHERE kind = ? AND namespace = ? AND name = ?",
+                arguments: [mode?.rawValue, id.kind.rawValue, id.namespace.value, id.name.value])
+        }
+    }
+
     public func markMirrorFetched(_ id: RepoID, at date: Date, isPrivate: Bool) async throws {
         try await database.write { db in
             try db.execute(
@@ -420,6 +428,7 @@ public struct SQLiteRepoStore: RepoStore {
                 likes: row["likes"] ?? 0, trendingScore: row["trending"] ?? 0, lfsBytes: row["lfs_bytes"] ?? 0),
             mirror: (row["mirror_fetched_at"] as Int64?).map {
                 RepoMirror(fetchedAt: RowDate.decode($0), pinned: row["mirror_pinned"] ?? false)
-            })
+            },
+            gated: (row["gated"] as String?).flatMap(GatedMode.init(rawValue:)))
     }
 }

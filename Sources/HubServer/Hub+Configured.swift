@@ -78,6 +78,7 @@ extension Hub {
         return HubStores(
             accounts: PostgresAccountStore(index: index), orgs: PostgresOrgStore(index: index),
             repos: PostgresRepoStore(index: index), storageQuotas: PostgresStorageQuotaStore(index: index),
+            accessRequests: PostgresAccessRequestStore(index: index),
             lfs: PostgresLFSStore(index: index),
             discussions: PostgresDiscussionStore(index: index), counters: PostgresCounterStore(index: index),
             blobs: LocalBlobStore(dataDirectory: dataDirectory, temporaryDirectory: scratch.directory),

@@ -86,6 +86,7 @@ public struct FileService: Sendable {
     public func resolve(
         _ grant: RepoGrant, revision: String, path: String, followLFS: Bool, fetchingMirrored: Bool = true
     ) async throws -> ResolvedFile {
+        try await repos.requireFiles(grant)
         let repo = grant.repo
         let location = repos.location(of: repo)
         var opened: GitRepository?

@@ -64,7 +64,7 @@ public final class Hub: Sendable {
         repos = RepoService(
             store: stores.repos, storage: storage,
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs), quotas: stores.storageQuotas,
-            upstream: stores.upstream)
+            accessRequests: stores.accessRequests, upstream: stores.upstream)
         git = GitGateway(
             repos: repos, transport: GitTransport(hooksDirectory: hooks), hookSettings: pushPolicy?.environment ?? [:])
         let secret = try signingSecret ?? SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)

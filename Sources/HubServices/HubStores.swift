@@ -13,6 +13,8 @@ public struct HubStores: Sendable {
     public var repos: any RepoStore
     /// The storage quotas of users and organizations.
     public var storageQuotas: any StorageQuotaStore
+    /// Who asked for, and who was given, access to gated repositories.
+    public var accessRequests: any AccessRequestStore
     public var lfs: any LFSStore
     public var discussions: any DiscussionStore
     public var counters: any CounterStore
@@ -29,6 +31,7 @@ public struct HubStores: Sendable {
 
     public init(
         accounts: any AccountStore, orgs: any OrgStore, repos: any RepoStore, storageQuotas: any StorageQuotaStore,
+        accessRequests: any AccessRequestStore,
         lfs: any LFSStore,
         discussions: any DiscussionStore, counters: any CounterStore, blobs: any BlobStore,
         xetFiles: any XetFileStore, xorbs: any XorbStore, scratch: ScratchArea,
@@ -38,6 +41,7 @@ public struct HubStores: Sendable {
         self.orgs = orgs
         self.repos = repos
         self.storageQuotas = storageQuotas
+        self.accessRequests = accessRequests
         self.lfs = lfs
         self.discussions = discussions
         self.counters = counters

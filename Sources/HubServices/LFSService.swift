@@ -71,7 +71,7 @@ public struct LFSService: Sendable {
         _ operation: LFSOperation, objects: [LFSObjectRequest], hashAlgorithm: String?, multipartOffered: Bool = false,
         on grant: RepoGrant
     ) async throws -> [LFSBatchResult] {
-        if operation == .upload { try grant.require(.write) }
+        if operation == .upload { try grant.require(.write) } else { try await repos.requireFiles(grant) }
         let repo = grant.repo
         let caller = grant.caller
         var results: [LFSBatchResult?] = Array(repeating: nil, count: objects.count)
@@ -190,6 +190,7 @@ public struct LFSService: Sendable {
             repo = found
         } else {
             repo = try await readableOrChallenge(id, caller: caller)
+            try await repos.requireFiles(try await repos.grant(repo.id, caller: caller))
         }
         guard let size = try await store.boundObjects([oid], repo: repo.rowID)[oid],
             let stored = try await stored(oid), stored.size == size

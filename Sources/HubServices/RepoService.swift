@@ -9,6 +9,7 @@ public struct RepoService: Sendable {
     let storage: RepositoryStorage
     let namespaces: NamespaceDirectory
     let quotas: any StorageQuotaStore
+    let accessRequests: any AccessRequestStore
     /// The hub this one mirrors, if any (`RepoService+Mirror.swift`).
     let upstream: MirrorUpstream?
     /// One clone or refresh per mirrored repository at a time.
@@ -25,12 +26,13 @@ public struct RepoService: Sendable {
 
     init(
         store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory, quotas: any StorageQuotaStore,
-        upstream: MirrorUpstream? = nil
+        accessRequests: any AccessRequestStore, upstream: MirrorUpstream? = nil
     ) {
         self.store = store
         self.storage = storage
         self.namespaces = namespaces
         self.quotas = quotas
+        self.accessRequests = accessRequests
         self.upstream = upstream
     }
 

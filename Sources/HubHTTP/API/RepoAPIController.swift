@@ -73,8 +73,16 @@ struct RepoAPIController {
     func settings(_ request: Request, context: HubRequestContext) async throws -> Response {
         let grant = try context.grantedRepo()
         let body = try await request.decodeJSON(SettingsRequest.self, context: context)
-        if case .mode(let mode)? = body.gated {
-            throw HubError.badRequest("Gated repositories ('\(HubName.printable(mode))') are not supported by modelhub yet")
+        // Every value is checked before anything changes.
+        let gated: GatedMode??
+        switch body.gated {
+        case nil: gated = nil
+        case .off?: gated = .some(nil)
+        case .mode(let text)?:
+            guard let mode = GatedMode(rawValue: text) else {
+                throw HubError.badRequest("Invalid gated '\(HubName.printable(text))': expected \"auto\", \"manual\" or false")
+            }
+            gated = .some(mode)
         }
         let isPrivate: Bool?
         switch body.visibility {
@@ -83,8 +91,12 @@ struct RepoAPIController {
         case "private": isPrivate = true
         case let other?: throw HubError.badRequest("Invalid visibility '\(HubName.printable(other))': expected public or private")
         }
+        if gated != nil || isPrivate != nil { try grant.require(.administer) }
         if let isPrivate {
             try await repos.setVisibility(grant, isPrivate: isPrivate)
+        }
+        if let gated {
+            try await repos.setGated(grant, mode: gated)
         }
         return JSONBody.response(object: [String: String]())
     }

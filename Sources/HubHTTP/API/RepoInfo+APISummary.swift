@@ -10,7 +10,7 @@ extension RepoInfo {
             "id": .string(id.path),
             "author": .string(id.namespace.value),
             "private": .bool(isPrivate),
-            "gated": .bool(false),
+            "gated": gated.map { .string($0.rawValue) } ?? .bool(false),
             "disabled": .bool(false),
             "tags": .encodable(card.tags),
             "downloads": .encodable(counters.downloads),

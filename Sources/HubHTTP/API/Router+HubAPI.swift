@@ -18,6 +18,7 @@ extension Router<HubRequestContext> {
         OrgController(orgs: hub.orgs, repos: hub.repos, baseURL: baseURL).register(on: self)
         StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: self)
         ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: self)
+        AccessRequestController(repos: hub.repos).register(on: self)
         LikesController(counters: hub.counters, accounts: hub.accounts, repos: hub.repos, baseURL: baseURL).register(on: self)
     }
 }

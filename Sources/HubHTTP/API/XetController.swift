@@ -26,6 +26,8 @@ struct XetController {
                     request, context in
                     let revision = context.parameters.get("revision")?.percentDecoded ?? ""
                     let creatingPullRequest = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
+                    // Reading through Xet is downloading the files: a gated repository's need access.
+                    if scope == .read { try await repos.requireFiles(try context.grantedRepo()) }
                     let (token, expires) = try xet.token(
                         for: try context.grantedRepo(), revision: revision, scope: scope,
                         creatingPullRequest: creatingPullRequest)

@@ -13,9 +13,15 @@ struct GitErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            switch HubErrorResponse.hubError(from: error) {
+            let failure = HubErrorResponse.hubError(from: error)
+            switch failure {
             case .authenticationRequired, .invalidCredentials:
                 var response = Response.gitText(.unauthorized, "Authentication required\n")
+                response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
+                return response
+            case .gatedRepo(_, signedIn: false):
+                // A gated repository asked for without credentials: the challenge makes git send them.
+                var response = Response.gitText(.unauthorized, failure.message + "\n")
                 response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""
                 return response
             case .internalFailure(let detail):

@@ -11,7 +11,8 @@ package enum HubErrorResponse {
     package static func status(of error: HubError) -> HTTPResponse.Status {
         switch error {
         case .invalidName, .badRequest: .badRequest
-        case .authenticationRequired, .invalidCredentials: .unauthorized
+        case .authenticationRequired, .invalidCredentials, .gatedRepo(_, signedIn: false): .unauthorized
+        case .gatedRepo(_, signedIn: true): .forbidden
         case .forbidden: .forbidden
         case .repoNotFound, .revisionNotFound, .entryNotFound, .userNotFound, .orgNotFound, .tokenNotFound: .notFound
         case .repoExists, .conflict: .conflict
@@ -31,6 +32,7 @@ package enum HubErrorResponse {
         case .repoNotFound: "RepoNotFound"
         case .revisionNotFound: "RevisionNotFound"
         case .entryNotFound: "EntryNotFound"
+        case .gatedRepo: "GatedRepo"
         default: nil
         }
     }

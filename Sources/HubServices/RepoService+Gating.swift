@@ -24,6 +24,11 @@ extension RepoService {
         return try await accessRequests.status(repo: grant.repo.rowID, userID: caller.user.id) == .accepted
     }
 
+    /// Where the request of user `userID` stands, if they made one.
+    public func requestStatus(_ grant: RepoGrant, userID: Int64) async throws -> AccessRequestStatus? {
+        try await accessRequests.status(repo: grant.repo.rowID, userID: userID)
+    }
+
     /// Gates the repository (or, nil, opens it). Repository admins only.
     public func setGated(_ grant: RepoGrant, mode: GatedMode?) async throws {
         try grant.require(.administer)

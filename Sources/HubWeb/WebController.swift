@@ -222,6 +222,7 @@ struct WebController {
         view["hasTags"] = !card.tags.isEmpty
         view["downloads"] = repo.counters.downloads
         view["likes"] = repo.counters.likes
+        view["gate"] = try await WebManageController.gateNotice(grant, hub: hub)
         if let session = context.webSession {
             let liked = try await hub.counters.hasLiked(repo, caller: session.caller)
             view["likeValue"] = liked ? "false" : "true"

@@ -48,6 +48,7 @@ struct WebManageController {
             try await removeMember(request, context: context)
         }
         registerCreation(on: router)
+        registerGating(on: router)
     }
 
     // MARK: Repository settings
@@ -64,6 +65,7 @@ struct WebManageController {
         view["visibility"] = repo.isPrivate ? "private" : "public"
         view["otherVisibility"] = repo.isPrivate ? "public" : "private"
         view["makePrivate"] = repo.isPrivate ? "false" : "true"
+        view.merge(try await gatingView(grant)) { _, new in new }
         if let error { view["error"] = error }
         return pages.render("repo_settings", view, context: context, status: status)
     }

@@ -8,6 +8,7 @@ import os
 import subprocess
 
 import pytest
+from test_browser import browser  # noqa: F401  (the headless browser fixture)
 from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import GatedRepoError, HfHubHTTPError
 
@@ -132,3 +133,52 @@ def test_bad_gate_settings_and_requests_are_refused_by_name(hub, alice, tmp_path
     assert status == 403
     status, headers, _ = hub.api("POST", "/api/models/alice/plain/user-access-request/handle", alice, {"status": "maybe"})
     assert status == 400 and "Unknown status" in headers["X-Error-Message"]
+
+
+def test_a_visitor_asks_for_access_in_the_browser_and_the_owner_accepts_it(hub, alice, llama, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for(locator):
+        return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located(locator))
+
+    def sign_in(name, password):
+        browser.delete_all_cookies()
+        browser.get(hub.url + "/login")
+        browser.find_element(By.ID, "name").send_keys(name)
+        browser.find_element(By.ID, "password").send_keys(password)
+        browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+        wait_for((By.CSS_SELECTOR, f"nav.account a[href='/{name}']"))
+
+    hub.admin("user", "password", "alice", stdin="correct horse battery\n")
+    bob = hub.create_user("bob")
+    hub.admin("user", "password", "bob", stdin="staple battery horse\n")
+
+    # A visitor sees the card, and the gate instead of the files.
+    browser.get(hub.url + "/alice/llama")
+    assert wait_for((By.CSS_SELECTOR, "article.readme h1")).text == "Llama"
+    assert "Sign in" in browser.find_element(By.CSS_SELECTOR, "section.gate").text
+
+    sign_in("bob", "staple battery horse")
+    browser.get(hub.url + "/alice/llama")
+    browser.find_element(By.ID, "affiliation").send_keys("ACME Research")
+    browser.find_element(By.ID, "purpose").send_keys("Evaluating German spam filters")
+    browser.find_element(By.CSS_SELECTOR, "section.gate button[type=submit]").click()
+    assert "waiting" in wait_for((By.CSS_SELECTOR, "section.gate p[role=status]")).text
+    browser.get(hub.url + "/alice/llama/blob/main/README.md")
+    assert "restricted" in browser.page_source
+
+    sign_in("alice", "correct horse battery")
+    browser.get(hub.url + "/alice/llama/settings")
+    pending = wait_for((By.CSS_SELECTOR, "ul.requests li"))
+    assert "bob" in pending.text and "ACME Research" in pending.text
+    pending.find_element(By.CSS_SELECTOR, "button[value=accepted]").click()
+    wait_for((By.CSS_SELECTOR, "select#gated"))
+    assert "Nobody yet" not in browser.find_elements(By.CSS_SELECTOR, "ul.requests")[1].text
+    assert download(hub, bob, "model.safetensors", tmp_path) == llama
+
+    sign_in("bob", "staple battery horse")
+    browser.get(hub.url + "/alice/llama")
+    wait_for((By.CSS_SELECTOR, "article.readme h1"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "section.gate")

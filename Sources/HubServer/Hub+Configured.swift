@@ -33,6 +33,16 @@ extension Hub {
                 presignedDownloadLifetime: configuration.s3PresignedDownloads ? S3BlobStore.presignedURLLifetime : nil)
             stores.xorbs = S3XorbStore(client: bucket, prefix: configuration.s3Prefix)
         }
+        if !configuration.webhookAllowedHosts.isEmpty {
+            let sender = HTTPWebhookSender()
+            stores.webhookSettings = WebhookSettings(
+                allowedHosts: configuration.webhookAllowedHosts, sender: sender, siteURL: configuration.publicURL)
+            let closeStores = stores.close
+            stores.close = {
+                try closeStores()
+                try sender.shutdown()
+            }
+        }
         if let upstreamURL = configuration.upstreamURL {
             let upstream = HTTPUpstreamHub(baseURL: upstreamURL, token: configuration.upstreamToken)
             stores.upstream = MirrorUpstream(hub: upstream, metadataTTL: Double(configuration.upstreamMetadataTTL))
@@ -78,7 +88,7 @@ extension Hub {
         return HubStores(
             accounts: PostgresAccountStore(index: index), orgs: PostgresOrgStore(index: index),
             repos: PostgresRepoStore(index: index), storageQuotas: PostgresStorageQuotaStore(index: index),
-            accessRequests: PostgresAccessRequestStore(index: index),
+            accessRequests: PostgresAccessRequestStore(index: index), webhooks: PostgresWebhookStore(index: index),
             lfs: PostgresLFSStore(index: index),
             discussions: PostgresDiscussionStore(index: index), counters: PostgresCounterStore(index: index),
             blobs: LocalBlobStore(dataDirectory: dataDirectory, temporaryDirectory: scratch.directory),

@@ -27,7 +27,7 @@ extension Hub {
         return HubStores(
             accounts: SQLiteAccountStore(database: database), orgs: SQLiteOrgStore(database: database),
             repos: SQLiteRepoStore(database: database), storageQuotas: SQLiteStorageQuotaStore(database: database),
-            accessRequests: SQLiteAccessRequestStore(database: database),
+            accessRequests: SQLiteAccessRequestStore(database: database), webhooks: SQLiteWebhookStore(database: database),
             lfs: SQLiteLFSStore(database: database),
             discussions: SQLiteDiscussionStore(database: database), counters: SQLiteCounterStore(database: database),
             blobs: LocalBlobStore(dataDirectory: dataDirectory, temporaryDirectory: scratch.directory),

@@ -74,6 +74,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
     /// Seconds a mirrored repository's branches and files are served before upstream is asked
     /// again; file contents are kept for good (they are named by their SHA-256).
     public var upstreamMetadataTTL: Int = 600
+    /// The hosts webhooks may be sent to (`ci.example.com`, `127.0.0.1:9000`, `*.example.com`);
+    /// empty: no webhook can be created. Keeps users from aiming the hub at internal services.
+    public var webhookAllowedHosts: [String] = []
 
     /// The secret that signs LFS transfer URLs and Xet tokens, at least 32 characters; set the
     /// same one on every instance behind a load balancer. When absent, `data/secret.key` (made
@@ -94,7 +97,7 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         case idleTimeout, maxHeaderSize, maxHeaderCount, maxFetchRequestSize, maxConcurrentRequestsPerClient
         case maintenanceInterval, logFormat, metricsPort, metricsHost
         case databaseURL, blobStore, s3Endpoint, s3Bucket, s3Region, s3Prefix, s3PresignedDownloads
-        case upstreamURL, upstreamMetadataTTL
+        case upstreamURL, upstreamMetadataTTL, webhookAllowedHosts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -135,6 +138,8 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         upstreamURL = try container.decodeIfPresent(String.self, forKey: .upstreamURL)
         upstreamMetadataTTL =
             try container.decodeIfPresent(Int.self, forKey: .upstreamMetadataTTL) ?? defaults.upstreamMetadataTTL
+        webhookAllowedHosts =
+            try container.decodeIfPresent([String].self, forKey: .webhookAllowedHosts) ?? defaults.webhookAllowedHosts
     }
 
     /// Reads a JSON config file. Unknown keys and values of the wrong type are errors that name the key.
@@ -199,6 +204,9 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
         if let value = environment["MODELHUB_METRICS_TOKEN"] { metricsToken = value.isEmpty ? nil : value }
         if let value = environment["MODELHUB_UPSTREAM_URL"] { upstreamURL = value.isEmpty ? nil : value }
         if let value = environment["MODELHUB_UPSTREAM_TOKEN"] { upstreamToken = value.isEmpty ? nil : value }
+        if let value = environment["MODELHUB_WEBHOOK_ALLOWED_HOSTS"] {
+            webhookAllowedHosts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let value = environment["MODELHUB_UPSTREAM_METADATA_TTL"] {
             upstreamMetadataTTL = try Self.integer(value, name: "MODELHUB_UPSTREAM_METADATA_TTL")
         }
@@ -324,6 +332,13 @@ public struct ServerConfiguration: Sendable, Equatable, Codable {
                 url.query == nil
             else {
                 throw ConfigurationError("upstreamURL must be an http(s) URL like https://huggingface.co, not '\(upstreamURL)'")
+            }
+        }
+        for host in webhookAllowedHosts {
+            let name = host.hasPrefix("*.") ? String(host.dropFirst(2)) : host
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "@") })
+            else {
+                throw ConfigurationError("webhookAllowedHosts holds host names (host, host:port or *.domain), not '\(host)'")
             }
         }
         guard upstreamMetadataTTL >= 0 else { throw ConfigurationError("upstreamMetadataTTL must be 0 or more (seconds)") }

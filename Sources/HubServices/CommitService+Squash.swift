@@ -35,6 +35,7 @@ extension CommitService {
         if ref == "refs/heads/\(RepoService.defaultBranch)" {
             try await repos.refreshHead(of: repo)
         }
+        await repos.reportRefs(repo, [.init(ref: ref, oldSha: head, newSha: squashed)])
         return squashed
     }
 }

@@ -115,6 +115,7 @@ public final class CommitSession {
                 if ref == "refs/heads/\(RepoService.defaultBranch)" {
                     try await repos.refreshHead(of: repo)
                 }
+                await repos.reportRefs(repo, [.init(ref: ref, oldSha: head, newSha: built.commit)])
                 return built.commit
             }
             if parentCommit != nil {
@@ -172,6 +173,7 @@ public final class CommitSession {
                 throw HubError.conflict("refs/pr/\(num) already exists")
             }
         }
+        await repos.report("create", scope: "discussion", repo) { $0.discussion = discussion }
         return (commit, discussion)
     }
 

@@ -35,6 +35,7 @@ public struct GitGateway: Sendable {
         let location = repos.location(of: repo)
         let maintenance = repos.maintenance
         if service == .receivePack { await maintenance.pushStarted(location) }
+        let before = service == .receivePack ? repos.refSnapshot(repo) : [:]
         defer { if service == .receivePack { Task { await maintenance.pushEnded(location) } } }
         do {
             try await transport.serve(
@@ -51,11 +52,17 @@ public struct GitGateway: Sendable {
             // the index reads the head again outside the request's cancellation.
             if service == .receivePack {
                 let repos = self.repos
-                await Task { try? await repos.refreshHead(of: repo) }.value
+                await Task {
+                    try? await repos.refreshHead(of: repo)
+                    await repos.reportPush(repo, before: before)
+                }.value
             }
             throw error
         }
         // The index follows git: after a push, whatever it changed, read the head again.
-        if service == .receivePack { try await repos.refreshHead(of: repo) }
+        if service == .receivePack {
+            try await repos.refreshHead(of: repo)
+            await repos.reportPush(repo, before: before)
+        }
     }
 }

@@ -27,6 +27,7 @@ public final class Hub: Sendable {
     public let commits: CommitService
     public let refs: RefService
     public let counters: CounterService
+    public let webhooks: WebhookService
     let closeStores: @Sendable () throws -> Void
     let scratch: ScratchArea
 
@@ -59,12 +60,13 @@ public final class Hub: Sendable {
         if let pushPolicy {
             try pushPolicy.install(in: hooks, dataDirectory: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
         }
+        let events = HubEvents()
         accounts = AccountService(store: stores.accounts)
         orgs = OrgService(store: stores.orgs, accounts: stores.accounts)
         repos = RepoService(
             store: stores.repos, storage: storage,
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs), quotas: stores.storageQuotas,
-            accessRequests: stores.accessRequests, upstream: stores.upstream)
+            accessRequests: stores.accessRequests, upstream: stores.upstream, events: events)
         git = GitGateway(
             repos: repos, transport: GitTransport(hooksDirectory: hooks), hookSettings: pushPolicy?.environment ?? [:])
         let secret = try signingSecret ?? SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
@@ -78,6 +80,10 @@ public final class Hub: Sendable {
             maxGitFileSize: pushPolicy?.maxFileSize ?? Self.defaultMaxGitFileSize)
         refs = RefService(repos: repos)
         counters = CounterService(repos: repos, store: stores.counters)
+        let webhooks = WebhookService(
+            store: stores.webhooks, accounts: stores.accounts, orgs: stores.orgs, settings: stores.webhookSettings)
+        self.webhooks = webhooks
+        events.listen { await webhooks.record($0) }
     }
 
     /// Returns once the background repacks scheduled so far are done.

@@ -26,12 +26,16 @@ public struct HubStores: Sendable {
     public var scratch: ScratchArea
     /// The hub this one mirrors repositories from, if any.
     public var upstream: MirrorUpstream?
+    /// Webhooks and their queued deliveries.
+    public var webhooks: any WebhookStore
+    /// Where webhooks may go and how they are sent.
+    public var webhookSettings = WebhookSettings()
     /// Releases what the stores hold open (a database's connections).
     public var close: @Sendable () throws -> Void
 
     public init(
         accounts: any AccountStore, orgs: any OrgStore, repos: any RepoStore, storageQuotas: any StorageQuotaStore,
-        accessRequests: any AccessRequestStore,
+        accessRequests: any AccessRequestStore, webhooks: any WebhookStore,
         lfs: any LFSStore,
         discussions: any DiscussionStore, counters: any CounterStore, blobs: any BlobStore,
         xetFiles: any XetFileStore, xorbs: any XorbStore, scratch: ScratchArea,
@@ -42,6 +46,7 @@ public struct HubStores: Sendable {
         self.repos = repos
         self.storageQuotas = storageQuotas
         self.accessRequests = accessRequests
+        self.webhooks = webhooks
         self.lfs = lfs
         self.discussions = discussions
         self.counters = counters

@@ -11,7 +11,7 @@ public struct RefService: Sendable {
     }
 
     /// Creates branch `name` at `startingPoint` (any revision; the default branch's head when nil).
-    public func createBranch(_ grant: RepoGrant, name: String, startingPoint: String?) throws {
+    public func createBranch(_ grant: RepoGrant, name: String, startingPoint: String?) async throws {
         try grant.require(.write)
         // `refs/pr/5` as a branch would shadow a pull request's ref for every client that resolves
         // revisions by their last segments; the public hub refuses any `refs/` name the same way.
@@ -26,21 +26,25 @@ public struct RefService: Sendable {
             // The public hub's wording, which huggingface_hub's own tests match (tests/test_hf_api.py).
             throw HubError.conflict("Reference refs/heads/\(branch.value) already exists")
         }
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/heads/\(branch.value)", oldSha: nil, newSha: commit)])
     }
 
-    public func deleteBranch(_ grant: RepoGrant, name: String) throws {
+    public func deleteBranch(_ grant: RepoGrant, name: String) async throws {
         try grant.require(.write)
         let branch = try GitRefName(name)
         guard branch.value != RepoService.defaultBranch else {
             throw HubError.badRequest("Cannot delete refs/heads/\(branch.value): it is the default branch")
         }
-        guard try GitRepository.open(at: repos.location(of: grant.repo)).deleteRef("refs/heads/\(branch.value)") else {
+        let git = try GitRepository.open(at: repos.location(of: grant.repo))
+        let old = try git.commit(atRef: "refs/heads/\(branch.value)")?.id
+        guard try git.deleteRef("refs/heads/\(branch.value)") else {
             throw HubError.revisionNotFound(name)
         }
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/heads/\(branch.value)", oldSha: old, newSha: nil)])
     }
 
     /// Tags `revision` as `tag`: annotated when a message is given, lightweight otherwise.
-    public func createTag(_ grant: RepoGrant, revision: String, tag: String, message: String?) throws {
+    public func createTag(_ grant: RepoGrant, revision: String, tag: String, message: String?) async throws {
         try grant.require(.write)
         guard let caller = grant.caller else { throw HubError.authenticationRequired }
         let name = try GitRefName(tag)
@@ -49,14 +53,18 @@ public struct RefService: Sendable {
         guard try git.createTag(name.value, on: commit, message: message, tagger: caller.gitSignature) else {
             throw HubError.conflict("Reference refs/tags/\(name.value) already exists")
         }
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/tags/\(name.value)", oldSha: nil, newSha: commit)])
     }
 
-    public func deleteTag(_ grant: RepoGrant, tag: String) throws {
+    public func deleteTag(_ grant: RepoGrant, tag: String) async throws {
         try grant.require(.write)
         let name = try GitRefName(tag)
-        guard try GitRepository.open(at: repos.location(of: grant.repo)).deleteRef("refs/tags/\(name.value)") else {
+        let git = try GitRepository.open(at: repos.location(of: grant.repo))
+        let old = try git.commitID(forRevision: "refs/tags/\(name.value)")
+        guard try git.deleteRef("refs/tags/\(name.value)") else {
             throw HubError.revisionNotFound(tag)
         }
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/tags/\(name.value)", oldSha: old, newSha: nil)])
     }
 
     /// A page of the history of `revision`, newest first, and whether more follows.

@@ -33,6 +33,10 @@ extension RepoService {
     public func setGated(_ grant: RepoGrant, mode: GatedMode?) async throws {
         try grant.require(.administer)
         try await store.setGated(grant.repo.id, mode: mode)
+        guard mode != grant.repo.gated else { return }
+        await report("update", scope: "repo.config", grant.repo) {
+            $0.updatedConfig = ["gated": mode.map { .string($0.rawValue) } ?? .bool(false)]
+        }
     }
 
     /// The caller asks for access to a gated repository's files, with what they filled in (a

@@ -10,6 +10,8 @@ public struct RepoService: Sendable {
     let namespaces: NamespaceDirectory
     let quotas: any StorageQuotaStore
     let accessRequests: any AccessRequestStore
+    /// Where changes are reported (to webhooks).
+    let events: HubEvents
     /// The hub this one mirrors, if any (`RepoService+Mirror.swift`).
     let upstream: MirrorUpstream?
     /// One clone or refresh per mirrored repository at a time.
@@ -26,13 +28,14 @@ public struct RepoService: Sendable {
 
     init(
         store: any RepoStore, storage: RepositoryStorage, namespaces: NamespaceDirectory, quotas: any StorageQuotaStore,
-        accessRequests: any AccessRequestStore, upstream: MirrorUpstream? = nil
+        accessRequests: any AccessRequestStore, upstream: MirrorUpstream? = nil, events: HubEvents = HubEvents()
     ) {
         self.store = store
         self.storage = storage
         self.namespaces = namespaces
         self.quotas = quotas
         self.accessRequests = accessRequests
+        self.events = events
         self.upstream = upstream
     }
 
@@ -67,6 +70,7 @@ public struct RepoService: Sendable {
                 try storage.install(prepared, as: id, rowID: rowID)
             }
             if let spaceCard { try await store.updateCard(created.id, card: CardMetadata.card(from: spaceCard)) }
+            await report("create", scope: "repo", created)
             return created
         } catch {
             storage.discard(prepared)
@@ -103,6 +107,7 @@ public struct RepoService: Sendable {
         let repo = grant.repo
         guard try await store.delete(repo.id) else { throw HubError.repoNotFound }
         try storage.remove(repo.id)
+        await report("delete", scope: "repo", repo)
     }
 
     /// Puts every repository where its index row says, and removes those the index no longer
@@ -147,6 +152,10 @@ public struct RepoService: Sendable {
     public func setVisibility(_ grant: RepoGrant, isPrivate: Bool) async throws {
         try grant.require(.administer)
         try await store.setPrivate(grant.repo.id, isPrivate: isPrivate)
+        guard isPrivate != grant.repo.isPrivate else { return }
+        await report("update", scope: "repo.config", try await store.find(rowID: grant.repo.rowID) ?? grant.repo) {
+            $0.updatedConfig = ["private": .bool(isPrivate)]
+        }
     }
 
     /// Renames or moves a repository to a namespace where the caller may create repositories,
@@ -177,6 +186,7 @@ public struct RepoService: Sendable {
             try await store.rename(from, to: newID) {
                 try storage.move(from, to: newID)
             }
+            await report("move", scope: "repo", repo) { $0.movedTo = newID }
         } catch HubError.repoExists(let existing) {
             // The public hub's wording (huggingface_hub's tests/test_hf_api.py matches it).
             throw HubError.conflict("A \(existing.kind.rawValue) repository called \(existing.path) already exists")

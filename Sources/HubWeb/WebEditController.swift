@@ -110,27 +110,27 @@ struct WebEditController {
 
     func createBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try await changeRefs(request, context: context, kind: kind) { form, grant in
-            try hub.refs.createBranch(grant, name: form["name"] ?? "", startingPoint: form["from"])
+            try await hub.refs.createBranch(grant, name: form["name"] ?? "", startingPoint: form["from"])
         }
     }
 
     func deleteBranch(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try await changeRefs(request, context: context, kind: kind) { form, grant in
-            try hub.refs.deleteBranch(grant, name: form["name"] ?? "")
+            try await hub.refs.deleteBranch(grant, name: form["name"] ?? "")
         }
     }
 
     func createTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try await changeRefs(request, context: context, kind: kind) { form, grant in
             let message = form["message"].flatMap { $0.isEmpty ? nil : $0 }
-            try hub.refs.createTag(
+            try await hub.refs.createTag(
                 grant, revision: form["revision"] ?? RepoService.defaultBranch, tag: form["name"] ?? "", message: message)
         }
     }
 
     func deleteTag(_ request: Request, context: HubRequestContext, kind: RepoKind) async throws -> Response {
         try await changeRefs(request, context: context, kind: kind) { form, grant in
-            try hub.refs.deleteTag(grant, tag: form["name"] ?? "")
+            try await hub.refs.deleteTag(grant, tag: form["name"] ?? "")
         }
     }
 

@@ -74,6 +74,17 @@ struct ServeCommand: AsyncParsableCommand {
                     }
                 }
             }
+            group.addTask {
+                // Webhook payloads: sent within about a second of the change that queued them.
+                while true {
+                    do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                    do {
+                        while try await hub.webhooks.deliverDue() > 0 {}
+                    } catch {
+                        maintenanceLogger.error("webhook delivery failed: \(String(reflecting: error))")
+                    }
+                }
+            }
             try await app.runService()
             group.cancelAll()
         }

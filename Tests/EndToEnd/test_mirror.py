@@ -120,7 +120,9 @@ def test_32_first_downloads_of_one_file_at_once_fetch_it_from_upstream_once(hub_
         answers = list(pool.map(lambda _: get(url), range(32)))
     assert [status for status, _, _ in answers] == [200] * 32
     assert all(hashlib.sha256(body).digest() == hashlib.sha256(big).digest() for _, body, _ in answers)
-    assert object_fetches(upstream) == 1
+    # One fetch per instance at most (a cluster's two instances each fetch what they are asked
+    # for first): here, two behind the proxy, or one.
+    assert 1 <= object_fetches(upstream) <= len(mirror.instance_urls)
     # A range of the stored object, and of the one being fetched, are the same bytes.
     request = urllib.request.Request(url, headers={"Range": "bytes=1000-1999"})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -163,8 +165,11 @@ def test_a_namespace_of_the_mirror_is_never_looked_up_upstream(hub_factory, upst
     # A repository upstream does not have is a plain 404, asked once for the TTL.
     status, _, headers = get(f"{mirror.url}/api/models/nobody/nothing")
     assert status == 404 and headers.get("X-Error-Code") == "RepoNotFound"
-    get(f"{mirror.url}/api/models/nobody/nothing")
-    assert requests(upstream)[upstream.seen:] == ["/api/models/nobody/nothing"]
+    for _ in range(3):
+        get(f"{mirror.url}/api/models/nobody/nothing")
+    # Asked once per instance for the TTL.
+    asked = requests(upstream)[upstream.seen:]
+    assert set(asked) == {"/api/models/nobody/nothing"} and len(asked) <= len(mirror.instance_urls)
 
 
 def test_private_upstream_repositories_are_mirrored_with_the_upstream_token_for_signed_in_users(

@@ -22,32 +22,32 @@ import Testing
 
     @Test func branchesAndTagsAreMadeAndRemoved() async throws {
         let grant = try await grant()
-        try test.hub.refs.createBranch(grant, name: "dev", startingPoint: nil)
-        try test.hub.refs.createTag(grant, revision: "main", tag: "v1", message: "first release")
+        try await test.hub.refs.createBranch(grant, name: "dev", startingPoint: nil)
+        try await test.hub.refs.createTag(grant, revision: "main", tag: "v1", message: "first release")
         var names = try test.hub.refs.refs(grant).map(\.name)
         #expect(names.contains("refs/heads/dev") && names.contains("refs/tags/v1"))
-        #expect(throws: HubError.self) { try test.hub.refs.createBranch(grant, name: "dev", startingPoint: nil) }
-        try test.hub.refs.deleteBranch(grant, name: "dev")
-        try test.hub.refs.deleteTag(grant, tag: "v1")
+        await #expect(throws: HubError.self) { try await test.hub.refs.createBranch(grant, name: "dev", startingPoint: nil) }
+        try await test.hub.refs.deleteBranch(grant, name: "dev")
+        try await test.hub.refs.deleteTag(grant, tag: "v1")
         names = try test.hub.refs.refs(grant).map(\.name)
         #expect(!names.contains("refs/heads/dev") && !names.contains("refs/tags/v1"))
     }
 
     @Test func aBranchMayNotShadowAPullRequestsRef() async throws {
         let grant = try await grant()
-        #expect(throws: HubError.badRequest("Invalid reference for a branch: refs/pr/5")) {
-            try test.hub.refs.createBranch(grant, name: "refs/pr/5", startingPoint: nil)
+        await #expect(throws: HubError.badRequest("Invalid reference for a branch: refs/pr/5")) {
+            try await test.hub.refs.createBranch(grant, name: "refs/pr/5", startingPoint: nil)
         }
     }
 
     @Test func aReadGrantNeverChangesARef() async throws {
         let reader = try await test.user("mallory")
         let grant = try await grant(reader)
-        #expect(throws: HubError.forbidden("You don't have write access to alice/spam")) {
-            try test.hub.refs.createBranch(grant, name: "mine", startingPoint: nil)
+        await #expect(throws: HubError.forbidden("You don't have write access to alice/spam")) {
+            try await test.hub.refs.createBranch(grant, name: "mine", startingPoint: nil)
         }
-        #expect(throws: HubError.forbidden("You don't have write access to alice/spam")) {
-            try test.hub.refs.deleteBranch(grant, name: "main")
+        await #expect(throws: HubError.forbidden("You don't have write access to alice/spam")) {
+            try await test.hub.refs.deleteBranch(grant, name: "main")
         }
     }
 
@@ -58,6 +58,6 @@ import Testing
         #expect(first.map(\.title) == ["second", "first"] && more)
         let (entry, changes) = try test.hub.refs.commit(grant, revision: first[0].id)
         #expect(entry.title == "second" && changes.map(\.path) == ["b.txt"])
-        #expect(throws: HubError.revisionNotFound("nope")) { try test.hub.refs.commit(grant, revision: "nope") }
+        await #expect(throws: HubError.revisionNotFound("nope")) { try test.hub.refs.commit(grant, revision: "nope") }
     }
 }

@@ -24,14 +24,14 @@ struct RefController {
                     try await createBranch(request, context: context)
                 }
                 writes.delete(RouterPath(base + "/branch" + suffix)) { _, context in
-                    try refs.deleteBranch(try context.grantedRepo(), name: try context.refName())
+                    try await refs.deleteBranch(try context.grantedRepo(), name: try context.refName())
                     return JSONBody.response(object: [String: String]())
                 }
                 writes.post(RouterPath(base + "/tag" + suffix)) { request, context in
                     try await createTag(request, context: context)
                 }
                 writes.delete(RouterPath(base + "/tag" + suffix)) { _, context in
-                    try refs.deleteTag(try context.grantedRepo(), tag: try context.refName())
+                    try await refs.deleteTag(try context.grantedRepo(), tag: try context.refName())
                     return JSONBody.response(object: [String: String]())
                 }
                 reads.get(RouterPath(base + "/commits" + suffix)) { request, context in
@@ -75,7 +75,7 @@ struct RefController {
     func createBranch(_ request: Request, context: HubRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let body = buffer.readableBytes == 0 ? nil : try? JSONDecoder().decode(BranchRequest.self, from: Data(buffer: buffer))
-        try refs.createBranch(try context.grantedRepo(), name: try context.refName(), startingPoint: body?.startingPoint)
+        try await refs.createBranch(try context.grantedRepo(), name: try context.refName(), startingPoint: body?.startingPoint)
         return JSONBody.response(object: [String: String]())
     }
 
@@ -86,7 +86,7 @@ struct RefController {
 
     func createTag(_ request: Request, context: HubRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(TagRequest.self, context: context)
-        try refs.createTag(try context.grantedRepo(), revision: try context.refName(), tag: body.tag, message: body.message)
+        try await refs.createTag(try context.grantedRepo(), revision: try context.refName(), tag: body.tag, message: body.message)
         return JSONBody.response(object: [String: String]())
     }
 

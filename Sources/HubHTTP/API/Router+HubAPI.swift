@@ -19,6 +19,7 @@ extension Router<HubRequestContext> {
         StorageController(repos: hub.repos, orgs: hub.orgs, baseURL: baseURL).register(on: self)
         ListingController(repos: hub.repos, files: hub.files, baseURL: baseURL).register(on: self)
         AccessRequestController(repos: hub.repos).register(on: self)
+        WebhookController(webhooks: hub.webhooks).register(on: self)
         LikesController(counters: hub.counters, accounts: hub.accounts, repos: hub.repos, baseURL: baseURL).register(on: self)
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import HubCore
+import HubGit
+
+/// Changes reported to webhooks (`HubEvent`), after they landed.
+extension RepoService {
+    /// New commits or refs: `repo.content`, with each ref's old and new commit.
+    public func reportRefs(_ repo: RepoInfo, _ updates: [HubEvent.RefUpdate]) async {
+        guard !updates.isEmpty else { return }
+        var event = HubEvent(action: "update", scope: "repo.content", repo: (try? await store.find(rowID: repo.rowID)) ?? repo)
+        event.updatedRefs = updates
+        await events.emit(event)
+    }
+
+    /// The refs of a repository's git folder, to compare before and after a push.
+    func refSnapshot(_ repo: RepoInfo) -> [String: String] {
+        guard let refs = try? GitRepository.open(at: location(of: repo)).refs() else { return [:] }
+        return Dictionary(refs.map { ($0.name, $0.commit) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What a push changed, from the refs before and after it.
+    func reportPush(_ repo: RepoInfo, before: [String: String]) async {
+        let after = refSnapshot(repo)
+        let names = Set(before.keys).union(after.keys).sorted()
+        let updates = names.compactMap { name -> HubEvent.RefUpdate? in
+            before[name] == after[name] ? nil : .init(ref: name, oldSha: before[name], newSha: after[name])
+        }
+        await reportRefs(repo, updates)
+    }
+
+    func report(_ action: String, scope: String, _ repo: RepoInfo, configure: (inout HubEvent) -> Void = { _ in }) async {
+        var event = HubEvent(action: action, scope: scope, repo: repo)
+        configure(&event)
+        await events.emit(event)
+    }
+}

@@ -1,0 +1,170 @@
+"""Webhooks with the unmodified huggingface_hub (`create_webhook` … `delete_webhook`), delivered to
+a receiver on loopback: the public hub's payload for repository and pull request changes, the
+secret in `X-Webhook-Secret`, retries after a failure, a delivery log, and never a target the
+administrator did not allow."""
+
+import http.server
+import json
+import os
+import threading
+import time
+
+import pytest
+from huggingface_hub import HfApi
+from huggingface_hub.errors import HfHubHTTPError
+
+
+class Receiver:
+    """An HTTP server on loopback that records every POST; `failures` answers 500 that many
+    times first."""
+
+    def __init__(self, failures: int = 0):
+        self.payloads: list[tuple[dict, dict]] = []
+        self.failures = failures
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if receiver.failures > 0:
+                    receiver.failures -= 1
+                    self.send_response(500)
+                else:
+                    receiver.payloads.append((dict(self.headers), json.loads(body)))
+                    self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.payloads) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return [payload for _, payload in self.payloads]
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.close()
+
+
+def events(payloads):
+    return [(p["event"]["scope"], p["event"]["action"], p["repo"]["name"]) for p in payloads]
+
+
+def test_huggingface_hub_manages_a_webhook_and_every_change_is_delivered_with_its_secret(hub_factory, receiver, git, tmp_path):
+    hub = hub_factory(env={"MODELHUB_WEBHOOK_ALLOWED_HOSTS": receiver.host})
+    alice = hub.create_user("alice")
+    api = HfApi(endpoint=hub.url, token=alice)
+    webhook = api.create_webhook(url=receiver.url, watched=[{"type": "user", "name": "alice"}], secret="s3cret")
+    assert webhook.url == receiver.url and webhook.domains == ["discussion", "repo"] and webhook.disabled is False
+    assert [w.id for w in api.list_webhooks()] == [webhook.id]
+    assert api.get_webhook(webhook.id).secret == "s3cret"
+
+    api.create_repo("alice/demo")
+    commit = api.upload_file(path_or_fileobj=b"hello", path_in_repo="a.txt", repo_id="alice/demo").oid
+    api.create_branch("alice/demo", branch="dev")
+    api.upload_file(path_or_fileobj=b"change", path_in_repo="b.txt", repo_id="alice/demo", create_pr=True)
+    api.update_repo_settings("alice/demo", private=True)
+    work = tmp_path / "work"
+    git("clone", "-q", hub.remote("alice/demo", "alice", alice), str(work))
+    pushed = git.commit_file(work, "c.txt", "pushed\n", "push")
+    git("push", "-q", "origin", "main", cwd=work)
+
+    payloads = receiver.wait_for(6)
+    assert events(payloads) == [
+        ("repo", "create", "alice/demo"), ("repo.content", "update", "alice/demo"),
+        ("repo.content", "update", "alice/demo"), ("discussion", "create", "alice/demo"),
+        ("repo.config", "update", "alice/demo"), ("repo.content", "update", "alice/demo"),
+    ]
+    headers = receiver.payloads[0][0]
+    assert headers["X-Webhook-Secret"] == "s3cret" and headers["Content-Type"] == "application/json"
+    created, upload, branch, pull_request, config, push = payloads
+    assert created["webhook"]["id"] == webhook.id
+    assert upload["updatedRefs"][0]["ref"] == "refs/heads/main" and upload["updatedRefs"][0]["newSha"] == commit
+    assert branch["updatedRefs"] == [{"ref": "refs/heads/dev", "oldSha": None, "newSha": commit}]
+    assert pull_request["discussion"]["isPullRequest"] is True and pull_request["discussion"]["num"] == 1
+    assert config["updatedConfig"] == {"private": True} and config["repo"]["private"] is True
+    assert push["updatedRefs"] == [{"ref": "refs/heads/main", "oldSha": commit, "newSha": pushed}]
+    assert push["repo"]["headSha"] == pushed
+
+    # Disabled: nothing is sent; enabled again: changes are.
+    assert api.disable_webhook(webhook.id).disabled is True
+    api.create_tag("alice/demo", tag="v1")
+    time.sleep(2.5)
+    assert len(receiver.payloads) == 6
+    api.enable_webhook(webhook.id)
+    api.create_tag("alice/demo", tag="v2")
+    assert events(receiver.wait_for(7)[6:]) == [("repo.content", "update", "alice/demo")]
+
+    # Watching discussions only: repository changes are not sent.
+    assert api.update_webhook(webhook.id, watched=[{"type": "model", "name": "alice/demo"}], domains=["discussion"]).domains == ["discussion"]
+    api.delete_tag("alice/demo", tag="v2")
+    api.upload_file(path_or_fileobj=b"more", path_in_repo="d.txt", repo_id="alice/demo", create_pr=True)
+    assert events(receiver.wait_for(8)[7:]) == [("discussion", "create", "alice/demo")]
+
+    status, _, log = hub.api("GET", f"/api/settings/webhooks/{webhook.id}/deliveries", alice)
+    assert status == 200 and len(log) == 8 and all(entry["delivered"] and entry["status"] == 200 for entry in log)
+    api.delete_webhook(webhook.id)
+    assert api.list_webhooks() == []
+
+
+def test_a_failed_delivery_is_tried_again_and_the_log_says_so(hub_factory, tmp_path):
+    receiver = Receiver(failures=1)
+    try:
+        hub = hub_factory(env={"MODELHUB_WEBHOOK_ALLOWED_HOSTS": receiver.host})
+        alice = hub.create_user("alice")
+        api = HfApi(endpoint=hub.url, token=alice)
+        webhook = api.create_webhook(url=receiver.url, watched=[{"type": "model", "name": "alice/retry"}], domains=["repo"])
+        started = time.monotonic()
+        api.create_repo("alice/retry")
+        # Answered at once, whatever the receiver does.
+        assert time.monotonic() - started < 5
+        assert events(receiver.wait_for(1, timeout=30)) == [("repo", "create", "alice/retry")]
+        _, _, log = hub.api("GET", f"/api/settings/webhooks/{webhook.id}/deliveries", alice)
+        assert [(entry["attempts"], entry["delivered"], entry["status"]) for entry in log] == [(2, True, 200)]
+        assert "url" not in receiver.payloads[0][1]["repo"]  # no publicUrl configured: no links
+    finally:
+        receiver.close()
+
+
+def test_webhooks_go_only_where_the_administrator_allows_and_report_only_what_their_owner_reads(hub_factory, receiver):
+    closed = hub_factory(workdir=None)
+    alice = closed.create_user("alice")
+    with pytest.raises(HfHubHTTPError) as refused:
+        HfApi(endpoint=closed.url, token=alice).create_webhook(url=receiver.url, watched=[{"type": "user", "name": "alice"}])
+    assert refused.value.response.status_code == 400 and "webhookAllowedHosts" in str(refused.value)
+
+    hub = hub_factory(env={"MODELHUB_WEBHOOK_ALLOWED_HOSTS": receiver.host})
+    alice = hub.create_user("alice")
+    bob = hub.create_user("bob")
+    for url in ["http://10.0.0.1/hook", "http://127.0.0.1:1/hook", "ftp://127.0.0.1/x", f"http://user:pw@{receiver.host}/"]:
+        status, headers, _ = hub.api("POST", "/api/settings/webhooks", bob, {"url": url, "watched": [{"type": "user", "name": "alice"}]})
+        assert status == 400, (url, headers.get("X-Error-Message"))
+    status, headers, _ = hub.api("POST", "/api/settings/webhooks", bob, {"url": receiver.url, "watched": [{"type": "team", "name": "x"}]})
+    assert status == 400 and "Unknown watched type" in headers["X-Error-Message"]
+
+    # bob watches alice: her private repository is not his to hear about, her public one is.
+    watcher = HfApi(endpoint=hub.url, token=bob).create_webhook(url=receiver.url, watched=[{"type": "user", "name": "alice"}])
+    owner = HfApi(endpoint=hub.url, token=alice)
+    owner.create_repo("alice/secret", private=True)
+    owner.create_repo("alice/open")
+    assert events(receiver.wait_for(1)) == [("repo", "create", "alice/open")]
+    time.sleep(1.5)
+    assert len(receiver.payloads) == 1
+    # Someone else's webhook does not exist for alice.
+    with pytest.raises(HfHubHTTPError) as missing:
+        owner.get_webhook(watcher.id)
+    assert missing.value.response.status_code == 404

@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from test_browser import browser  # noqa: F401  (the headless browser fixture)
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
@@ -168,3 +169,48 @@ def test_webhooks_go_only_where_the_administrator_allows_and_report_only_what_th
     with pytest.raises(HfHubHTTPError) as missing:
         owner.get_webhook(watcher.id)
     assert missing.value.response.status_code == 404
+
+
+def test_a_user_adds_a_webhook_in_the_browser_and_reads_its_delivery_log(hub_factory, receiver, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for(locator):
+        return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located(locator))
+
+    hub = hub_factory(env={"MODELHUB_WEBHOOK_ALLOWED_HOSTS": receiver.host})
+    alice = hub.create_user("alice")
+    hub.admin("user", "password", "alice", stdin="correct horse battery\n")
+    browser.get(hub.url + "/login")
+    browser.find_element(By.ID, "name").send_keys("alice")
+    browser.find_element(By.ID, "password").send_keys("correct horse battery")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    wait_for((By.CSS_SELECTOR, "nav.account a[href='/alice']"))
+
+    browser.get(hub.url + "/settings/webhooks")
+    browser.find_element(By.ID, "webhook-url").send_keys("http://10.1.2.3/hook")
+    browser.find_element(By.ID, "webhook-watched").send_keys("user alice")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    assert "does not send webhooks to 10.1.2.3" in wait_for((By.CSS_SELECTOR, "p.error")).text
+
+    browser.find_element(By.ID, "webhook-url").clear()
+    browser.find_element(By.ID, "webhook-url").send_keys(receiver.url)
+    browser.find_element(By.ID, "webhook-watched").send_keys("user alice")
+    browser.find_element(By.ID, "webhook-secret").send_keys("s3cret")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    link = wait_for((By.CSS_SELECTOR, "table.webhooks a"))
+    assert link.text == receiver.url
+
+    HfApi(endpoint=hub.url, token=alice).create_repo("alice/browsed")
+    assert events(receiver.wait_for(1)) == [("repo", "create", "alice/browsed")]
+    assert receiver.payloads[0][0]["X-Webhook-Secret"] == "s3cret"
+    link.click()
+    row = wait_for((By.CSS_SELECTOR, "table.deliveries tbody tr"))
+    assert "repo create" in row.text and "alice/browsed" in row.text and "delivered (200)" in row.text
+
+    browser.get(hub.url + "/settings/webhooks")
+    browser.find_element(By.XPATH, "//button[text()='Disable']").click()
+    assert "disabled" in wait_for((By.CSS_SELECTOR, "table.webhooks .badge")).text
+    browser.find_element(By.CSS_SELECTOR, "table.webhooks button[aria-label^='Delete']").click()
+    assert "No webhooks yet" in wait_for((By.CSS_SELECTOR, "table.webhooks td.empty")).text

@@ -15,13 +15,13 @@ public struct PostgresWebhookStore: WebhookStore {
         webhooks.created_at, users.name::text
         """
     static let fromWebhooks = "webhooks JOIN users ON users.id = webhooks.user_id"
-    typealias WebhookColumns = (String, Int64, String, String?, String, String, Bool, Int64, String)
+    typealias WebhookRow = (String, Int64, String, String?, String, String, Bool, Int64, String)
     static let deliveryColumns =
         "id, webhook_id, payload, attempts, status, error, next_attempt_at, delivered_at, created_at"
     typealias DeliveryColumns = (Int64, String, String, Int32, Int32?, String?, Int64?, Int64?, Int64)
 
     public func create(_ webhook: Webhook) async throws {
-        let columns = try Self.columns(webhook)
+        let columns = try WebhookColumns.encode(webhook)
         try await index.execute(
             """
             INSERT INTO webhooks (id, user_id, url, secret, watched, domains, disabled, created_at)
@@ -31,7 +31,7 @@ public struct PostgresWebhookStore: WebhookStore {
     }
 
     public func update(_ webhook: Webhook) async throws {
-        let columns = try Self.columns(webhook)
+        let columns = try WebhookColumns.encode(webhook)
         try await index.execute(
             """
             UPDATE webhooks SET url = \(webhook.url), secret = \(webhook.secret), watched = \(columns.watched),
@@ -46,20 +46,20 @@ public struct PostgresWebhookStore: WebhookStore {
 
     public func webhook(id: String) async throws -> Webhook? {
         try await index.rows(
-            "SELECT \(unescaped: Self.webhookColumns) FROM \(unescaped: Self.fromWebhooks) WHERE webhooks.id = \(id)", as: WebhookColumns.self
+            "SELECT \(unescaped: Self.webhookColumns) FROM \(unescaped: Self.fromWebhooks) WHERE webhooks.id = \(id)", as: WebhookRow.self
         ).first.map(Self.webhook)
     }
 
     public func webhooks(ownerID: Int64) async throws -> [Webhook] {
         try await index.rows(
             "SELECT \(unescaped: Self.webhookColumns) FROM \(unescaped: Self.fromWebhooks) WHERE webhooks.user_id = \(ownerID) ORDER BY webhooks.created_at, webhooks.id",
-            as: WebhookColumns.self
+            as: WebhookRow.self
         ).map(Self.webhook)
     }
 
     public func enabledWebhooks() async throws -> [Webhook] {
         try await index.rows(
-            "SELECT \(unescaped: Self.webhookColumns) FROM \(unescaped: Self.fromWebhooks) WHERE NOT webhooks.disabled ORDER BY webhooks.id", as: WebhookColumns.self
+            "SELECT \(unescaped: Self.webhookColumns) FROM \(unescaped: Self.fromWebhooks) WHERE NOT webhooks.disabled ORDER BY webhooks.id", as: WebhookRow.self
         ).map(Self.webhook)
     }
 
@@ -109,16 +109,10 @@ public struct PostgresWebhookStore: WebhookStore {
         ).map(Self.delivery)
     }
 
-    static func columns(_ webhook: Webhook) throws -> (watched: String, domains: String) {
-        let watched = String(decoding: try JSONEncoder().encode(webhook.watched), as: UTF8.self)
-        return (watched, webhook.domains.map(\.rawValue).sorted().joined(separator: ","))
-    }
-
-    static func webhook(_ row: WebhookColumns) -> Webhook {
+    static func webhook(_ row: WebhookRow) -> Webhook {
         Webhook(
             id: row.0, ownerID: row.1, ownerName: row.8, url: row.2, secret: row.3,
-            watched: (try? JSONDecoder().decode([WebhookWatchedItem].self, from: Data(row.4.utf8))) ?? [],
-            domains: Set(row.5.split(separator: ",").compactMap { WebhookDomain(rawValue: String($0)) }),
+            watched: WebhookColumns.watched(row.4), domains: WebhookColumns.domains(row.5),
             disabled: row.6, createdAt: HubDate.date(milliseconds: row.7))
     }
 

@@ -13,7 +13,7 @@ public struct SQLiteWebhookStore: WebhookStore {
     static let select = "SELECT webhooks.*, users.name AS owner_name FROM webhooks JOIN users ON users.id = webhooks.user_id"
 
     public func create(_ webhook: Webhook) async throws {
-        let columns = try Self.columns(webhook)
+        let columns = try WebhookColumns.encode(webhook)
         try await database.write { db in
             try db.execute(
                 sql: """
@@ -28,7 +28,7 @@ public struct SQLiteWebhookStore: WebhookStore {
     }
 
     public func update(_ webhook: Webhook) async throws {
-        let columns = try Self.columns(webhook)
+        let columns = try WebhookColumns.encode(webhook)
         try await database.write { db in
             try db.execute(
                 sql: "UPDATE webhooks SET url = ?, secret = ?, watched = ?, domains = ?, disabled = ? WHERE id = ?",
@@ -112,18 +112,10 @@ public struct SQLiteWebhookStore: WebhookStore {
         }
     }
 
-    static func columns(_ webhook: Webhook) throws -> (watched: String, domains: String) {
-        let watched = String(decoding: try JSONEncoder().encode(webhook.watched), as: UTF8.self)
-        return (watched, webhook.domains.map(\.rawValue).sorted().joined(separator: ","))
-    }
-
     static func webhook(_ row: Row) throws -> Webhook {
-        let watchedText: String = row["watched"]
-        let domainsText: String = row["domains"]
-        return Webhook(
+        Webhook(
             id: row["id"], ownerID: row["user_id"], ownerName: row["owner_name"], url: row["url"], secret: row["secret"],
-            watched: (try? JSONDecoder().decode([WebhookWatchedItem].self, from: Data(watchedText.utf8))) ?? [],
-            domains: Set(domainsText.split(separator: ",").compactMap { WebhookDomain(rawValue: String($0)) }),
+            watched: WebhookColumns.watched(row["watched"]), domains: WebhookColumns.domains(row["domains"]),
             disabled: row["disabled"], createdAt: RowDate.decode(row["created_at"]))
     }
 

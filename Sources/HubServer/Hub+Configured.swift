@@ -37,20 +37,12 @@ extension Hub {
             let sender = HTTPWebhookSender()
             stores.webhookSettings = WebhookSettings(
                 allowedHosts: configuration.webhookAllowedHosts, sender: sender, siteURL: configuration.publicURL)
-            let closeStores = stores.close
-            stores.close = {
-                try closeStores()
-                try sender.shutdown()
-            }
+            stores.alsoClose(sender.shutdown)
         }
         if let upstreamURL = configuration.upstreamURL {
             let upstream = HTTPUpstreamHub(baseURL: upstreamURL, token: configuration.upstreamToken)
             stores.upstream = MirrorUpstream(hub: upstream, metadataTTL: Double(configuration.upstreamMetadataTTL))
-            let closeStores = stores.close
-            stores.close = {
-                try closeStores()
-                try upstream.shutdown()
-            }
+            stores.alsoClose(upstream.shutdown)
         }
         do {
             return try Hub(

@@ -56,4 +56,13 @@ public struct HubStores: Sendable {
         self.scratch = scratch
         self.close = close
     }
+
+    /// Runs `release` too when the stores close, after what they released before.
+    public mutating func alsoClose(_ release: @escaping @Sendable () throws -> Void) {
+        let previous = close
+        close = {
+            try previous()
+            try release()
+        }
+    }
 }

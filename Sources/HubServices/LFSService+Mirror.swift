@@ -31,12 +31,10 @@ extension LFSService {
     /// the bytes are, so they must be here first).
     func fetchMirrored(_ pointer: LFSPointer, repo: RepoInfo) async throws {
         guard let download = try await beginMirrored(pointer, repo: repo) else { return }
-        _ = try await download.available(beyond: pointer.size - 1)
-        // Stored and bound once the last byte is checked: wait for the leader to say so.
-        while mirrorDownloads.isRunning(pointer.oid) { try await Task.sleep(for: .milliseconds(20)) }
-        guard try await store.boundObjects([pointer.oid], repo: repo.rowID)[pointer.oid] == pointer.size else {
-            throw HubError.upstreamFailed("The object \(pointer.oid.hex) could not be fetched from the upstream hub")
-        }
+        // The leader finishes once the object is checked and stored, bound to the mirror it was
+        // fetched for: this one, or another mirror of the same object.
+        try await download.waitUntilFinished()
+        try await store.bind(pointer.oid, size: pointer.size, toRepo: repo.rowID)
     }
 
     /// The leader's side of a fetch: upstream's bytes into the file (hashing them on the way),

@@ -189,8 +189,9 @@ public struct LFSService: Sendable {
         {
             repo = found
         } else {
-            repo = try await readableOrChallenge(id, caller: caller)
-            try await repos.requireFiles(try await repos.grant(repo.id, caller: caller))
+            let grant = try await grantOrChallenge(id, caller: caller)
+            try await repos.requireFiles(grant)
+            repo = grant.repo
         }
         guard let size = try await store.boundObjects([oid], repo: repo.rowID)[oid],
             let stored = try await stored(oid), stored.size == size
@@ -322,9 +323,9 @@ public struct LFSService: Sendable {
 
     /// Read access for a download without a signed URL; without credentials a hidden or missing
     /// repository asks for them (git-lfs then tries its credential helper), as the LFS routes do.
-    private func readableOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoInfo {
+    private func grantOrChallenge(_ id: RepoID, caller: Caller?) async throws -> RepoGrant {
         do {
-            return try await repos.readable(id, caller: caller)
+            return try await repos.grant(id, caller: caller)
         } catch HubError.repoNotFound where caller == nil {
             throw HubError.authenticationRequired
         }

@@ -45,6 +45,18 @@ actor MirrorDownload {
         if written == 0, case .failure(let error)? = outcome { throw error }
     }
 
+    /// Returns once the fetch ended and, when it succeeded, the object is stored and bound;
+    /// throws why it failed.
+    func waitUntilFinished() async throws {
+        while true {
+            switch outcome {
+            case .success?: return
+            case .failure(let error)?: throw error
+            case nil: await sleep()
+            }
+        }
+    }
+
     /// How many bytes the file holds once it holds more than `offset`; throws when the fetch
     /// failed before reaching past it.
     func available(beyond offset: Int64) async throws -> Int64 {

@@ -15,13 +15,15 @@ import Logging
 extension RepoService {
     static let mirrorLogger = Logger(label: "modelhub.mirror")
 
-    /// Makes `id` a mirror when upstream has it and this hub has nothing of that name, or starts
-    /// a refresh of a stale mirror. Nothing to do for this hub's own repositories.
-    func prepareMirror(of id: RepoID) async throws {
-        guard let upstream else { return }
+    /// Makes `id` a mirror when upstream has it and this hub has nothing of that name (`found`,
+    /// the row the request read), or starts a refresh of a stale mirror. True when a mirror was
+    /// made (or another request made it meanwhile): the row is to be read again. Nothing to do
+    /// for this hub's own repositories.
+    func prepareMirror(of id: RepoID, found: RepoInfo?) async throws -> Bool {
+        guard let upstream else { return false }
         let key = Self.mirrorKey(id)
-        if let repo = try await store.find(id) {
-            guard let mirror = repo.mirror, Date().timeIntervalSince(mirror.fetchedAt) >= upstream.metadataTTL else { return }
+        if let repo = found {
+            guard let mirror = repo.mirror, Date().timeIntervalSince(mirror.fetchedAt) >= upstream.metadataTTL else { return false }
             let service = self
             Task {
                 _ = try? await service.mirrorFlights.run("refresh " + key) {
@@ -29,14 +31,14 @@ extension RepoService {
                     return nil
                 }
             }
-            return
+            return false
         }
         // A local namespace is never looked up upstream: its missing repository stays missing,
         // exactly like a private one.
-        guard try await namespaces.lookUp(id.namespace) == nil else { return }
-        if let asked = upstreamMisses.value(for: key), Date().timeIntervalSince(asked) < upstream.metadataTTL { return }
+        guard try await namespaces.lookUp(id.namespace) == nil else { return false }
+        if let asked = upstreamMisses.value(for: key), Date().timeIntervalSince(asked) < upstream.metadataTTL { return false }
         let service = self
-        _ = try await mirrorFlights.run(key) { try await service.materializeMirror(id, from: upstream) }
+        return try await mirrorFlights.run(key) { try await service.materializeMirror(id, from: upstream) } != nil
     }
 
     /// Clones `id` from upstream and records it as a mirror; nil when upstream has no such

@@ -30,13 +30,6 @@ extension RepoService {
         return usages
     }
 
-    /// Refuses (403, as the public hub refuses a write past a storage plan) a write that would
-    /// bring `repo`'s namespace past its quota by storing `bytes` more. A write that adds nothing
-    /// (a branch deleted, an object the repository already holds) always passes.
-    public func admitStorage(_ bytes: Int64, to repo: RepoInfo) async throws {
-        try await admitStorage(toNamespace: repo.id.namespace) { bytes }
-    }
-
     /// `admitStorage` for the repository with index row `rowID` (all the push hook knows), the
     /// bytes worked out only when its namespace has a quota.
     public func admitStorage(toRepoRowID rowID: Int64, adding bytes: () async throws -> Int64) async throws {
@@ -44,8 +37,10 @@ extension RepoService {
         try await admitStorage(toNamespace: repo.id.namespace, adding: bytes)
     }
 
-    /// `admitStorage` with the bytes worked out only when the namespace has a quota: a hub
-    /// without quotas pays one indexed read per write.
+    /// Refuses (403, as the public hub refuses a write past a storage plan) a write that would
+    /// bring `namespace` past its quota by storing `bytes` more; the bytes are worked out only
+    /// when it has a quota (a hub without quotas pays one indexed read per write). A write that
+    /// adds nothing (a branch deleted, an object the repository already holds) always passes.
     func admitStorage(toNamespace namespace: HubName, adding bytes: () async throws -> Int64) async throws {
         guard let quota = try await quotas.storageQuota(of: namespace) else { return }
         let adding = try await bytes()

@@ -246,9 +246,13 @@ public struct RepoService: Sendable {
         _ id: RepoID, caller: Caller?, need: RepoAccess = .read, withCounters: Bool = false,
         pinningIndexVersion: Bool = false
     ) async throws -> RepoGrant {
-        try await prepareMirror(of: id)
-        let version = pinningIndexVersion ? try await store.indexVersion() : nil
-        let found = try await store.find(id, withCounters: withCounters)
+        var version = pinningIndexVersion ? try await store.indexVersion() : nil
+        var found = try await store.find(id, withCounters: withCounters)
+        if upstream != nil, try await prepareMirror(of: id, found: found) {
+            // Just mirrored: read as any other request would read it.
+            version = pinningIndexVersion ? try await store.indexVersion() : nil
+            found = try await store.find(id, withCounters: withCounters)
+        }
         let access = found.map { repo in
             repo.mirror == nil ? AccessPolicy.access(to: repo, caller: caller) : Self.mirrorAccess(to: repo, caller: caller)
         } ?? RepoAccess.none

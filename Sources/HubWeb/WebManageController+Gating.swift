@@ -18,7 +18,9 @@ extension WebManageController {
                         fields[key] = String(value.prefix(2000))
                     }
                 }
-                let json = fields.isEmpty ? nil : String(decoding: try JSONEncoder.sorted.encode(fields), as: UTF8.self)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let json = fields.isEmpty ? nil : String(decoding: try encoder.encode(fields), as: UTF8.self)
                 _ = try await hub.repos.requestAccess(grant, fieldsJSON: json)
                 return Response.redirect(to: SiteURL.repo(grant.repo.id).path, type: .normal)
             }
@@ -75,13 +77,5 @@ extension WebManageController {
         guard let caller = grant.caller else { return ["signIn": true] }
         let status = try await hub.repos.requestStatus(grant, userID: caller.user.id)
         return ["ask": status == nil, "pending": status == .pending, "rejected": status == .rejected]
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

@@ -18,6 +18,14 @@ struct MirrorCommand: AsyncParsableCommand {
             guard parts.count == 2 else { throw ValidationError("The repository is namespace/name, not '\(repo)'") }
             return try RepoID(kind: try RepoKind(apiType: type), namespace: String(parts[0]), name: String(parts[1]))
         }
+
+        func setPinned(_ pinned: Bool, in data: DataDirectoryOption) async throws {
+            let id = try id()
+            try await data.run { hub in
+                try await hub.repos.setMirrorPinned(id, pinned: pinned)
+                print("\(pinned ? "pinned" : "unpinned") the mirror of \(id.webPath)")
+            }
+        }
     }
 
     struct Pin: AsyncParsableCommand {
@@ -26,11 +34,7 @@ struct MirrorCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            let id = try target.id()
-            try await data.run { hub in
-                try await hub.repos.setMirrorPinned(id, pinned: true)
-                print("pinned the mirror of \(id.webPath)")
-            }
+            try await target.setPinned(true, in: data)
         }
     }
 
@@ -40,11 +44,7 @@ struct MirrorCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            let id = try target.id()
-            try await data.run { hub in
-                try await hub.repos.setMirrorPinned(id, pinned: false)
-                print("unpinned the mirror of \(id.webPath)")
-            }
+            try await target.setPinned(false, in: data)
         }
     }
 

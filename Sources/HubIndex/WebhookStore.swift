@@ -16,7 +16,10 @@ public protocol WebhookStore: Sendable {
     /// Queues `payload` for the webhook, due at once.
     func enqueue(webhookID: String, payload: String, at date: Date) async throws
     /// Up to `limit` deliveries due at `now`, claimed for `lease` seconds (their next attempt moved
-    /// that far): another instance does not send them meanwhile.
+    /// that far): another instance does not send them meanwhile. Only the oldest undelivered
+    /// payload of each webhook is ever claimable, so a webhook receives its payloads in the order
+    /// of the changes, whichever instances send them (a failing one holds the next back until it
+    /// is delivered or given up).
     func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [WebhookDelivery]
     /// Records an attempt: its status or error, and when to try again (nil: delivered, or given up).
     func recordAttempt(

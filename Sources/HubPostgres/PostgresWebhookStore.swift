@@ -80,7 +80,10 @@ public struct PostgresWebhookStore: WebhookStore {
             """
             UPDATE webhook_deliveries SET next_attempt_at = \(leased)
             WHERE id IN (
-                SELECT id FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= \(due)
+                SELECT id FROM webhook_deliveries d WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= \(due)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM webhook_deliveries e
+                      WHERE e.webhook_id = d.webhook_id AND e.next_attempt_at IS NOT NULL AND e.id < d.id)
                 ORDER BY next_attempt_at, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
             )
             RETURNING \(unescaped: Self.deliveryColumns)

@@ -77,7 +77,10 @@ public struct SQLiteWebhookStore: WebhookStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+                    SELECT * FROM webhook_deliveries d WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+                      AND NOT EXISTS (
+                          SELECT 1 FROM webhook_deliveries e
+                          WHERE e.webhook_id = d.webhook_id AND e.next_attempt_at IS NOT NULL AND e.id < d.id)
                     ORDER BY next_attempt_at, id LIMIT ?
                     """,
                 arguments: [due, limit])

@@ -218,13 +218,11 @@ public struct WebhookService: Sendable {
         guard let sender = settings.sender else { return 0 }
         let due = try await store.claimDue(now: HubDate.now(), lease: Self.claimLease, limit: limit)
         guard !due.isEmpty else { return 0 }
-        // Webhooks at once, each one's payloads in the order of the changes.
-        let byWebhook = Dictionary(grouping: due, by: \.webhookID)
+        // Each claimed payload is a different webhook's (the store hands out one per webhook at
+        // a time, the oldest): all at once.
         await withTaskGroup(of: Void.self) { group in
-            for deliveries in byWebhook.values {
-                group.addTask {
-                    for delivery in deliveries.sorted(by: { $0.id < $1.id }) { await self.attempt(delivery, sender: sender) }
-                }
+            for delivery in due {
+                group.addTask { await self.attempt(delivery, sender: sender) }
             }
         }
         return due.count

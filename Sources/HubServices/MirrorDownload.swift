@@ -57,15 +57,20 @@ actor MirrorDownload {
         }
     }
 
-    /// How many bytes the file holds once it holds more than `offset`; throws when the fetch
-    /// failed before reaching past it.
+    /// How many bytes may be read once more than `offset` may; throws when the fetch failed
+    /// before reaching past it. The object's last byte is held back until it is checked and
+    /// stored: a client whose download completed can rely on the object being here (another
+    /// instance serves it even if upstream is gone by then), and one that was sent other bytes
+    /// than the pointer's sees its download fail instead of completing.
     func available(beyond offset: Int64) async throws -> Int64 {
         while true {
-            if written > offset { return written }
             switch outcome {
             case .success?: return written
             case .failure(let error)?: throw error
-            case nil: await sleep()
+            case nil:
+                let readable = min(written, size - 1)
+                if readable > offset { return readable }
+                await sleep()
             }
         }
     }

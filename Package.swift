@@ -214,6 +214,7 @@ let package = Package(
                 "HubUpstream",
                 "HubHTTP",
                 "HubWeb",
+                "HubMarkdown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -267,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "HubPostgresTests",
             dependencies: [
-                "HubCore", "HubIndex", "HubPostgres", "XetCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "HubCore", "HubIndex", "HubPostgres", "HubTesting", "XetCore", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

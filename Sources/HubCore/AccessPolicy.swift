@@ -80,6 +80,19 @@ public enum AccessPolicy {
         return member && tokenAccess(to: repo.id, token: caller.token) >= .read
     }
 
+    /// Whether `caller` may take part in a repository's community: open discussions and pull
+    /// requests, comment, and push to the pull requests they opened. As on the public hub,
+    /// whoever may read a repository, with a token that may write something: a read token never
+    /// writes, and a fine-grained token only where its scopes give it write access.
+    public static func mayParticipate(in repo: RepoInfo, caller: Caller) -> Bool {
+        guard access(to: repo, caller: caller) >= .read else { return false }
+        switch caller.token.role {
+        case .read: return false
+        case .write: return true
+        case .fineGrained: return tokenAccess(to: repo.id, token: caller.token) >= .write
+        }
+    }
+
     /// Whether the caller may create repositories in `namespace` (the namespace must exist;
     /// checking that is the caller's job).
     public static func mayCreate(in namespace: HubName, caller: Caller) -> Bool {

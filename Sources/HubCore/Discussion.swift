@@ -4,28 +4,51 @@ import Foundation
 public struct Discussion: Sendable, Equatable {
     public let num: Int
     public let title: String
-    public let description: String
     public let authorName: String?
     public let isPullRequest: Bool
-    public let status: String
+    public let status: DiscussionStatus
     /// The branch a pull request proposes changes to.
     public let targetBranch: String?
     public let createdAt: Date
+    /// The commit a merged pull request's branch moved to (a merge commit, or the pull
+    /// request's head when it was fast-forwarded).
+    public let mergeCommit: String?
 
     public init(
-        num: Int, title: String, description: String, authorName: String?, isPullRequest: Bool, status: String,
-        targetBranch: String?, createdAt: Date
+        num: Int, title: String, authorName: String?, isPullRequest: Bool, status: DiscussionStatus,
+        targetBranch: String?, createdAt: Date, mergeCommit: String? = nil
     ) {
         self.num = num
         self.title = title
-        self.description = description
         self.authorName = authorName
         self.isPullRequest = isPullRequest
         self.status = status
         self.targetBranch = targetBranch
         self.createdAt = createdAt
+        self.mergeCommit = mergeCommit
     }
 
     /// The git ref of a pull request's commits.
     public var ref: String { "refs/pr/\(num)" }
+
+    /// Whether commits may still be added (a pull request neither merged nor closed).
+    public var acceptsCommits: Bool { isPullRequest && (status == .open || status == .draft) }
+
+    /// The public hub's bounds on a title (huggingface_hub's `create_discussion`: 3 to 200
+    /// characters once trimmed).
+    public static func validTitle(_ title: String) throws(HubError) -> String {
+        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (3...200).contains(trimmed.count) else {
+            throw HubError.badRequest("A title has 3 to 200 characters")
+        }
+        guard !trimmed.containsControlCharacters else {
+            throw HubError.badRequest("A title cannot contain control characters")
+        }
+        return trimmed
+    }
+}
+
+/// Where a discussion or pull request stands; `merged` and `draft` are for pull requests only.
+public enum DiscussionStatus: String, Sendable, CaseIterable {
+    case draft, open, closed, merged
 }

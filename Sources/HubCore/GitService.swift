@@ -10,11 +10,8 @@ public enum GitService: String, Sendable {
     public var requestContentType: String { "application/x-\(rawValue)-request" }
     public var resultContentType: String { "application/x-\(rawValue)-result" }
 
-    /// What a caller needs to run it: cloning and fetching read, pushing writes.
-    public var requiredAccess: RepoAccess {
-        switch self {
-        case .uploadPack: .read
-        case .receivePack: .write
-        }
-    }
+    /// What a caller needs to be let in: reading, for both. Pushing asks for more once the
+    /// pusher is known: write access, or (for pull requests' refs only) leave to take part,
+    /// which the push hook checks ref by ref.
+    public var requiredAccess: RepoAccess { .read }
 }

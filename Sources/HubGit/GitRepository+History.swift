@@ -75,7 +75,7 @@ extension GitRepository {
         return commitID.hex
     }
 
-    fileprivate func withCommit<Result>(
+    func withCommit<Result>(
         _ id: String, _ body: (OpaquePointer?) throws(GitError) -> Result
     ) throws(GitError) -> Result {
         var commitID = git_oid()

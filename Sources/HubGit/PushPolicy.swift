@@ -82,12 +82,20 @@ public struct PushPolicy: Sendable {
 
     func refViolation(_ update: RefUpdate) -> String? {
         let shortName: Substring
-        if update.ref.hasPrefix("refs/heads/") {
+        if update.ref.hasPrefix("refs/pr/") {
+            // A pull request's commits: whether this pusher may push to that pull request is the
+            // hook's to check against the index.
+            let number = update.ref.dropFirst("refs/pr/".count)
+            guard !number.isEmpty, number.count <= 9, number.allSatisfy({ $0.isASCII && $0.isNumber }), number.first != "0" else {
+                return "\(update.ref): pull request refs are refs/pr/<number>"
+            }
+            return nil
+        } else if update.ref.hasPrefix("refs/heads/") {
             shortName = update.ref.dropFirst("refs/heads/".count)
         } else if update.ref.hasPrefix("refs/tags/") {
             shortName = update.ref.dropFirst("refs/tags/".count)
         } else {
-            return "\(update.ref): only branches (refs/heads/…) and tags (refs/tags/…) can be pushed"
+            return "\(update.ref): only branches (refs/heads/…), tags (refs/tags/…) and pull requests (refs/pr/N) can be pushed"
         }
         if let rule = GitRefName.brokenRule(in: String(shortName)) {
             return "\(update.ref): invalid name, \(rule)"

@@ -11,7 +11,7 @@ public struct PostgresIndexImport: Sendable {
     /// The tables, parents before the rows that reference them.
     static let tables = [
         "users", "organizations", "org_members", "tokens", "token_scopes", "sessions", "repos", "repo_tags",
-        "repo_redirects", "repo_likes", "repo_downloads", "counter_windows", "discussions", "lfs_objects",
+        "repo_redirects", "repo_likes", "repo_downloads", "counter_windows", "discussions", "discussion_events", "lfs_objects",
         "repo_lfs_objects", "lfs_deletions", "lfs_locks", "xet_files", "xet_dedup_chunks", "access_requests", "webhooks", "webhook_deliveries",
     ]
     /// Rows per INSERT.
@@ -42,7 +42,7 @@ public struct PostgresIndexImport: Sendable {
                 copied.append((table, try await Self.copy(table, from: source, index: index, on: connection)))
             }
             try await Self.copySearchWords(from: source, index: index, on: connection)
-            for table in ["users", "organizations", "tokens", "repos", "discussions", "lfs_locks", "access_requests", "webhook_deliveries"] {
+            for table in ["users", "organizations", "tokens", "repos", "discussions", "discussion_events", "lfs_locks", "access_requests", "webhook_deliveries"] {
                 try await index.execute(
                     PostgresQuery(
                         unsafeSQL: """

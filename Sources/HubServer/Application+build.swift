@@ -1,6 +1,7 @@
 import Hummingbird
 import HubHTTP
 import HubServices
+import HubMarkdown
 import HubWeb
 import Logging
 import NIOCore
@@ -15,7 +16,7 @@ public func buildRouter(hub: Hub, configuration: ServerConfiguration, metrics: H
         .register(on: router)
     router.addRequestPlumbing(
         hub: hub, baseURL: baseURL, maxConcurrentRequestsPerClient: configuration.maxConcurrentRequestsPerClient)
-    router.addHubAPIRoutes(hub: hub, baseURL: baseURL)
+    router.addHubAPIRoutes(hub: hub, baseURL: baseURL, renderMarkdown: Markdown.html)
     router.addGitHTTPRoutes(git: hub.git, repos: hub.repos, maxFetchRequestSize: configuration.maxFetchRequestSize)
     router.addGitLFSRoutes(lfs: hub.lfs, repos: hub.repos, baseURL: baseURL)
     router.addXetCASRoutes(xet: hub.xet, baseURL: baseURL)

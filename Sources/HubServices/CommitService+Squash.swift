@@ -35,7 +35,7 @@ extension CommitService {
         if ref == "refs/heads/\(RepoService.defaultBranch)" {
             try await repos.refreshHead(of: repo)
         }
-        await repos.reportRefs(repo, [.init(ref: ref, oldSha: head, newSha: squashed)])
+        await repos.reportRefs(repo, [.init(ref: ref, oldSha: head, newSha: squashed)], by: caller)
         return squashed
     }
 }

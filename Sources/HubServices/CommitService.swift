@@ -32,13 +32,13 @@ public struct UploadCandidate: Sendable {
 public struct CommitService: Sendable {
     let repos: RepoService
     let lfs: LFSService
-    let discussionStore: any DiscussionStore
+    let discussions: DiscussionService
     let routing: UploadRouting
 
-    init(repos: RepoService, lfs: LFSService, discussionStore: any DiscussionStore, maxGitFileSize: Int) {
+    init(repos: RepoService, lfs: LFSService, discussions: DiscussionService, maxGitFileSize: Int) {
         self.repos = repos
         self.lfs = lfs
-        self.discussionStore = discussionStore
+        self.discussions = discussions
         routing = UploadRouting(maxGitFileSize: maxGitFileSize)
     }
 
@@ -56,9 +56,9 @@ public struct CommitService: Sendable {
     /// `.gitattributes` routes the path there, the file is over the size limit, or its first
     /// bytes look binary; regular otherwise.
     public func preupload(
-        _ grant: RepoGrant, revision: String, files: [UploadCandidate], gitIgnore: String?
-    ) throws -> [UploadDecision] {
-        try grant.require(.write)
+        _ grant: RepoGrant, revision: String, creatingPullRequest: Bool, files: [UploadCandidate], gitIgnore: String?
+    ) async throws -> [UploadDecision] {
+        try await discussions.requireWrite(grant, revision: revision, creatingPullRequest: creatingPullRequest)
         let repo = grant.repo
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard let head = try git.commit(atRef: try Self.branchRef(revision))?.id else {
@@ -82,12 +82,14 @@ public struct CommitService: Sendable {
     /// Starts a commit to `revision` (a branch): checks write access now, collects operations,
     /// and lands them with `CommitSession.finish`.
     public func begin(_ id: RepoID, revision: String, caller: Caller?) async throws -> CommitSession {
-        try begin(try await repos.grant(id, caller: caller, need: .write), revision: revision)
+        try await begin(try await repos.grant(id, caller: caller, need: .write), revision: revision)
     }
 
-    /// Starts a commit to `revision` of a repository the request may write to.
-    public func begin(_ grant: RepoGrant, revision: String) throws -> CommitSession {
-        try grant.require(.write)
+    /// Starts a commit to `revision`: a branch of a repository the request may write to, a pull
+    /// request (`refs/pr/N`) the caller may push to, or (`creatingPullRequest`, landed with
+    /// `finishAsPullRequest`) a new pull request by anyone who may take part.
+    public func begin(_ grant: RepoGrant, revision: String, creatingPullRequest: Bool = false) async throws -> CommitSession {
+        try await discussions.requireWrite(grant, revision: revision, creatingPullRequest: creatingPullRequest)
         guard let caller = grant.caller else { throw HubError.authenticationRequired }
         let repo = grant.repo
         let ref = try Self.branchRef(revision)
@@ -97,19 +99,7 @@ public struct CommitService: Sendable {
             redirecting: git, at: repos.location(of: repo), temporaryDirectory: repos.storage.temporaryDirectory)
         return CommitSession(
             repo: repo, ref: ref, revision: revision, caller: caller, git: git, quarantine: quarantine,
-            routing: routing, lfs: lfs, repos: repos, discussions: discussionStore)
+            routing: routing, lfs: lfs, repos: repos, discussions: discussions.store)
     }
 
-    /// Discussions and pull requests of a repository, newest first.
-    public func discussions(_ grant: RepoGrant) async throws -> [Discussion] {
-        try await discussionStore.discussions(repoRowID: grant.repo.rowID)
-    }
-
-    public func discussion(_ grant: RepoGrant, num: Int) async throws -> Discussion {
-        let repo = grant.repo
-        guard let found = try await discussionStore.discussion(repoRowID: repo.rowID, num: num) else {
-            throw HubError.entryNotFound("discussion \(num)")
-        }
-        return found
-    }
 }

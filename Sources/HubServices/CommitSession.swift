@@ -115,7 +115,7 @@ public final class CommitSession {
                 if ref == "refs/heads/\(RepoService.defaultBranch)" {
                     try await repos.refreshHead(of: repo)
                 }
-                await repos.reportRefs(repo, [.init(ref: ref, oldSha: head, newSha: built.commit)])
+                await repos.reportRefs(repo, [.init(ref: ref, oldSha: head, newSha: built.commit)], by: caller)
                 return built.commit
             }
             if parentCommit != nil {
@@ -165,15 +165,18 @@ public final class CommitSession {
         let location = repos.location(of: repo)
         let commit = built.commit
         let discussion = try await discussions.create(
-            repoRowID: repo.rowID, title: summary, description: description, authorID: caller.user.id, isPullRequest: true,
-            targetBranch: String(ref.dropFirst("refs/heads/".count))
+            NewDiscussion(
+                repoRowID: repo.rowID, title: summary, description: description,
+                author: DiscussionActor(id: caller.user.id, name: caller.user.name.value), isPullRequest: true, status: .open,
+                targetBranch: String(ref.dropFirst("refs/heads/".count)),
+                commits: [DiscussionCommitNote(oid: commit, subject: summary)])
         ) { num in
             let repository = try GitRepository.open(at: location)
             guard try repository.moveRef("refs/pr/\(num)", to: commit, expecting: nil, message: "pull request \(num)") else {
                 throw HubError.conflict("refs/pr/\(num) already exists")
             }
         }
-        await repos.report("create", scope: "discussion", repo) { $0.discussion = discussion }
+        await repos.report("create", scope: "discussion", repo, by: caller) { $0.discussion = discussion }
         return (commit, discussion)
     }
 

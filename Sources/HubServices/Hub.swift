@@ -25,6 +25,7 @@ public final class Hub: Sendable {
     public let xet: XetService
     public let files: FileService
     public let commits: CommitService
+    public let discussions: DiscussionService
     public let refs: RefService
     public let counters: CounterService
     public let webhooks: WebhookService
@@ -67,22 +68,28 @@ public final class Hub: Sendable {
             store: stores.repos, storage: storage,
             namespaces: NamespaceDirectory(accounts: stores.accounts, orgs: stores.orgs), quotas: stores.storageQuotas,
             accessRequests: stores.accessRequests, upstream: stores.upstream, events: events)
+        let discussions = DiscussionService(repos: repos, store: stores.discussions)
+        self.discussions = discussions
         git = GitGateway(
             repos: repos, transport: GitTransport(hooksDirectory: hooks), hookSettings: pushPolicy?.environment ?? [:])
         let secret = try signingSecret ?? SigningSecret.load(from: dataDirectory, temporaryDirectory: storage.temporaryDirectory)
-        xet = XetService(files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, repos: repos, secret: secret)
+        xet = XetService(
+            files: stores.xetFiles, lfs: stores.lfs, xorbs: stores.xorbs, repos: repos, discussions: discussions, secret: secret)
         lfs = LFSService(
-            repos: repos, store: stores.lfs, blobs: stores.blobs, xet: xet, signer: TransferSigner(secret: secret),
+            repos: repos, discussions: discussions, store: stores.lfs, blobs: stores.blobs, xet: xet,
+            signer: TransferSigner(secret: secret),
             maxObjectSize: maxObjectSize, multipartChunkSize: multipartChunkSize, scratch: stores.scratch)
         files = FileService(repos: repos, lfs: lfs)
         commits = CommitService(
-            repos: repos, lfs: lfs, discussionStore: stores.discussions,
+            repos: repos, lfs: lfs, discussions: discussions,
             maxGitFileSize: pushPolicy?.maxFileSize ?? Self.defaultMaxGitFileSize)
         refs = RefService(repos: repos)
         counters = CounterService(repos: repos, store: stores.counters)
         let webhooks = WebhookService(
             store: stores.webhooks, accounts: stores.accounts, orgs: stores.orgs, settings: stores.webhookSettings)
         self.webhooks = webhooks
+        // A pull request's timeline records its commits before webhooks hear of them.
+        events.listen { await discussions.recordCommits(of: $0) }
         events.listen { await webhooks.record($0) }
     }
 

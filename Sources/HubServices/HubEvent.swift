@@ -1,5 +1,6 @@
 import Foundation
 import HubCore
+import HubIndex
 import Synchronization
 
 /// A change a webhook may be told about, in the public hub's terms (`event.action`,
@@ -27,6 +28,10 @@ public struct HubEvent: Sendable {
     public var updatedConfig: [String: AnyJSON]? = nil
     public var movedTo: RepoID? = nil
     public var discussion: Discussion? = nil
+    /// The comment a `discussion.comment` event is about.
+    public var comment: DiscussionEvent? = nil
+    /// Who made the change, when a user did.
+    public var actor: DiscussionActor? = nil
 
     public var domain: WebhookDomain { scope.hasPrefix("discussion") ? .discussion : .repo }
 
@@ -37,19 +42,21 @@ public struct HubEvent: Sendable {
     }
 }
 
-/// Where services report changes (`HubEvent`): the webhooks, once the hub has wired them. A
-/// failure to record one is logged, never the failure of the change it reports.
+/// Where services report changes (`HubEvent`): pull requests' timelines and the webhooks, once
+/// the hub has wired them, in the order they listened. A failure to record one is logged, never
+/// the failure of the change it reports.
 public final class HubEvents: Sendable {
-    private let handler = Mutex<(@Sendable (HubEvent) async -> Void)?>(nil)
+    private let handlers = Mutex<[@Sendable (HubEvent) async -> Void]>([])
 
     public init() {}
 
     func listen(_ handle: @escaping @Sendable (HubEvent) async -> Void) {
-        handler.withLock { $0 = handle }
+        handlers.withLock { $0.append(handle) }
     }
 
     func emit(_ event: HubEvent) async {
-        guard let handle = handler.withLock({ $0 }) else { return }
-        await handle(event)
+        for handle in handlers.withLock({ $0 }) {
+            await handle(event)
+        }
     }
 }

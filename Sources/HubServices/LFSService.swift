@@ -49,6 +49,8 @@ public enum LFSOperation: String, Sendable {
 /// per-repository binding of objects, and file locks.
 public struct LFSService: Sendable {
     let repos: RepoService
+    /// Who may upload for a pull request.
+    let discussions: DiscussionService
     let store: any LFSStore
     let blobs: any BlobStore
     /// Files uploaded through Xet are LFS objects too: their bytes are rebuilt from xorbs.
@@ -67,11 +69,18 @@ public struct LFSService: Sendable {
 
     // MARK: Batch
 
+    /// `ref`: the ref an upload is for, when the client names one (git-lfs always; huggingface_hub
+    /// except for a commit that opens a pull request): a branch needs write access, a pull request
+    /// (`refs/pr/N`) leave to push to it, and no ref at all leave to take part.
     public func batch(
         _ operation: LFSOperation, objects: [LFSObjectRequest], hashAlgorithm: String?, multipartOffered: Bool = false,
-        on grant: RepoGrant
+        ref: String? = nil, on grant: RepoGrant
     ) async throws -> [LFSBatchResult] {
-        if operation == .upload { try grant.require(.write) } else { try await repos.requireFiles(grant) }
+        if operation == .upload {
+            try await discussions.requireWrite(grant, revision: ref, creatingPullRequest: ref == nil)
+        } else {
+            try await repos.requireFiles(grant)
+        }
         let repo = grant.repo
         let caller = grant.caller
         var results: [LFSBatchResult?] = Array(repeating: nil, count: objects.count)

@@ -26,7 +26,7 @@ public struct RefService: Sendable {
             // The public hub's wording, which huggingface_hub's own tests match (tests/test_hf_api.py).
             throw HubError.conflict("Reference refs/heads/\(branch.value) already exists")
         }
-        await repos.reportRefs(grant.repo, [.init(ref: "refs/heads/\(branch.value)", oldSha: nil, newSha: commit)])
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/heads/\(branch.value)", oldSha: nil, newSha: commit)], by: grant.caller)
     }
 
     public func deleteBranch(_ grant: RepoGrant, name: String) async throws {
@@ -40,7 +40,7 @@ public struct RefService: Sendable {
         guard try git.deleteRef("refs/heads/\(branch.value)") else {
             throw HubError.revisionNotFound(name)
         }
-        await repos.reportRefs(grant.repo, [.init(ref: "refs/heads/\(branch.value)", oldSha: old, newSha: nil)])
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/heads/\(branch.value)", oldSha: old, newSha: nil)], by: grant.caller)
     }
 
     /// Tags `revision` as `tag`: annotated when a message is given, lightweight otherwise.
@@ -53,7 +53,7 @@ public struct RefService: Sendable {
         guard try git.createTag(name.value, on: commit, message: message, tagger: caller.gitSignature) else {
             throw HubError.conflict("Reference refs/tags/\(name.value) already exists")
         }
-        await repos.reportRefs(grant.repo, [.init(ref: "refs/tags/\(name.value)", oldSha: nil, newSha: commit)])
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/tags/\(name.value)", oldSha: nil, newSha: commit)], by: grant.caller)
     }
 
     public func deleteTag(_ grant: RepoGrant, tag: String) async throws {
@@ -64,7 +64,7 @@ public struct RefService: Sendable {
         guard try git.deleteRef("refs/tags/\(name.value)") else {
             throw HubError.revisionNotFound(tag)
         }
-        await repos.reportRefs(grant.repo, [.init(ref: "refs/tags/\(name.value)", oldSha: old, newSha: nil)])
+        await repos.reportRefs(grant.repo, [.init(ref: "refs/tags/\(name.value)", oldSha: old, newSha: nil)], by: grant.caller)
     }
 
     /// A page of the history of `revision`, newest first, and whether more follows.

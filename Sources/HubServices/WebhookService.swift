@@ -196,7 +196,7 @@ public struct WebhookService: Sendable {
         if let discussion = event.discussion {
             var discussionObject: [String: AnyJSON] = [
                 "id": .string(String(discussion.num)), "num": .number(Double(discussion.num)), "title": .string(discussion.title),
-                "status": .string(discussion.status), "isPullRequest": .bool(discussion.isPullRequest),
+                "status": .string(discussion.status.rawValue), "isPullRequest": .bool(discussion.isPullRequest),
                 "author": .object(["id": .string(discussion.authorName ?? "")]),
             ]
             if let target = discussion.targetBranch { discussionObject["changes"] = .object(["base": .string("refs/heads/\(target)")]) }

@@ -21,12 +21,18 @@ public struct XetService: Sendable {
     let xorbs: any XorbStore
     /// Whose storage quota an upload is charged to.
     let repos: RepoService
+    /// Who may upload for a pull request.
+    let discussions: DiscussionService
     let signer: XetTokenSigner
     /// How long a token lives: huggingface_hub caches a read token until a minute before it
     /// expires, hf_xet refreshes 30 s before (`utils/_xet.py`), so it must be well over that.
     public let tokenLifetime: TimeInterval = 3600
 
-    init(files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, repos: RepoService, secret: [UInt8]) {
+    init(
+        files: any XetFileStore, lfs: any LFSStore, xorbs: any XorbStore, repos: RepoService, discussions: DiscussionService,
+        secret: [UInt8]
+    ) {
+        self.discussions = discussions
         self.files = files
         self.lfs = lfs
         self.xorbs = xorbs
@@ -37,15 +43,14 @@ public struct XetService: Sendable {
     // MARK: Tokens
 
     /// A token for the repository the request was let into. Writing needs write access to a
-    /// branch; uploading for a pull request (`refs/pr/…`, or `create_pr`, when huggingface_hub
-    /// sends the revision `None`) needs only read access, as on the public hub.
+    /// branch; uploading for a pull request needs leave to push to it (`refs/pr/N`) or, for a
+    /// new one (`create_pr`), to take part, as on the public hub (`DiscussionService.requireWrite`).
     public func token(for grant: RepoGrant, revision: String, scope: XetToken.Scope, creatingPullRequest: Bool)
-        throws -> (token: String, expires: Int64)
+        async throws -> (token: String, expires: Int64)
     {
-        if scope == .write, !creatingPullRequest, !revision.hasPrefix("refs/pr/") {
-            try grant.require(.write)
+        if scope == .write {
+            try await discussions.requireWrite(grant, revision: revision, creatingPullRequest: creatingPullRequest)
         }
-        if scope == .write, grant.caller == nil { throw HubError.authenticationRequired }
         let expires = Int64(Date().addingTimeInterval(tokenLifetime).timeIntervalSince1970)
         let token = XetToken(scope: scope, repoRowID: grant.repo.rowID, userID: grant.caller?.user.id ?? 0, expires: expires)
         return (signer.sign(token), expires)

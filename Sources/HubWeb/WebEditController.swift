@@ -187,7 +187,7 @@ struct WebEditController {
         let summary = form["summary"].flatMap { $0.isEmpty ? nil : $0 } ?? (editing ? "Update \(path)" : "Add \(path)")
         do {
             guard !path.isEmpty else { throw HubError.badRequest("A file needs a path") }
-            let session = try hub.commits.begin(grant, revision: revision)
+            let session = try await hub.commits.begin(grant, revision: revision)
             try session.addFile(path: path, contents: Array(content.utf8))
             _ = try await session.finish(summary: summary, description: "", parentCommit: form["parent"])
         } catch let error as HubError where ![.repoNotFound, .authenticationRequired].contains(error) {
@@ -214,7 +214,7 @@ struct WebEditController {
         try WebForm.checkCSRF(upload.fields["csrf"], context: context)
         let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         guard !upload.files.isEmpty else { throw HubError.badRequest("Choose at least one file") }
-        let session = try hub.commits.begin(grant, revision: revision)
+        let session = try await hub.commits.begin(grant, revision: revision)
         try await session.addUploadedFiles(upload.files.map { file in
             let name = file.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? file.name
             return (folder.isEmpty ? name : "\(folder)/\(name)", file.bytes)
@@ -229,7 +229,7 @@ struct WebEditController {
         let form = try await WebForm.read(request, context: context)
         let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
         let (revision, path) = try context.revisionAndPath()
-        let session = try hub.commits.begin(grant, revision: revision)
+        let session = try await hub.commits.begin(grant, revision: revision)
         try session.deleteFile(path: path)
         _ = try await session.finish(summary: "Delete \(path)", description: "", parentCommit: form["parent"])
         return Response.redirect(to: SiteURL.atRevision(grant.repo.id, .tree, revision: revision).path, type: .normal)
@@ -240,11 +240,11 @@ struct WebEditController {
     func discussionsPage(context: HubRequestContext) async throws -> Response {
         let grant = try context.grantedRepo()
         let repo = grant.repo
-        let discussions = try await hub.commits.discussions(grant)
+        let discussions = try await hub.discussions.list(grant, type: nil, status: nil, author: nil, page: 0).discussions
         var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "discussions")
         view["discussions"] = discussions.map { discussion -> [String: Any] in
             [
-                "num": discussion.num, "title": discussion.title, "status": discussion.status,
+                "num": discussion.num, "title": discussion.title, "status": discussion.status.rawValue,
                 "kind": discussion.isPullRequest ? "Pull request" : "Discussion", "author": discussion.authorName ?? "someone",
                 "date": WebFormat.day(discussion.createdAt), "target": discussion.targetBranch as Any,
                 "href": SiteURL.atRevision(repo.id, .tree, revision: discussion.ref).path,

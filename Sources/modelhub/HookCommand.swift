@@ -27,14 +27,18 @@ struct HookCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("modelhub: the push hook ran without its repository\n".utf8))
                 throw ExitCode(1)
             }
-            // The server gave its storage settings in the environment (PushHook.environment).
+            // The server gave its storage settings and the pusher in the environment
+            // (PushHook.environment, GitGateway.pushHookVariables).
             let environment = ProcessInfo.processInfo.environment
             var configuration = ServerConfiguration()
             try configuration.apply(environment: environment)
             configuration.dataDir = dataDir
             let hub = try await Hub.open(configuration: configuration, environment: environment)
             defer { try? hub.close() }
-            var reasons = try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
+            var reasons = try await hub.discussions.pushRefusals(
+                updates, repoRowID: repoRowID, pusher: environment[PushHook.pusherVariable],
+                writes: environment[PushHook.pusherWritesVariable] == "1")
+            reasons += try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
                 try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)
             }
             if reasons.isEmpty {

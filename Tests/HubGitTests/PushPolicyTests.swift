@@ -28,9 +28,16 @@ import Testing
         #expect(violation("refs/heads/a/-b") != nil)
     }
 
-    @Test func refusesRefsOutsideHeadsAndTags() {
-        #expect(violation("refs/pr/1") != nil)
+    @Test func refusesRefsOutsideHeadsTagsAndPullRequests() {
         #expect(violation("refs/notes/commits") != nil)
+        #expect(violation("refs/pr/abc") != nil)
+        #expect(violation("refs/pr/01") != nil)
+        #expect(violation("refs/pr/") != nil)
+    }
+
+    @Test func letsPullRequestRefsThroughForTheHookToCheckAgainstTheIndex() {
+        #expect(violation("refs/pr/1") == nil)
+        #expect(violation("refs/pr/42") == nil)
     }
 
     @Test func parsesHookInput() {

@@ -67,16 +67,26 @@ import Testing
         }
     }
 
-    @Test func otherUsersCannotPush() async throws {
+    /// Anyone who may read a public repository may push to the pull requests they opened (the
+    /// push hook refuses every other ref, end to end in test_pull_requests.py); a private
+    /// repository stays missing to them.
+    @Test func otherUsersMayPushOnlyWhereTheyMayTakePart() async throws {
         let token = try await test.user("alice")
         let mallory = try await test.user("mallory")
         try await createRepo("demo", token: token)
+        try await createRepo("secret", token: token, private: true)
         try await test.application().test(.router) { client in
             try await client.execute(
                 uri: "/alice/demo/info/refs?service=git-receive-pack", method: .get,
                 headers: [.authorization: "Bearer \(mallory)"]
             ) { response in
-                #expect(response.status == .forbidden)
+                #expect(response.status == .ok)
+            }
+            try await client.execute(
+                uri: "/alice/secret/info/refs?service=git-receive-pack", method: .get,
+                headers: [.authorization: "Bearer \(mallory)"]
+            ) { response in
+                #expect(response.status == .notFound)
             }
         }
     }

@@ -32,7 +32,7 @@ import XetCore
         let parts = repo.split(separator: "/").map(String.init)
         let id = try RepoID(kind: .model, namespace: parts[0], name: parts[1])
         let grant = try await test.hub.repos.grant(id, caller: try await test.caller(caller ?? alice))
-        return try test.hub.xet.token(
+        return try await test.hub.xet.token(
             for: grant, revision: "main", scope: scope == "write" ? .write : .read, creatingPullRequest: false
         ).token
     }

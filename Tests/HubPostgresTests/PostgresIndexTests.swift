@@ -5,6 +5,7 @@ import Testing
 import XetCore
 
 @testable import HubPostgres
+import HubTesting
 
 @Suite(.enabled(if: PostgresTestDatabase.available, "needs MODELHUB_TEST_POSTGRES_URL: run under .ci/with-postgres"))
 struct PostgresIndexTests {
@@ -184,12 +185,15 @@ struct PostgresDiscussionStoreTests {
             let alice = try await PostgresTestDatabase.user("alice", in: index)
             let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
             let discussions = PostgresDiscussionStore(index: index)
+            let actor = DiscussionActor(id: alice.id, name: "alice")
             let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
                 for n in 0..<10 {
                     group.addTask {
                         try await discussions.create(
-                            repoRowID: repoRowID, title: "t\(n)", description: "", authorID: alice.id, isPullRequest: n % 2 == 0,
-                            targetBranch: n % 2 == 0 ? "main" : nil, commitPoint: { _ in }
+                            NewDiscussion(
+                                repoRowID: repoRowID, title: "t\(n)", description: "opening words", author: actor,
+                                isPullRequest: n % 2 == 0, status: .open, targetBranch: n % 2 == 0 ? "main" : nil, commits: []),
+                            commitPoint: { _ in }
                         ).num
                     }
                 }
@@ -198,15 +202,26 @@ struct PostgresDiscussionStoreTests {
             #expect(numbers.sorted() == Array(1...10))
             #expect(try await discussions.discussions(repoRowID: repoRowID).map(\.num) == Array((1...10).reversed()))
             let first = try #require(try await discussions.discussion(repoRowID: repoRowID, num: 1))
-            #expect(first.authorName == "alice" && first.status == "open")
+            #expect(first.authorName == "alice" && first.status == .open)
             // A commit point that fails leaves no discussion behind.
             struct RefRefused: Error {}
             await #expect(throws: RefRefused.self) {
                 _ = try await discussions.create(
-                    repoRowID: repoRowID, title: "x", description: "", authorID: alice.id, isPullRequest: true,
-                    targetBranch: "main", commitPoint: { _ in throw RefRefused() })
+                    NewDiscussion(
+                        repoRowID: repoRowID, title: "x", description: "", author: actor, isPullRequest: true, status: .draft,
+                        targetBranch: "main", commits: []),
+                    commitPoint: { _ in throw RefRefused() })
             }
             #expect(try await discussions.discussion(repoRowID: repoRowID, num: 11) == nil)
+        }
+    }
+
+    @Test func aTimelineRecordsCommentsEditsStatusesCommitsAndTheMerge() async throws {
+        try await PostgresTestDatabase.withFreshIndex { index in
+            let alice = try await PostgresTestDatabase.user("alice", in: index)
+            let repoRowID = try await PostgresTestDatabase.repo("alice/demo", in: index)
+            let store = PostgresDiscussionStore(index: index)
+            try await DiscussionStoreContract.timeline(store, repoRowID: repoRowID, author: DiscussionActor(id: alice.id, name: "alice"))
         }
     }
 }

@@ -22,7 +22,7 @@ import Testing
         "0001_initial", "0002_lfs", "0003_cards_and_search", "0004_likes_and_downloads", "0005_discussions",
         "0006_windowed_counters", "0007_organizations", "0008_web_sign_in", "0009_search_tags",
         "0010_search_filter_index", "0011_repo_redirects", "0012_xet", "0013_xet_dedup", "0014_xet_gc",
-        "0015_lfs_lifecycle", "0016_storage_quotas", "0017_mirrors", "0018_gated_repos", "0019_webhooks",
+        "0015_lfs_lifecycle", "0016_storage_quotas", "0017_mirrors", "0018_gated_repos", "0019_webhooks", "0020_discussion_events",
     ]
 
     @Test func appliesEveryBundledMigrationOnce() async throws {

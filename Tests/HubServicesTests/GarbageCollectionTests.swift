@@ -18,7 +18,7 @@ import XetCore
         let alice = try await test.user("alice")
         let repo = try await test.repo("weights", token: alice)
         let grant = try await test.hub.repos.grant(repo.id, caller: try await test.caller(alice), need: .write)
-        let (text, _) = try test.hub.xet.token(for: grant, revision: "main", scope: .write, creatingPullRequest: false)
+        let (text, _) = try await test.hub.xet.token(for: grant, revision: "main", scope: .write, creatingPullRequest: false)
         token = try test.hub.xet.access("Bearer \(text)", needs: .write)
     }
 

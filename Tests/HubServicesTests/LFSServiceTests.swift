@@ -42,11 +42,16 @@ import Testing
         guard case .failure(_, _, 409, _) = sha1.first else { Issue.record("\(sha1)"); return }
     }
 
-    @Test func aReadGrantIsRefusedAnUpload() async throws {
+    @Test func aReaderMayUploadForAPullRequestOnlyNotToABranch() async throws {
         let reader = try await test.user("mallory")
         let grant = try await grant(id, token: reader)
         await #expect(throws: HubError.forbidden("You don't have write access to alice/weights")) {
-            try await test.hub.lfs.batch(.upload, objects: [], hashAlgorithm: nil, on: grant)
+            try await test.hub.lfs.batch(.upload, objects: [], hashAlgorithm: nil, ref: "refs/heads/main", on: grant)
+        }
+        // Without a ref, the upload is for a pull request to open (huggingface_hub's create_pr).
+        #expect(try await test.hub.lfs.batch(.upload, objects: [], hashAlgorithm: nil, on: grant).isEmpty)
+        await #expect(throws: HubError.entryNotFound("discussion 3")) {
+            try await test.hub.lfs.batch(.upload, objects: [], hashAlgorithm: nil, ref: "refs/pr/3", on: grant)
         }
     }
 

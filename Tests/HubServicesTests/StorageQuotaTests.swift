@@ -174,7 +174,7 @@ import XetCore
 
     @Test func aXetUploadIsRefusedAtTheXorbWhenEvenItsCompressedBytesWouldNotFitAndAtTheShard() async throws {
         let grant = try await grant(repo.id)
-        let (text, _) = try test.hub.xet.token(for: grant, revision: "main", scope: .write, creatingPullRequest: false)
+        let (text, _) = try await test.hub.xet.token(for: grant, revision: "main", scope: .write, creatingPullRequest: false)
         let token = try test.hub.xet.access("Bearer \(text)", needs: .write)
         let fixture = XetFixture.mixed
         let xorb = try fixture.xorb

@@ -22,8 +22,8 @@ import XetCore
         grant = try await test.hub.repos.grant(repo.id, caller: try await test.caller(token), need: .write)
     }
 
-    func writeToken() throws -> XetToken {
-        let (text, _) = try test.hub.xet.token(for: grant, revision: "main", scope: .write, creatingPullRequest: false)
+    func writeToken() async throws -> XetToken {
+        let (text, _) = try await test.hub.xet.token(for: grant, revision: "main", scope: .write, creatingPullRequest: false)
         return try test.hub.xet.access("Bearer \(text)", needs: .write)
     }
 
@@ -41,7 +41,7 @@ import XetCore
     }
 
     func upload(_ fixture: XetFixture) async throws -> XetToken {
-        let token = try writeToken()
+        let token = try await writeToken()
         let hash = try #require(MerkleHash(xetString: fixture.xorbHash))
         #expect(try await test.hub.xet.storeXorb(Self.body(try fixture.xorb), as: hash, token: token))
         #expect(try await !test.hub.xet.storeXorb(Self.body(try fixture.xorb), as: hash, token: token))
@@ -76,7 +76,7 @@ import XetCore
     @Test func aShardNamingAXorbThatWasNotUploadedIsRefused() async throws {
         await #expect(throws: HubError.badRequest(
             "The shard references xorb \(XetFixture.mixed.xorbHash), which was not uploaded")) {
-            try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: try writeToken())
+            try await test.hub.xet.registerShard(try XetFixture.mixed.shard, token: try await writeToken())
         }
     }
 
@@ -96,7 +96,7 @@ import XetCore
     }
 
     @Test func aXorbThatIsNotWhatItsNameSaysIsNotStored() async throws {
-        let token = try writeToken()
+        let token = try await writeToken()
         let wrongName = try #require(MerkleHash(xetString: XetFixture.text.xorbHash))
         await #expect(throws: HubError.self) {
             try await test.hub.xet.storeXorb(Self.body(try XetFixture.mixed.xorb), as: wrongName, token: token)
@@ -105,7 +105,7 @@ import XetCore
     }
 
     @Test func tokensCarryTheirScopeAndAReaderGetsNoWriteToken() async throws {
-        let (read, _) = try test.hub.xet.token(for: grant, revision: "main", scope: .read, creatingPullRequest: false)
+        let (read, _) = try await test.hub.xet.token(for: grant, revision: "main", scope: .read, creatingPullRequest: false)
         #expect(throws: HubError.forbidden("This Xet token may only read: uploading needs a token from xet-write-token")) {
             try test.hub.xet.access("Bearer \(read)", needs: .write)
         }
@@ -113,11 +113,11 @@ import XetCore
         #expect(throws: HubError.invalidCredentials) { try test.hub.xet.access(nil, needs: .read) }
         let bob = try await test.user("bob")
         let readerGrant = try await test.hub.repos.grant(grant.repo.id, caller: try await test.caller(bob))
-        #expect(throws: HubError.forbidden("You don't have write access to alice/weights")) {
-            try test.hub.xet.token(for: readerGrant, revision: "main", scope: .write, creatingPullRequest: false)
+        await #expect(throws: HubError.forbidden("You don't have write access to alice/weights")) {
+            try await test.hub.xet.token(for: readerGrant, revision: "main", scope: .write, creatingPullRequest: false)
         }
-        // Proposing a pull request needs only read access.
-        _ = try test.hub.xet.token(for: readerGrant, revision: "None", scope: .write, creatingPullRequest: true)
+        // Proposing a pull request needs only leave to take part.
+        _ = try await test.hub.xet.token(for: readerGrant, revision: "None", scope: .write, creatingPullRequest: true)
     }
 
     /// Decodes serialized chunks (a fetched window) back into bytes.
@@ -174,7 +174,7 @@ import XetCore
         let bob = try await test.user("bob")
         let other = try await test.repo("public", owner: "bob", token: bob)
         let otherGrant = try await test.hub.repos.grant(other.id, caller: try await test.caller(bob))
-        let (text, _) = try test.hub.xet.token(for: otherGrant, revision: "main", scope: .read, creatingPullRequest: false)
+        let (text, _) = try await test.hub.xet.token(for: otherGrant, revision: "main", scope: .read, creatingPullRequest: false)
         let otherToken = try test.hub.xet.access("Bearer \(text)", needs: .read)
         await #expect(throws: HubError.entryNotFound(XetFixture.mixed.fileHash)) {
             try await test.hub.xet.file(hash, token: otherToken)

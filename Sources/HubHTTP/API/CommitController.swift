@@ -19,11 +19,14 @@ struct CommitController {
         for kind in RepoKind.allCases {
             let base = "/api/\(kind.plural)/:namespace/:name"
             let writes = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .write))
+            // A commit to a pull request, or one that opens a pull request, is for anyone who may
+            // take part in the repository (the service decides, `DiscussionService.requireWrite`).
+            let contributions = router.group().add(middleware: RepoAssignmentMiddleware(repos: repos, kind: kind, need: .read))
             for suffix in ["/:revision", "/:revision/**"] {
-                writes.post(RouterPath(base + "/preupload" + suffix)) { request, context in
+                contributions.post(RouterPath(base + "/preupload" + suffix)) { request, context in
                     try await preupload(request, context: context)
                 }
-                writes.post(RouterPath(base + "/commit" + suffix)) { request, context in
+                contributions.post(RouterPath(base + "/commit" + suffix)) { request, context in
                     try await commit(request, context: context)
                 }
                 writes.post(RouterPath(base + "/super-squash" + suffix)) { request, context in
@@ -103,8 +106,9 @@ struct CommitController {
                 path: file.path, size: file.size,
                 sample: file.sample.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? [])
         }
-        let decisions = try commits.preupload(
-            try context.grantedRepo(), revision: revision, files: candidates, gitIgnore: body.gitIgnore)
+        let decisions = try await commits.preupload(
+            try context.grantedRepo(), revision: revision, creatingPullRequest: Self.createsPullRequest(request),
+            files: candidates, gitIgnore: body.gitIgnore)
         return JSONBody.response(
             object: PreuploadResponse(
                 files: decisions.map {
@@ -125,8 +129,8 @@ struct CommitController {
         let grant = try context.grantedRepo()
         let id = grant.repo.id
         let (revision, _) = try context.revisionAndPath()
-        let createPR = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
-        let session = try commits.begin(grant, revision: revision)
+        let createPR = Self.createsPullRequest(request)
+        let session = try await commits.begin(grant, revision: revision, creatingPullRequest: createPR)
         var header: (summary: String, description: String, parentCommit: String?)?
         for try await bytes in NDJSONLines(body: request.body, maxLineLength: Self.maxLineLength) {
             let line = try CommitLine(parsing: bytes)
@@ -155,6 +159,11 @@ struct CommitController {
         let commit = try await session.finish(summary: summary, description: description, parentCommit: parent)
         return JSONBody.response(
             object: CommitResponse(success: true, commitOid: commit, commitUrl: SiteURL.commit(id, commit).absolute(base), hookOutput: ""))
+    }
+
+    /// `?create_pr=1` (huggingface_hub's `create_commit(create_pr=True)`).
+    static func createsPullRequest(_ request: Request) -> Bool {
+        ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
     }
 
     struct PullRequestCommitResponse: Encodable {

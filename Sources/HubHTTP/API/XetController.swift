@@ -28,7 +28,7 @@ struct XetController {
                     let creatingPullRequest = ["1", "true"].contains(request.uri.queryParameters.get("create_pr") ?? "")
                     // Reading through Xet is downloading the files: a gated repository's need access.
                     if scope == .read { try await repos.requireFiles(try context.grantedRepo()) }
-                    let (token, expires) = try xet.token(
+                    let (token, expires) = try await xet.token(
                         for: try context.grantedRepo(), revision: revision, scope: scope,
                         creatingPullRequest: creatingPullRequest)
                     let casURL = baseURL.url(for: request) + CASController.prefix

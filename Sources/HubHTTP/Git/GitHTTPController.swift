@@ -59,7 +59,7 @@ struct GitHTTPController {
             return Response.gitText(.forbidden, "Unsupported service '\(HubName.printable(serviceName))'\n")
         }
         let grant = try context.grantedRepo()
-        if service == .uploadPack { try await repos.requireFiles(grant) }
+        try await git.requireAccess(to: service, grant)
         let gitProtocol = request.headers[.gitProtocol]
         var headers = Self.noCache
         headers[.contentType] = service.advertisementContentType
@@ -71,7 +71,7 @@ struct GitHTTPController {
 
     func rpc(_ service: GitService, _ request: Request, context: HubRequestContext) async throws -> Response {
         let grant = try context.grantedRepo()
-        if service == .uploadPack { try await repos.requireFiles(grant) }
+        try await git.requireAccess(to: service, grant)
         guard request.headers[.contentType] == service.requestContentType else {
             return Response.gitText(.unsupportedMediaType, "Expected Content-Type \(service.requestContentType)\n")
         }

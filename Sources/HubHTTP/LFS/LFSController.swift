@@ -106,7 +106,8 @@ struct LFSController {
         }
         let multipartOffered = body.transfers?.contains("multipart") ?? false
         let results = try await lfs.batch(
-            operation, objects: body.objects, hashAlgorithm: body.hash_algo, multipartOffered: multipartOffered, on: grant)
+            operation, objects: body.objects, hashAlgorithm: body.hash_algo, multipartOffered: multipartOffered,
+            ref: body.ref?.name, on: grant)
         let lfsBase = SiteURL.gitLFS(grant.repo.id).absolute(baseURL.url(for: request))
         let expiresIn = Int(lfs.grantLifetime)
         let objects = results.map { result -> ObjectResult in

@@ -1,0 +1,98 @@
+import Foundation
+
+/// One entry of a discussion's timeline, as `get_discussion_details` lists them: a comment, a
+/// status change, a commit pushed to a pull request, or a new title.
+public struct DiscussionEvent: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        case comment(DiscussionComment)
+        case statusChange(DiscussionStatus)
+        case commit(oid: String, subject: String)
+        case titleChange(from: String, to: String)
+    }
+
+    /// 24 lowercase hex digits, as the public hub's event ids (`edit_discussion_comment` takes
+    /// one, lowercased).
+    public let id: String
+    public let authorName: String?
+    public let createdAt: Date
+    public let content: Content
+
+    public init(id: String, authorName: String?, createdAt: Date, content: Content) {
+        self.id = id
+        self.authorName = authorName
+        self.createdAt = createdAt
+        self.content = content
+    }
+
+    /// The event's `type` on the wire.
+    public var type: String {
+        switch content {
+        case .comment: "comment"
+        case .statusChange: "status-change"
+        case .commit: "commit"
+        case .titleChange: "title-change"
+        }
+    }
+
+    public var comment: DiscussionComment? {
+        if case .comment(let comment) = content { comment } else { nil }
+    }
+
+    /// A new event id: random, so ids say nothing about a discussion's other events.
+    public static func newID() -> String {
+        (0..<12).map { _ in UInt8.random(in: 0...255) }.hexString
+    }
+
+    public static func isValidID(_ id: String) -> Bool {
+        id.utf8.count == 24 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+}
+
+/// A comment's text as it reads now, with what it was before each edit.
+public struct DiscussionComment: Sendable, Equatable {
+    /// The markdown as written (empty once hidden: a hidden comment's text is gone).
+    public let text: String
+    public let hidden: Bool
+    /// When the text was last written, and by whom.
+    public let updatedAt: Date
+    public let editorName: String?
+    /// Earlier versions, oldest first; one per edit.
+    public let history: [DiscussionCommentVersion]
+
+    public init(text: String, hidden: Bool, updatedAt: Date, editorName: String?, history: [DiscussionCommentVersion]) {
+        self.text = text
+        self.hidden = hidden
+        self.updatedAt = updatedAt
+        self.editorName = editorName
+        self.history = history
+    }
+
+    public var edited: Bool { !history.isEmpty }
+
+    /// The longest comment taken (the public hub's own bound is not published; 64 KiB of
+    /// markdown is a long essay).
+    public static let maxLength = 65_536
+
+    public static func validText(_ text: String) throws(HubError) -> String {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw HubError.badRequest("A comment cannot be empty")
+        }
+        guard text.utf8.count <= maxLength else {
+            throw HubError.badRequest("A comment has at most \(maxLength) bytes")
+        }
+        return text
+    }
+}
+
+/// A comment's text before one of its edits.
+public struct DiscussionCommentVersion: Sendable, Equatable, Codable {
+    public let text: String
+    public let updatedAt: Date
+    public let editorName: String?
+
+    public init(text: String, updatedAt: Date, editorName: String?) {
+        self.text = text
+        self.updatedAt = updatedAt
+        self.editorName = editorName
+    }
+}

@@ -13,7 +13,9 @@ extension DiscussionService {
     public func requirePushAccess(_ grant: RepoGrant, pullRequest num: Int) async throws -> Discussion {
         let caller = try grant.requireParticipation()
         try await repos.requireFiles(grant)
-        let discussion = try await discussion(grant, num: num)
+        guard let discussion = try await store.discussion(repoRowID: grant.repo.rowID, num: num) else {
+            throw HubError.entryNotFound("pull request #\(num)")
+        }
         try Self.checkPush(to: discussion, by: caller.user.name.value, writes: grant.access >= .write, in: grant.repo)
         return discussion
     }

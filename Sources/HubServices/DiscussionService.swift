@@ -68,7 +68,7 @@ public struct DiscussionService: Sendable {
 
     public func discussion(_ grant: RepoGrant, num: Int) async throws -> Discussion {
         guard let found = try await store.discussion(repoRowID: grant.repo.rowID, num: num) else {
-            throw HubError.entryNotFound("discussion \(num)")
+            throw HubError.entryNotFound("discussion #\(num)")
         }
         return found
     }
@@ -234,7 +234,7 @@ public struct DiscussionService: Sendable {
     func apply(_ change: DiscussionChange, to num: Int, of grant: RepoGrant, by caller: Caller?) async throws -> DiscussionUpdate {
         guard let update = try await store.apply(
             change, repoRowID: grant.repo.rowID, num: num, actor: caller?.discussionActor)
-        else { throw HubError.entryNotFound("discussion \(num)") }
+        else { throw HubError.entryNotFound("discussion #\(num)") }
         return update
     }
 

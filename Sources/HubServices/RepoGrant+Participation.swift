@@ -6,7 +6,8 @@ extension RepoGrant {
     public func requireParticipation() throws -> Caller {
         guard let caller else { throw HubError.authenticationRequired }
         if repo.mirror != nil {
-            throw HubError.forbidden("\(repo.id.path) is a read-only mirror: open discussions and pull requests on the upstream hub")
+            throw HubError.forbidden(
+                "\(repo.id.path) is a read-only mirror of a repository of the upstream hub: take part in its discussions there")
         }
         guard AccessPolicy.mayParticipate(in: repo, caller: caller) else {
             if caller.token.role == .read {

@@ -22,9 +22,13 @@ public final class RepoGrant: Sendable {
 
     /// Fails unless the grant carries `need`, in the words the hub refuses a write with: without
     /// credentials it asks for them; a read token, or a caller who may only read, may not write;
-    /// only those who administer a repository may delete, move it or change its settings.
+    /// only those who administer a repository may delete, move it or change its settings; a
+    /// mirror is written by nobody.
     /// Services that take a grant call it too, so a grant made for reading never writes.
     public func require(_ need: RepoAccess) throws {
+        if need > .read, repo.mirror != nil {
+            throw HubError.forbidden("\(repo.id.path) is a read-only mirror of a repository of the upstream hub")
+        }
         guard access < need else { return }
         guard let caller else { throw HubError.authenticationRequired }
         if access < .write {

@@ -259,9 +259,6 @@ public struct RepoService: Sendable {
         guard let repo = found, access >= .read else {
             throw need > .read && caller == nil ? HubError.authenticationRequired : HubError.repoNotFound
         }
-        if repo.mirror != nil, need > .read {
-            throw HubError.forbidden("\(repo.id.path) is a read-only mirror of a repository of the upstream hub")
-        }
         let grant = RepoGrant(repo: repo, access: access, caller: caller, indexVersion: version)
         try grant.require(need)
         return grant

@@ -133,8 +133,12 @@ class World:
         else:
             fresh = os.urandom(64)
             objects = [{"oid": hashlib.sha256(fresh).hexdigest(), "size": 64}]
-        return self.http("POST", f"/{repo}.git/info/lfs/objects/batch", token,
-                         data=json.dumps({"operation": operation, "objects": objects}).encode(), content_type=LFS)
+        # An upload names the branch it is for, as git-lfs does (one without a ref is for a pull
+        # request to open, which readers may: test_pull_requests.py).
+        body = {"operation": operation, "objects": objects}
+        if operation == "upload":
+            body["ref"] = {"name": "refs/heads/main"}
+        return self.http("POST", f"/{repo}.git/info/lfs/objects/batch", token, data=json.dumps(body).encode(), content_type=LFS)
 
     def git_answer(self, args, repo, token):
         result = self.git(*args, check=False, timeout=60)
@@ -208,7 +212,10 @@ class World:
         if answer == missing:
             return "missing"
         if surface in ("clone", "push"):
-            return "forbidden" if "403" in answer["body"] else f"git: {answer['body'].strip()}"
+            # Who may read but not write is let in to push to their own pull requests only: the
+            # push hook refuses the branch (in git's words for a declined hook).
+            refused_by_hook = "you may push only to pull requests (refs/pr/N) you opened" in answer["body"]
+            return "forbidden" if "403" in answer["body"] or refused_by_hook else f"git: {answer['body'].strip()}"
         return self.by_status(answer)
 
     @staticmethod
@@ -319,7 +326,7 @@ def test_org_admin_journey_with_real_clients(hub, git, tmp_path):
     assert status == 200, body
     git.commit_file(work, "more.json", "{}\n", "more")
     refused = git("push", "-q", "origin", "main", cwd=work, check=False)
-    assert refused.returncode != 0 and "403" in refused.stderr, refused.stderr
+    assert refused.returncode != 0 and "you may push only to pull requests" in refused.stderr, refused.stderr
     git("clone", "-q", hub.remote("lab/model", "bob", bob), str(tmp_path / "again"))
     assert "more.json" not in api.list_repo_files("lab/model")
 

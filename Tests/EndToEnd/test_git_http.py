@@ -196,8 +196,12 @@ def test_wrong_token_and_other_users_cannot_push(hub, git, alice, tmp_path):
     git.commit_file(work, "x.txt", "x\n", "change")
     wrong = git("push", hub.remote("alice/mine", "alice", "hf_not_a_real_token"), "main", cwd=work, check=False)
     assert wrong.returncode != 0 and "Authentication failed" in wrong.stderr
+    # A stranger may push only to the pull requests they opened (test_pull_requests.py): the push
+    # hook refuses main, and nothing moves.
+    before = git("ls-remote", hub.remote("alice/mine"), "refs/heads/main").stdout.split()[0]
     other = git("push", hub.remote("alice/mine", "mallory", mallory), "main", cwd=work, check=False)
-    assert other.returncode != 0 and "403" in other.stderr
+    assert other.returncode != 0 and "you may push only to pull requests (refs/pr/N) you opened" in other.stderr
+    assert git("ls-remote", hub.remote("alice/mine"), "refs/heads/main").stdout.split()[0] == before
 
 
 def test_private_repo_answers_anonymous_clone_like_a_missing_repo(hub, git, alice, tmp_path):

@@ -50,7 +50,7 @@ import Testing
         }
         // Without a ref, the upload is for a pull request to open (huggingface_hub's create_pr).
         #expect(try await test.hub.lfs.batch(.upload, objects: [], hashAlgorithm: nil, on: grant).isEmpty)
-        await #expect(throws: HubError.entryNotFound("discussion 3")) {
+        await #expect(throws: HubError.entryNotFound("pull request #3")) {
             try await test.hub.lfs.batch(.upload, objects: [], hashAlgorithm: nil, ref: "refs/pr/3", on: grant)
         }
     }

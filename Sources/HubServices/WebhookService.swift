@@ -194,16 +194,29 @@ public struct WebhookService: Sendable {
             object["movedTo"] = .object(["name": .string(moved.path), "owner": .object(["id": .string(moved.namespace.value)])])
         }
         if let discussion = event.discussion {
+            let discussionURL = base.map { $0 + "/" + repo.id.webPath + "/discussions/\(discussion.num)" }
             var discussionObject: [String: AnyJSON] = [
                 "id": .string(String(discussion.num)), "num": .number(Double(discussion.num)), "title": .string(discussion.title),
                 "status": .string(discussion.status.rawValue), "isPullRequest": .bool(discussion.isPullRequest),
-                "author": .object(["id": .string(discussion.authorName ?? "")]),
+                "author": .object(["id": .string(discussion.authorName ?? "")]), "pinned": .bool(false),
             ]
-            if let target = discussion.targetBranch { discussionObject["changes"] = .object(["base": .string("refs/heads/\(target)")]) }
-            if let base {
-                discussionObject["url"] = .object(["web": .string(base + "/" + repo.id.webPath + "/discussions/\(discussion.num)")])
+            if let target = discussion.targetBranch {
+                var changes: [String: AnyJSON] = ["base": .string("refs/heads/\(target)")]
+                if let merged = discussion.mergeCommit { changes["mergeCommitId"] = .string(merged) }
+                discussionObject["changes"] = .object(changes)
             }
+            if let discussionURL { discussionObject["url"] = .object(["web": .string(discussionURL)]) }
             object["discussion"] = .object(discussionObject)
+            if let event = event.comment, let comment = event.comment {
+                // `WebhookPayloadComment` in huggingface_hub's `_webhooks_payload.py`.
+                var commentObject: [String: AnyJSON] = [
+                    "id": .string(event.id), "author": .object(["id": .string(event.authorName ?? "")]),
+                    "hidden": .bool(comment.hidden),
+                ]
+                if !comment.hidden { commentObject["content"] = .string(comment.text) }
+                if let discussionURL { commentObject["url"] = .object(["web": .string(discussionURL + "#" + event.id)]) }
+                object["comment"] = .object(commentObject)
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import time
+import urllib.request
 
 import pytest
 from test_browser import browser  # noqa: F401  (the headless browser fixture)
@@ -120,6 +121,53 @@ def test_huggingface_hub_manages_a_webhook_and_every_change_is_delivered_with_it
     assert status == 200 and len(log) == 8 and all(entry["delivered"] and entry["status"] == 200 for entry in log)
     api.delete_webhook(webhook.id)
     assert api.list_webhooks() == []
+
+
+def test_discussions_comments_and_merges_are_delivered_as_huggingface_hub_parses_them(hub_factory, receiver):
+    """The discussion domain: a discussion opened, commented, edited, hidden, renamed and closed, a
+    pull request merged; each payload is what huggingface_hub's `WebhookPayload` (the model its
+    webhooks server validates with) accepts."""
+    from huggingface_hub import WebhookPayload
+
+    # (The hub's links point at http://hub.example, so only calls that do not parse the links
+    # the hub answers with go through HfApi: the repository and the commit are made directly.)
+    hub = hub_factory(env={"MODELHUB_WEBHOOK_ALLOWED_HOSTS": receiver.host, "MODELHUB_PUBLIC_URL": "http://hub.example"})
+    alice, bob = hub.create_user("alice"), hub.create_user("bob")
+    api, bobs = HfApi(endpoint=hub.url, token=alice), HfApi(endpoint=hub.url, token=bob)
+    assert hub.api("POST", "/api/repos/create", alice, {"name": "talk"})[0] == 200
+    api.create_webhook(url=receiver.url, watched=[{"type": "model", "name": "alice/talk"}], domains=["discussion"])
+    bobs.create_discussion("alice/talk", "A question", description="Why?")
+    comment = api.comment_discussion("alice/talk", 1, "Because.")
+    bobs.comment_discussion("alice/talk", 1, "I see")
+    api.edit_discussion_comment("alice/talk", 1, comment.id, "Because it is.")
+    api.rename_discussion("alice/talk", 1, "A good question")
+    api.change_discussion_status("alice/talk", 1, "closed")
+    proposal = bobs.create_pull_request("alice/talk", "Add x")
+    lines = [{"key": "header", "value": {"summary": "Add x", "description": ""}},
+             {"key": "file", "value": {"path": "x.txt", "content": "eA==", "encoding": "base64"}}]
+    request = urllib.request.Request(
+        f"{hub.url}/api/models/alice/talk/commit/refs%2Fpr%2F{proposal.num}", method="POST",
+        data="\n".join(json.dumps(line) for line in lines).encode(),
+        headers={"Authorization": f"Bearer {bob}", "Content-Type": "application/x-ndjson"})
+    urllib.request.urlopen(request, timeout=30).close()
+    api.merge_pull_request("alice/talk", proposal.num)
+
+    payloads = receiver.wait_for(9)
+    assert [(p["event"]["scope"], p["event"]["action"]) for p in payloads] == [
+        ("discussion", "create"), ("discussion.comment", "create"), ("discussion.comment", "create"),
+        ("discussion.comment", "update"), ("discussion", "update"), ("discussion", "update"), ("discussion", "create"),
+        ("discussion", "update"), ("discussion", "update"),
+    ]
+    parsed = [WebhookPayload.model_validate(p) for p in payloads]
+    assert parsed[1].comment.content == "Because." and parsed[1].comment.author.id == "alice"
+    assert parsed[1].comment.url.web == f"http://hub.example/alice/talk/discussions/1#{comment.id}"
+    assert parsed[3].comment.content == "Because it is."
+    assert parsed[4].discussion.title == "A good question" and parsed[5].discussion.status == "closed"
+    assert parsed[6].discussion.status == "draft" and parsed[7].discussion.status == "open"  # its first commit
+    merged = parsed[8].discussion
+    assert merged.isPullRequest and merged.status == "merged" and merged.changes.base == "refs/heads/main"
+    assert merged.changes.mergeCommitId == hub.api("GET", "/api/models/alice/talk")[2]["sha"]
+    assert parsed[0].discussion.url.web == "http://hub.example/alice/talk/discussions/1"
 
 
 def test_a_failed_delivery_is_tried_again_and_the_log_says_so(hub_factory, tmp_path):

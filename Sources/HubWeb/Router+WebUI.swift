@@ -16,6 +16,7 @@ extension Router<HubRequestContext> {
         WebAccountController(hub: hub, pages: pages, baseURL: baseURL, allowSignUp: allowSignUp).register(on: routes)
         WebManageController(hub: hub, pages: pages).register(on: routes)
         WebEditController(hub: hub, pages: pages).register(on: routes)
+        WebDiscussionController(hub: hub, pages: pages).register(on: routes)
         WebWebhookController(hub: hub, pages: pages).register(on: routes)
     }
 }

@@ -6,7 +6,7 @@ import HubServices
 
 /// Changing a repository's content from the web UI, through the same services as the API:
 /// branches and tags, adding, editing and deleting text files (each a commit, landed by
-/// compare-and-swap on the commit the form was made from), and the list of pull requests.
+/// compare-and-swap on the commit the form was made from).
 struct WebEditController {
     let hub: Hub
     let pages: WebPages
@@ -19,9 +19,6 @@ struct WebEditController {
             let editors = router.group().add(middleware: WebRepoAccess.middleware(hub, kind, need: .write, needsSession: true))
             pages.get(branches.routerPath) { request, context in
                 try await branchesPage(context: context)
-            }
-            pages.get(SiteURL.Route.repo(kind).routerPath(appending: "/discussions")) { request, context in
-                try await discussionsPage(context: context)
             }
             router.post(branches.routerPath) { request, context in
                 try await createBranch(request, context: context, kind: kind)
@@ -233,23 +230,5 @@ struct WebEditController {
         try session.deleteFile(path: path)
         _ = try await session.finish(summary: "Delete \(path)", description: "", parentCommit: form["parent"])
         return Response.redirect(to: SiteURL.atRevision(grant.repo.id, .tree, revision: revision).path, type: .normal)
-    }
-
-    // MARK: Pull requests
-
-    func discussionsPage(context: HubRequestContext) async throws -> Response {
-        let grant = try context.grantedRepo()
-        let repo = grant.repo
-        let discussions = try await hub.discussions.list(grant, type: nil, status: nil, author: nil, page: 0).discussions
-        var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "discussions")
-        view["discussions"] = discussions.map { discussion -> [String: Any] in
-            [
-                "num": discussion.num, "title": discussion.title, "status": discussion.status.rawValue,
-                "kind": discussion.isPullRequest ? "Pull request" : "Discussion", "author": discussion.authorName ?? "someone",
-                "date": WebFormat.day(discussion.createdAt), "target": discussion.targetBranch as Any,
-                "href": SiteURL.atRevision(repo.id, .tree, revision: discussion.ref).path,
-            ]
-        }
-        return pages.render("discussions", view, context: context)
     }
 }

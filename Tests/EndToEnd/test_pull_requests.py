@@ -12,6 +12,7 @@ import uuid
 import pytest
 from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+from test_browser import browser  # noqa: F401  (the headless browser fixture)
 
 WEIGHTS = os.urandom(1_500_000)
 
@@ -252,3 +253,49 @@ def test_a_stranger_proposes_a_large_file_through_xet(hub, people, tmp_path):
     people["alice"].merge_pull_request("alice/bert", 1)
     path = hf_hub_download("alice/bert", "model.bin", endpoint=hub.url, cache_dir=tmp_path / "c", token=False)
     assert open(path, "rb").read() == WEIGHTS
+
+
+def test_the_community_tab_in_a_browser_opens_comments_shows_the_changes_and_merges(hub, people, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for(locator):
+        return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located(locator))
+
+    def sign_in(name, password):
+        browser.delete_all_cookies()
+        browser.get(hub.url + "/login")
+        browser.find_element(By.ID, "name").send_keys(name)
+        browser.find_element(By.ID, "password").send_keys(password)
+        browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+        wait_for((By.CSS_SELECTOR, f"nav.account a[href='/{name}']"))
+
+    hub.admin("user", "password", "alice", stdin="correct horse battery\n")
+    hub.admin("user", "password", "bob", stdin="staple battery horse\n")
+    people["bob"].upload_file(path_or_fileobj=b"tokenizer\n", path_in_repo="tokenizer.json", repo_id="alice/bert",
+                              create_pr=True, commit_message="Add a tokenizer")
+
+    # bob opens a discussion and comments, in the browser; he sees no merge button on his PR.
+    sign_in("bob", "staple battery horse")
+    browser.get(hub.url + "/alice/bert/discussions")
+    assert "#1 Add a tokenizer" in wait_for((By.CSS_SELECTOR, "ol.discussions")).text
+    browser.find_element(By.NAME, "title").send_keys("Which license?")
+    browser.find_element(By.NAME, "description").send_keys("Is it **MIT**?")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    assert wait_for((By.CSS_SELECTOR, "h2")).text.startswith("Which license?")
+    assert browser.find_element(By.CSS_SELECTOR, "ol.timeline .comment strong").text == "MIT"
+    browser.find_element(By.NAME, "comment").send_keys("Asking for a friend.")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    wait_for((By.XPATH, "//ol[@class='timeline']//p[contains(., 'Asking for a friend.')]"))
+    browser.get(hub.url + "/alice/bert/discussions/1")
+    assert "tokenizer.json" in wait_for((By.CSS_SELECTOR, "ul.changes")).text
+    assert browser.find_elements(By.CSS_SELECTOR, "form.merge") == []
+
+    # alice merges the pull request with its button.
+    sign_in("alice", "correct horse battery")
+    browser.get(hub.url + "/alice/bert/discussions/1")
+    wait_for((By.CSS_SELECTOR, "form.merge button")).click()
+    assert wait_for((By.CSS_SELECTOR, "h2 .badge")).text == "merged"
+    assert "tokenizer.json" in people["alice"].list_repo_files("alice/bert")
+    assert people["alice"].get_discussion_details("alice/bert", 2).events[-1].content == "Asking for a friend."

@@ -357,7 +357,12 @@ import Testing
             try await createRepo(client, token: token, name: "demo")
             try await commitFile(client, token: token, repo: "alice/demo", path: "a.txt", text: "a", query: "?create_pr=1")
             let page = try await get(client, "/alice/demo/discussions")
-            #expect(page.status == .ok && page.html.contains("#1 add a.txt") && page.html.contains("/alice/demo/tree/refs/pr/1"))
+            #expect(page.status == .ok && page.html.contains("#1 add a.txt") && page.html.contains("/alice/demo/discussions/1"))
+            let discussion = try await get(client, "/alice/demo/discussions/1")
+            #expect(discussion.status == .ok && discussion.html.contains("/alice/demo/tree/refs/pr/1"))
+            #expect(discussion.html.contains("/alice/demo/blob/refs/pr/1/a.txt"))
+            #expect(try await get(client, "/alice/demo/discussions/2").status == .notFound)
+            #expect(try await get(client, "/alice/demo/discussions/x").status == .notFound)
             let pr = try await get(client, "/alice/demo/tree/refs%2Fpr%2F1")
             #expect(pr.status == .ok && pr.html.contains("a.txt"))
         }

@@ -35,19 +35,36 @@ extension GitRepository {
     public func merge(_ theirs: String, into ours: String) throws(GitError) -> GitMergeOutcome {
         if try isAncestor(theirs, of: ours) { return .upToDate }
         if try isAncestor(ours, of: theirs) { return .fastForward }
-        return try withCommit(ours) { ourCommit throws(GitError) in
+        return try withMergedIndex(theirs, into: ours) { index throws(GitError) in
+            if git_index_has_conflicts(index) != 0 { return .conflicts(try Self.conflictingPaths(in: index)) }
+            var tree = git_oid()
+            try LibGit2.check(git_index_write_tree_to(&tree, index, handle), "write merged tree")
+            return .merged(tree: tree.hex)
+        }
+    }
+
+    /// The paths that would conflict on merging `theirs` into `ours`; nothing is written, so a
+    /// page that shows them reads only.
+    public func conflicts(merging theirs: String, into ours: String) throws(GitError) -> [String] {
+        if try isAncestor(theirs, of: ours) { return [] }
+        if try isAncestor(ours, of: theirs) { return [] }
+        return try withMergedIndex(theirs, into: ours) { index throws(GitError) in
+            git_index_has_conflicts(index) != 0 ? try Self.conflictingPaths(in: index) : []
+        }
+    }
+
+    /// libgit2's three-way merge of two commits, in memory (`git_merge_commits`).
+    private func withMergedIndex<Result>(
+        _ theirs: String, into ours: String, _ body: (OpaquePointer?) throws(GitError) -> Result
+    ) throws(GitError) -> Result {
+        try withCommit(ours) { ourCommit throws(GitError) in
             try withCommit(theirs) { theirCommit throws(GitError) in
                 var options = git_merge_options()
                 try LibGit2.check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "merge options")
                 var index: OpaquePointer?
                 try LibGit2.check(git_merge_commits(&index, handle, ourCommit, theirCommit, &options), "merge")
                 defer { git_index_free(index) }
-                if git_index_has_conflicts(index) != 0 {
-                    return .conflicts(try Self.conflictingPaths(in: index))
-                }
-                var tree = git_oid()
-                try LibGit2.check(git_index_write_tree_to(&tree, index, handle), "write merged tree")
-                return .merged(tree: tree.hex)
+                return try body(index)
             }
         }
     }

@@ -92,7 +92,7 @@ public struct DiscussionService: Sendable {
         var diff: String?
         if discussion.acceptsCommits, let heads = try pullRequestHeads(discussion, of: grant.repo) {
             let git = try GitRepository.open(at: repos.location(of: grant.repo))
-            if case .conflicts(let paths) = try git.merge(heads.pullRequest, into: heads.base) { conflicts = paths }
+            conflicts = try git.conflicts(merging: heads.pullRequest, into: heads.base)
             if withDiff, try await repos.mayReadFiles(grant) {
                 let base = try git.mergeBase(heads.base, heads.pullRequest) ?? heads.base
                 diff = try git.patch(from: base, to: heads.pullRequest, maxBytes: Self.maxDiffBytes).text

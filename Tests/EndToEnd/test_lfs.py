@@ -275,8 +275,13 @@ def test_anonymous_upload_batch_is_challenged_and_readers_are_forbidden(hub, ali
     status, head, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}]})
     assert status == 401 and "LFS-Authenticate" in head and "message" in body
     bob = hub.create_user("bob")
-    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}]}, token=bob)
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}],
+                                            "ref": {"name": "refs/heads/main"}}, token=bob)
     assert status == 403
+    # Without a ref the upload is for a pull request to open (huggingface_hub's create_pr=True),
+    # which any reader with a write token may propose (test_pull_requests.py).
+    status, _, body = batch(hub, "alice/m", {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 1}]}, token=bob)
+    assert status == 200 and "upload" in body["objects"][0]["actions"]
 
 
 def test_maximum_object_size_is_configurable(hub_factory):

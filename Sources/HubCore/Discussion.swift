@@ -4,6 +4,9 @@ import Foundation
 public struct Discussion: Sendable, Equatable {
     public let num: Int
     public let title: String
+    /// Who opened it: nil once their account is deleted (a later account of the same name is
+    /// someone else).
+    public let authorID: Int64?
     public let authorName: String?
     public let isPullRequest: Bool
     public let status: DiscussionStatus
@@ -15,11 +18,12 @@ public struct Discussion: Sendable, Equatable {
     public let mergeCommit: String?
 
     public init(
-        num: Int, title: String, authorName: String?, isPullRequest: Bool, status: DiscussionStatus,
+        num: Int, title: String, authorID: Int64?, authorName: String?, isPullRequest: Bool, status: DiscussionStatus,
         targetBranch: String?, createdAt: Date, mergeCommit: String? = nil
     ) {
         self.num = num
         self.title = title
+        self.authorID = authorID
         self.authorName = authorName
         self.isPullRequest = isPullRequest
         self.status = status

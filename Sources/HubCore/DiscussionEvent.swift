@@ -13,12 +13,15 @@ public struct DiscussionEvent: Sendable, Equatable {
     /// 24 lowercase hex digits, as the public hub's event ids (`edit_discussion_comment` takes
     /// one, lowercased).
     public let id: String
+    /// Who wrote it: nil once their account is deleted, or for a change no user made.
+    public let authorID: Int64?
     public let authorName: String?
     public let createdAt: Date
     public let content: Content
 
-    public init(id: String, authorName: String?, createdAt: Date, content: Content) {
+    public init(id: String, authorID: Int64?, authorName: String?, createdAt: Date, content: Content) {
         self.id = id
+        self.authorID = authorID
         self.authorName = authorName
         self.createdAt = createdAt
         self.content = content

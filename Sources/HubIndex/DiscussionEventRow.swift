@@ -75,7 +75,7 @@ public struct DiscussionEventRow: Sendable {
         default:
             return nil
         }
-        return DiscussionEvent(id: eventID, authorName: authorName, createdAt: created, content: content)
+        return DiscussionEvent(id: eventID, authorID: authorID, authorName: authorName, createdAt: created, content: content)
     }
 
     /// A comment's earlier version as `history` stores it.

@@ -14,9 +14,10 @@ public struct PostgresDiscussionStore: DiscussionStore {
         self.index = index
     }
 
-    typealias DiscussionColumns = (Int64, Int64, String, String?, Bool, String, String?, Int64, String?)
+    typealias DiscussionColumns = (Int64, Int64, String, String?, Bool, String, String?, Int64, String?, Int64?)
     static let select = """
-        SELECT d.id, d.num, d.title, u.name::text, d.is_pull_request, d.status, d.target_branch, d.created_at, d.merge_commit
+        SELECT d.id, d.num, d.title, u.name::text, d.is_pull_request, d.status, d.target_branch, d.created_at, d.merge_commit,
+            d.author_id
         FROM discussions d LEFT JOIN users u ON u.id = d.author_id
         """
 
@@ -140,7 +141,7 @@ public struct PostgresDiscussionStore: DiscussionStore {
 
     static func discussion(_ row: DiscussionColumns) -> Discussion {
         Discussion(
-            num: Int(row.1), title: row.2, authorName: row.3, isPullRequest: row.4,
+            num: Int(row.1), title: row.2, authorID: row.9, authorName: row.3, isPullRequest: row.4,
             status: DiscussionStatus(rawValue: row.5) ?? .open, targetBranch: row.6,
             createdAt: HubDate.date(milliseconds: row.7), mergeCommit: row.8)
     }

@@ -113,7 +113,7 @@ public struct SQLiteDiscussionStore: DiscussionStore {
 
     static func discussion(_ row: Row) -> Discussion {
         Discussion(
-            num: row["num"], title: row["title"], authorName: row["author_name"], isPullRequest: row["is_pull_request"],
+            num: row["num"], title: row["title"], authorID: row["author_id"], authorName: row["author_name"], isPullRequest: row["is_pull_request"],
             status: DiscussionStatus(rawValue: row["status"]) ?? .open, targetBranch: row["target_branch"],
             createdAt: RowDate.decode(row["created_at"]), mergeCommit: row["merge_commit"])
     }

@@ -16,18 +16,18 @@ extension DiscussionService {
         guard let discussion = try await store.discussion(repoRowID: grant.repo.rowID, num: num) else {
             throw HubError.entryNotFound("pull request #\(num)")
         }
-        try Self.checkPush(to: discussion, by: caller.user.name.value, writes: grant.access >= .write, in: grant.repo)
+        try Self.checkPush(to: discussion, by: caller.user.id, writes: grant.access >= .write, in: grant.repo)
         return discussion
     }
 
-    static func checkPush(to discussion: Discussion, by userName: String, writes: Bool, in repo: RepoInfo) throws {
+    static func checkPush(to discussion: Discussion, by userID: Int64, writes: Bool, in repo: RepoInfo) throws {
         guard discussion.isPullRequest else {
             throw HubError.badRequest("#\(discussion.num) of \(repo.id.path) is a discussion, not a pull request")
         }
         guard discussion.acceptsCommits else {
             throw HubError.forbidden("Pull request #\(discussion.num) is \(discussion.status.rawValue): it takes no more commits")
         }
-        guard writes || discussion.authorName?.lowercased() == userName.lowercased() else {
+        guard writes || discussion.authorID == userID else {
             throw HubError.forbidden(
                 "Only its author and those who may write to \(repo.id.path) may push to pull request #\(discussion.num)")
         }
@@ -58,7 +58,7 @@ extension DiscussionService {
     /// Why a push may not update these refs (one line each), for the push hook: `refs/pr/N`
     /// only for an open pull request the pusher may push to, never deleted; anything else only
     /// by those who may write.
-    public func pushRefusals(_ updates: [RefUpdate], repoRowID: Int64, pusher: String?, writes: Bool) async throws -> [String] {
+    public func pushRefusals(_ updates: [RefUpdate], repoRowID: Int64, pusherID: Int64?, writes: Bool) async throws -> [String] {
         guard let repo = try await repos.store.find(rowID: repoRowID) else { return ["the repository is gone"] }
         var reasons: [String] = []
         for update in updates {
@@ -72,12 +72,12 @@ extension DiscussionService {
                 reasons.append("\(update.ref): a pull request's ref cannot be deleted (close the pull request instead)")
                 continue
             }
-            guard let discussion = try await store.discussion(repoRowID: repoRowID, num: num), let pusher else {
+            guard let discussion = try await store.discussion(repoRowID: repoRowID, num: num), let pusherID else {
                 reasons.append("\(update.ref): there is no pull request #\(num): open it first (create_pull_request)")
                 continue
             }
             do {
-                try Self.checkPush(to: discussion, by: pusher, writes: writes, in: repo)
+                try Self.checkPush(to: discussion, by: pusherID, writes: writes, in: repo)
             } catch let error as HubError {
                 reasons.append("\(update.ref): \(error.message)")
             }

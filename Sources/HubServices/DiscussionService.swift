@@ -168,7 +168,7 @@ public struct DiscussionService: Sendable {
     public func editComment(_ grant: RepoGrant, num: Int, commentID: String, text: String) async throws -> DiscussionEvent {
         let caller = try grant.requireParticipation()
         let comment = try await existingComment(commentID, num: num, of: grant)
-        guard comment.authorName?.lowercased() == caller.user.name.key else {
+        guard comment.authorID == caller.user.id else {
             throw HubError.forbidden("Only its author may edit a comment")
         }
         let update = try await apply(
@@ -180,7 +180,7 @@ public struct DiscussionService: Sendable {
     public func hideComment(_ grant: RepoGrant, num: Int, commentID: String) async throws -> DiscussionEvent {
         let caller = try grant.requireParticipation()
         let comment = try await existingComment(commentID, num: num, of: grant)
-        guard comment.authorName?.lowercased() == caller.user.name.key || grant.access >= .write else {
+        guard comment.authorID == caller.user.id || grant.access >= .write else {
             throw HubError.forbidden("Only its author and those who may write to \(grant.repo.id.path) may hide a comment")
         }
         let update = try await apply(.hideComment(eventID: comment.id), to: num, of: grant, by: caller)
@@ -215,7 +215,7 @@ public struct DiscussionService: Sendable {
     func requireManagement(of num: Int, _ grant: RepoGrant) async throws -> Caller {
         let caller = try grant.requireParticipation()
         let discussion = try await discussion(grant, num: num)
-        guard grant.access >= .write || discussion.authorName?.lowercased() == caller.user.name.key else {
+        guard grant.access >= .write || discussion.authorID == caller.user.id else {
             throw HubError.forbidden("Only its author and those who may write to \(grant.repo.id.path) may change #\(num)")
         }
         return caller

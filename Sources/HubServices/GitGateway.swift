@@ -51,7 +51,7 @@ public struct GitGateway: Sendable {
             PushHook.repoRowIDVariable: String(grant.repo.rowID),
             PushHook.pusherWritesVariable: grant.access >= .write ? "1" : "0",
         ]
-        if let caller = grant.caller { variables[PushHook.pusherVariable] = caller.user.name.value }
+        if let caller = grant.caller { variables[PushHook.pusherIDVariable] = String(caller.user.id) }
         return variables
     }
 

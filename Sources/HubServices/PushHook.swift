@@ -7,9 +7,9 @@ import HubGit
 public struct PushHook: Sendable {
     /// Set in receive-pack's environment: which repository the hook is checking a push for.
     public static let repoRowIDVariable = "MODELHUB_REPO_ROW_ID"
-    /// Who is pushing (a user name), and whether they may write to the repository ("1") or only
-    /// push to pull requests ("0").
-    public static let pusherVariable = "MODELHUB_PUSHER"
+    /// Who is pushing (a user's row id), and whether they may write to the repository ("1") or
+    /// only push to pull requests ("0").
+    public static let pusherIDVariable = "MODELHUB_PUSHER_ID"
     public static let pusherWritesVariable = "MODELHUB_PUSHER_WRITES"
 
     public let executable: URL

@@ -113,8 +113,7 @@ struct WebDiscussionController {
         let details = try await hub.discussions.details(grant, num: num, withDiff: false)
         let discussion = details.discussion
         var view = pages.repoHeader(grant, revision: RepoService.defaultBranch, tab: "discussions")
-        let viewerName = grant.caller?.user.name.key
-        let isAuthor = viewerName != nil && discussion.authorName?.lowercased() == viewerName
+        let isAuthor = grant.caller.map { discussion.authorID == $0.user.id } ?? false
         let canParticipate = Self.mayParticipate(grant)
         let canManage = canParticipate && (isAuthor || grant.access >= .write)
         view["discussion"] = [

@@ -36,7 +36,7 @@ struct HookCommand: AsyncParsableCommand {
             let hub = try await Hub.open(configuration: configuration, environment: environment)
             defer { try? hub.close() }
             var reasons = try await hub.discussions.pushRefusals(
-                updates, repoRowID: repoRowID, pusher: environment[PushHook.pusherVariable],
+                updates, repoRowID: repoRowID, pusherID: environment[PushHook.pusherIDVariable].flatMap { Int64($0) },
                 writes: environment[PushHook.pusherWritesVariable] == "1")
             reasons += try await PushPolicy(maxFileSize: maxFileSize).violations(in: updates) { pointers in
                 try await hub.lfs.missingObjects(pointers, repoRowID: repoRowID)

@@ -43,8 +43,8 @@ extension GitRepository {
         }
     }
 
-    /// The paths that would conflict on merging `theirs` into `ours`; nothing is written, so a
-    /// page that shows them reads only.
+    /// The paths that would conflict on merging `theirs` into `ours`; no object is written, so
+    /// asking leaves the repository as it was.
     public func conflicts(merging theirs: String, into ours: String) throws(GitError) -> [String] {
         if try isAncestor(theirs, of: ours) { return [] }
         if try isAncestor(ours, of: theirs) { return [] }
@@ -57,7 +57,8 @@ extension GitRepository {
     private func withMergedIndex<Result>(
         _ theirs: String, into ours: String, _ body: (OpaquePointer?) throws(GitError) -> Result
     ) throws(GitError) -> Result {
-        try withCommit(ours) { ourCommit throws(GitError) in
+        try mergeGitattributesByUnion()
+        return try withCommit(ours) { ourCommit throws(GitError) in
             try withCommit(theirs) { theirCommit throws(GitError) in
                 var options = git_merge_options()
                 try LibGit2.check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "merge options")
@@ -66,6 +67,25 @@ extension GitRepository {
                 defer { git_index_free(index) }
                 return try body(index)
             }
+        }
+    }
+
+    /// The hub appends a line to `.gitattributes` for each LFS file no pattern covers, so a pull
+    /// request and its base branch often both add lines there: they are kept together (git's
+    /// built-in `union` merge driver, which libgit2 applies from the repository's
+    /// `info/attributes`, gitattributes(5)) instead of conflicting. Written once per repository.
+    func mergeGitattributesByUnion() throws(GitError) {
+        guard let path = git_repository_path(handle) else { return }
+        let info = URL(fileURLWithPath: String(cString: path)).appendingPathComponent("info")
+        let attributes = info.appendingPathComponent("attributes")
+        let line = "/.gitattributes merge=union"
+        let existing = (try? String(contentsOf: attributes, encoding: .utf8)) ?? ""
+        guard !existing.split(separator: "\n").contains(where: { $0 == line }) else { return }
+        let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + line + "\n"
+        do {
+            try DurableFiles.write(Array(text.utf8), to: attributes, temporaryDirectory: info)
+        } catch {
+            throw GitError(code: -1, operation: "write \(attributes.path)", detail: "\(error)")
         }
     }
 

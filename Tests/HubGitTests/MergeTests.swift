@@ -55,3 +55,18 @@ import Testing
         #expect(try git.repository.merge(proposal, into: main) == .conflicts(["config.json"]))
     }
 }
+
+extension MergeTests {
+    @Test func linesAddedToGitattributesOnBothSidesAreKeptTogether() throws {
+        let base = try git.commit([.upsert(path: ".gitattributes", blobID: try git.blob("*.bin filter=lfs\n"))], on: git.root)
+        let main = try git.commit([.upsert(path: ".gitattributes", blobID: try git.blob("*.bin filter=lfs\na.pt2 filter=lfs\n"))], on: base)
+        let proposal = try git.commit(
+            [.upsert(path: ".gitattributes", blobID: try git.blob("*.bin filter=lfs\nb.gguf filter=lfs\n"))], on: base)
+        guard case .merged(let tree) = try git.repository.merge(proposal, into: main) else {
+            Issue.record("expected a merged tree: \(try git.repository.merge(proposal, into: main))")
+            return
+        }
+        let merged = try git.repository.writeCommit(tree: tree, parents: [main, proposal], message: "merge", author: git.author)
+        #expect(try git.repository.text(at: ".gitattributes", inCommit: merged) == "*.bin filter=lfs\na.pt2 filter=lfs\nb.gguf filter=lfs\n")
+    }
+}

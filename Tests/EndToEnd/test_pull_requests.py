@@ -154,10 +154,16 @@ def test_a_stranger_proposes_files_the_owner_merges_them_and_they_are_on_main(hu
 
 def test_a_pull_request_behind_main_is_merged_with_a_merge_commit_and_a_conflict_is_refused(hub, people, git, tmp_path):
     alice, bob = people["alice"], people["bob"]
-    bob.upload_file(path_or_fileobj=b"tokenizer\n", path_in_repo="tokenizer.json", repo_id="alice/bert", create_pr=True)
+    # Binary files whose names no .gitattributes pattern covers: the hub adds a line for each, on
+    # both sides; those lines merge (union) rather than conflict.
+    bob.create_commit("alice/bert", operations=[
+        CommitOperationAdd("tokenizer.json", b"tokenizer\n"), CommitOperationAdd("vocab.pt2", WEIGHTS[:4096]),
+    ], commit_message="Add a tokenizer", create_pr=True)
     bob.upload_file(path_or_fileobj=b'{"layers": 24}\n', path_in_repo="config.json", repo_id="alice/bert", create_pr=True)
     # main moves on: PR 1 still merges (other files), PR 2 conflicts (the same line of config.json).
-    alice.upload_file(path_or_fileobj=b'{"layers": 6}\n', path_in_repo="config.json", repo_id="alice/bert")
+    alice.create_commit("alice/bert", operations=[
+        CommitOperationAdd("config.json", b'{"layers": 6}\n'), CommitOperationAdd("head.pt2", WEIGHTS[4096:8192]),
+    ], commit_message="Six layers")
     main_before = alice.model_info("alice/bert").sha
 
     assert bob.get_discussion_details("alice/bert", 2).conflicting_files == ["config.json"]
@@ -176,6 +182,8 @@ def test_a_pull_request_behind_main_is_merged_with_a_merge_commit_and_a_conflict
     assert git.head(clone) == merge and parents == [main_before, pr_head]
     assert (clone / "tokenizer.json").read_bytes() == b"tokenizer\n"
     assert (clone / "config.json").read_bytes() == b'{"layers": 6}\n'
+    attributes = (clone / ".gitattributes").read_text()
+    assert "vocab.pt2 filter=lfs" in attributes and "head.pt2 filter=lfs" in attributes
     assert "Merge pull request #1" in git("log", "-1", "--format=%s", cwd=clone).stdout
     # The conflicting one can be closed by its author instead.
     assert bob.change_discussion_status("alice/bert", 2, "closed").new_status == "closed"

@@ -239,6 +239,34 @@ def test_a_stranger_pushes_to_the_pull_request_they_opened_with_git_and_only_the
     assert open(path, "rb").read() == WEIGHTS
 
 
+def test_the_hf_cli_opens_comments_diffs_and_merges(hub, people, tmp_path):
+    """`hf discussions …`, the CLI's own commands over the same API."""
+    hf = os.path.join(os.path.dirname(sys.executable), "hf")
+
+    def run(token, *args):
+        env = dict(os.environ, HF_ENDPOINT=hub.url, HF_TOKEN=people["tokens"][token], HF_HUB_DISABLE_XET="1",
+                   HF_HUB_DISABLE_UPDATE_CHECK="1", HF_HOME=str(tmp_path / f"hf-{token}"))
+        result = subprocess.run([hf, "discussions", *args], env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    people["bob"].upload_file(path_or_fileobj=b'{"layers": 12}\n', path_in_repo="config.json", repo_id="alice/bert",
+                              create_pr=True, commit_message="Twelve layers")
+    run("carol", "create", "alice/bert", "--title", "A question", "--body", "How was it trained?")
+    run("alice", "comment", "alice/bert", "2", "--body", "On a laptop.")
+    listed = run("carol", "list", "alice/bert", "--status", "all", "--format", "json")
+    assert {item["num"]: item["title"] for item in __import__("json").loads(listed)} == {
+        1: "Twelve layers", 2: "A question"}
+    diff = run("carol", "diff", "alice/bert", "1")
+    assert '-{"layers": 2}' in diff and '+{"layers": 12}' in diff
+    run("alice", "merge", "alice/bert", "1", "--yes", "--comment", "Merged from the CLI")
+    run("carol", "close", "alice/bert", "2", "--yes")
+    details = people["alice"].get_discussion_details("alice/bert", 1)
+    assert details.status == "merged" and details.events[-2].content == "Merged from the CLI"
+    assert people["alice"].get_discussion_details("alice/bert", 2).status == "closed"
+    assert people["alice"].get_discussion_details("alice/bert", 2).events[1].content == "On a laptop."
+
+
 XET_PULL_REQUEST = """
 import sys
 from huggingface_hub import HfApi

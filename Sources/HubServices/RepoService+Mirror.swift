@@ -54,7 +54,12 @@ extension RepoService {
         let location = storage.temporaryDirectory.appendingPathComponent("mirror-\(UUID().uuidString).git")
         do {
             try FileManager.default.createDirectory(at: storage.temporaryDirectory, withIntermediateDirectories: true)
-            try await GitMirror.clone(from: remote.url, headers: remote.headers, into: location)
+            do {
+                try await GitMirror.clone(from: remote.url, headers: remote.headers, into: location)
+            } catch HubError.upstreamFailed(let reason) where described.isGated {
+                Self.mirrorLogger.info("\(id.path) is gated upstream and not mirrored: \(reason)")
+                throw UpstreamRepository.gateRefusal(id)
+            }
             guard let head = try GitRepository.open(at: location).commit(atRef: "refs/heads/\(Self.defaultBranch)")?.id else {
                 throw HubError.upstreamFailed("The upstream repository \(id.path) has no \(Self.defaultBranch) branch")
             }

@@ -21,9 +21,20 @@ public protocol UpstreamHub: Sendable {
 /// What the mirror needs to know of an upstream repository.
 public struct UpstreamRepository: Sendable, Equatable {
     public let isPrivate: Bool
+    /// Whether upstream gates its files behind access requests (its metadata stays readable).
+    public let isGated: Bool
 
-    public init(isPrivate: Bool) {
+    public init(isPrivate: Bool, isGated: Bool = false) {
         self.isPrivate = isPrivate
+        self.isGated = isGated
+    }
+
+    /// Why a gated upstream repository cannot be mirrored or its files fetched: the upstream
+    /// token was not let through the gate. Said as a 403, not a 502 (upstream answered).
+    public static func gateRefusal(_ id: RepoID) -> HubError {
+        .forbidden(
+            "\(id.path) is gated on the upstream hub, and the mirror's upstream token has not been granted access there:"
+                + " an administrator requests access upstream for the account of MODELHUB_UPSTREAM_TOKEN")
     }
 }
 

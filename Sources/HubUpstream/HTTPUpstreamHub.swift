@@ -52,7 +52,7 @@ public final class HTTPUpstreamHub: UpstreamHub {
         case 200:
             let body = try await response.body.collect(upTo: 16 << 20)
             let info = try? JSONDecoder().decode(Info.self, from: Data(body.readableBytesView))
-            return UpstreamRepository(isPrivate: info?.private ?? false)
+            return UpstreamRepository(isPrivate: info?.private ?? false, isGated: info?.isGated ?? false)
         case 401, 403, 404, 410:
             return nil
         default:
@@ -126,6 +126,9 @@ public final class HTTPUpstreamHub: UpstreamHub {
         } catch {
             throw HubError.upstreamFailed("The upstream hub did not answer: \(Self.describe(error))")
         }
+        if [401, 403].contains(response.status.code), response.headers.first(name: "X-Error-Code") == "GatedRepo" {
+            throw UpstreamRepository.gateRefusal(id)
+        }
         guard response.status == .ok, let answer = try? JSONDecoder().decode(BatchResponse.self, from: Data(body.readableBytesView)),
             let first = answer.objects.first
         else {
@@ -179,6 +182,19 @@ public final class HTTPUpstreamHub: UpstreamHub {
 
     struct Info: Decodable {
         let `private`: Bool?
+        /// `gated` is `false`, or the mode (`"auto"`, `"manual"`).
+        let isGated: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case `private`, gated
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            `private` = try container.decodeIfPresent(Bool.self, forKey: .private)
+            isGated = (try? container.decodeIfPresent(String.self, forKey: .gated)) != nil
+                || (try? container.decodeIfPresent(Bool.self, forKey: .gated)) == true
+        }
     }
 
     /// Each segment percent-encoded (names and paths may hold spaces or `#`), slashes kept.

@@ -214,3 +214,23 @@ def test_a_repository_deleted_upstream_goes_unless_pinned(hub_factory, upstream,
     assert "dropped the mirror of alice/kept" in mirror.admin("mirror", "drop", "alice/kept").stdout
     with pytest.raises(RepositoryNotFoundError):
         api.model_info("alice/kept")
+
+
+def test_a_gated_upstream_repository_is_served_only_through_a_token_upstream_let_in(hub_factory, upstream, tmp_path):
+    source = HfApi(endpoint=upstream.url, token=upstream.alice)
+    # Mirrored before the gate: its files stop coming once upstream gates it (a clear 403, not a 502).
+    before = mirror_of(hub_factory, upstream)
+    assert HfApi(endpoint=before.url, token=False).model_info("alice/bert").sha
+    source.update_repo_settings("alice/bert", gated="manual")
+    status, _, headers = get(f"{before.url}/alice/bert/resolve/main/model.safetensors")
+    assert status == 403 and "gated on the upstream hub" in headers["X-Error-Message"]
+    # Not mirrored yet, and the mirror's token was not let in: a 403 that says why.
+    without = mirror_of(hub_factory, upstream)
+    status, _, headers = get(f"{without.url}/api/models/alice/bert")
+    assert status == 403 and "gated on the upstream hub" in headers["X-Error-Message"]
+    # With the token of an upstream account alice let in, the mirror serves it.
+    carol = upstream.create_user("carol")
+    source.grant_access("alice/bert", "carol")
+    mirror = mirror_of(hub_factory, upstream, MODELHUB_UPSTREAM_TOKEN=carol)
+    path = hf_hub_download("alice/bert", "model.safetensors", endpoint=mirror.url, cache_dir=tmp_path / "c", token=False)
+    assert open(path, "rb").read() == upstream.weights

@@ -69,6 +69,9 @@ struct LFSErrorMiddleware: RouterMiddleware {
             // git-lfs reads the body's message; huggingface_hub, which reads no `message` field,
             // shows this header (utils/_http.py `_format`).
             response.headers[.xErrorMessage] = HubErrorResponse.headerSafe(message)
+            // And the typed error where the hub has one (`GatedRepo` above all: a mirror of this
+            // hub tells a gate from a failure by it).
+            if let code = HubErrorResponse.code(of: error) { response.headers[.xErrorCode] = code }
             if status == .unauthorized {
                 response.headers[.lfsAuthenticate] = "Basic realm=\"modelhub\""
                 response.headers[.wwwAuthenticate] = "Basic realm=\"modelhub\""

@@ -154,15 +154,16 @@ def test_a_stranger_proposes_files_the_owner_merges_them_and_they_are_on_main(hu
 
 def test_a_pull_request_behind_main_is_merged_with_a_merge_commit_and_a_conflict_is_refused(hub, people, git, tmp_path):
     alice, bob = people["alice"], people["bob"]
-    # Binary files whose names no .gitattributes pattern covers: the hub adds a line for each, on
-    # both sides; those lines merge (union) rather than conflict.
+    # Binary files (a NUL in their first bytes, which is what sends them to LFS) whose names no
+    # .gitattributes pattern covers: the hub adds a line for each, on both sides; those lines
+    # merge (union) rather than conflict.
     bob.create_commit("alice/bert", operations=[
-        CommitOperationAdd("tokenizer.json", b"tokenizer\n"), CommitOperationAdd("vocab.pt2", WEIGHTS[:4096]),
+        CommitOperationAdd("tokenizer.json", b"tokenizer\n"), CommitOperationAdd("vocab.pt2", b"\0" + WEIGHTS[:4096]),
     ], commit_message="Add a tokenizer", create_pr=True)
     bob.upload_file(path_or_fileobj=b'{"layers": 24}\n', path_in_repo="config.json", repo_id="alice/bert", create_pr=True)
     # main moves on: PR 1 still merges (other files), PR 2 conflicts (the same line of config.json).
     alice.create_commit("alice/bert", operations=[
-        CommitOperationAdd("config.json", b'{"layers": 6}\n'), CommitOperationAdd("head.pt2", WEIGHTS[4096:8192]),
+        CommitOperationAdd("config.json", b'{"layers": 6}\n'), CommitOperationAdd("head.pt2", b"\0" + WEIGHTS[4096:8192]),
     ], commit_message="Six layers")
     main_before = alice.model_info("alice/bert").sha
 

@@ -167,7 +167,7 @@ public final class CommitSession {
         let discussion = try await discussions.create(
             NewDiscussion(
                 repoRowID: repo.rowID, title: summary, description: description,
-                author: DiscussionActor(id: caller.user.id, name: caller.user.name.value), isPullRequest: true, status: .open,
+                author: caller.discussionActor, isPullRequest: true, status: .open,
                 targetBranch: String(ref.dropFirst("refs/heads/".count)),
                 commits: [DiscussionCommitNote(oid: commit, subject: summary)])
         ) { num in

@@ -252,7 +252,3 @@ public struct DiscussionService: Sendable {
         return event
     }
 }
-
-extension Caller {
-    var discussionActor: DiscussionActor { DiscussionActor(id: user.id, name: user.name.value) }
-}

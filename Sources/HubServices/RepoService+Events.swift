@@ -10,7 +10,7 @@ extension RepoService {
         guard !updates.isEmpty else { return }
         var event = HubEvent(action: "update", scope: "repo.content", repo: (try? await store.find(rowID: repo.rowID)) ?? repo)
         event.updatedRefs = updates
-        event.actor = caller.map { DiscussionActor(id: $0.user.id, name: $0.user.name.value) }
+        event.actor = caller?.discussionActor
         await events.emit(event)
     }
 
@@ -34,7 +34,7 @@ extension RepoService {
         _ action: String, scope: String, _ repo: RepoInfo, by caller: Caller? = nil, configure: (inout HubEvent) -> Void = { _ in }
     ) async {
         var event = HubEvent(action: action, scope: scope, repo: repo)
-        event.actor = caller.map { DiscussionActor(id: $0.user.id, name: $0.user.name.value) }
+        event.actor = caller?.discussionActor
         configure(&event)
         await events.emit(event)
     }

@@ -173,7 +173,10 @@ def test_a_visitor_asks_for_access_in_the_browser_and_the_owner_accepts_it(hub, 
     browser.get(hub.url + "/alice/llama/settings")
     pending = wait_for((By.CSS_SELECTOR, "ul.requests li"))
     assert "bob" in pending.text and "ACME Research" in pending.text
+    page = browser.find_element(By.TAG_NAME, "html")
     pending.find_element(By.CSS_SELECTOR, "button[value=accepted]").click()
+    # The settings page comes back: wait for the new one, not the one still showing.
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
     wait_for((By.CSS_SELECTOR, "select#gated"))
     assert "Nobody yet" not in browser.find_elements(By.CSS_SELECTOR, "ul.requests")[1].text
     assert download(hub, bob, "model.safetensors", tmp_path) == llama

@@ -258,7 +258,10 @@ def test_a_user_adds_a_webhook_in_the_browser_and_reads_its_delivery_log(hub_fac
     assert "repo create" in row.text and "alice/browsed" in row.text and "delivered (200)" in row.text
 
     browser.get(hub.url + "/settings/webhooks")
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, "//button[text()='Disable']").click()
+    # The list comes back: wait for the new page, not the one still showing.
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
     assert "disabled" in wait_for((By.CSS_SELECTOR, "table.webhooks .badge")).text
     browser.find_element(By.CSS_SELECTOR, "table.webhooks button[aria-label^='Delete']").click()
     assert "No webhooks yet" in wait_for((By.CSS_SELECTOR, "table.webhooks td.empty")).text

@@ -35,6 +35,21 @@ public struct Discussion: Sendable, Equatable {
     /// The git ref of a pull request's commits.
     public var ref: String { "refs/pr/\(num)" }
 
+    /// A discussion's number as a path or a ref writes it: 1 to 999,999,999 in ASCII digits,
+    /// without a leading zero (so `refs/pr/01` is no pull request's ref). Nil otherwise.
+    public static func number(parsing text: some StringProtocol) -> Int? {
+        guard (1...9).contains(text.count), text.first != "0", text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
+        return Int(text)
+    }
+
+    /// The pull request a ref (or a revision) names: `refs/pr/N`.
+    public static func number(inRef ref: String) -> Int? {
+        guard ref.hasPrefix("refs/pr/") else { return nil }
+        return number(parsing: ref.dropFirst("refs/pr/".count))
+    }
+
     /// Whether commits may still be added (a pull request neither merged nor closed).
     public var acceptsCommits: Bool { isPullRequest && (status == .open || status == .draft) }
 

@@ -85,11 +85,7 @@ public struct PushPolicy: Sendable {
         if update.ref.hasPrefix("refs/pr/") {
             // A pull request's commits: whether this pusher may push to that pull request is the
             // hook's to check against the index.
-            let number = update.ref.dropFirst("refs/pr/".count)
-            guard !number.isEmpty, number.count <= 9, number.allSatisfy({ $0.isASCII && $0.isNumber }), number.first != "0" else {
-                return "\(update.ref): pull request refs are refs/pr/<number>"
-            }
-            return nil
+            return Discussion.number(inRef: update.ref) == nil ? "\(update.ref): pull request refs are refs/pr/<number>" : nil
         } else if update.ref.hasPrefix("refs/heads/") {
             shortName = update.ref.dropFirst("refs/heads/".count)
         } else if update.ref.hasPrefix("refs/tags/") {

@@ -60,9 +60,7 @@ public struct DiscussionChangePlan: Sendable {
                 rewritten = row
                 return
             }
-            var versions = (try? JSONDecoder().decode([DiscussionEventRow.StoredVersion].self, from: Data(row.history.utf8))) ?? []
-            versions.append(.init(text: row.body ?? "", updatedAt: row.updatedAt ?? row.createdAt, editor: row.editorName))
-            row.history = String(decoding: (try? JSONEncoder().encode(versions)) ?? Data("[]".utf8), as: UTF8.self)
+            row.versions.append(.init(text: row.body ?? "", updatedAt: row.updatedAt ?? row.createdAt, editor: row.editorName))
             row.body = text
             row.updatedAt = now
             row.editorID = actor?.id
@@ -75,7 +73,7 @@ public struct DiscussionChangePlan: Sendable {
             }
             row.hidden = true
             row.body = ""
-            row.history = "[]"
+            row.versions = []
             row.updatedAt = now
             row.editorID = actor?.id
             rewritten = row

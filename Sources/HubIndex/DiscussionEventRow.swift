@@ -58,7 +58,6 @@ public struct DiscussionEventRow: Sendable {
         let content: DiscussionEvent.Content
         switch type {
         case "comment":
-            let versions = (try? JSONDecoder().decode([StoredVersion].self, from: Data(history.utf8))) ?? []
             content = .comment(DiscussionComment(
                 text: body ?? "", hidden: hidden, updatedAt: HubDate.date(milliseconds: updatedAt ?? createdAt),
                 editorName: editorName,
@@ -83,6 +82,12 @@ public struct DiscussionEventRow: Sendable {
         let text: String
         let updatedAt: Int64
         let editor: String?
+    }
+
+    /// `history`, read and written as its versions.
+    var versions: [StoredVersion] {
+        get { (try? JSONDecoder().decode([StoredVersion].self, from: Data(history.utf8))) ?? [] }
+        set { history = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
     }
 
     /// The rows a new discussion starts with: its description (when it has one), then its commits.

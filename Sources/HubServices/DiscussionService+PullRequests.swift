@@ -33,14 +33,6 @@ extension DiscussionService {
         }
     }
 
-    /// The pull request a revision names (`refs/pr/N`), if it names one.
-    public static func pullRequestNumber(_ revision: String) -> Int? {
-        guard revision.hasPrefix("refs/pr/") else { return nil }
-        let digits = revision.dropFirst("refs/pr/".count)
-        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(\.isASCII), let num = Int(digits), num > 0 else { return nil }
-        return num
-    }
-
     /// Fails unless the caller may write to `revision`: a branch needs write access; `refs/pr/N`
     /// a pull request the caller may push to; a new pull request (`creatingPullRequest`) only
     /// taking part.
@@ -48,7 +40,7 @@ extension DiscussionService {
         if creatingPullRequest {
             _ = try grant.requireParticipation()
             try await repos.requireFiles(grant)
-        } else if let revision, let num = Self.pullRequestNumber(revision) {
+        } else if let revision, let num = Discussion.number(inRef: revision) {
             try await requirePushAccess(grant, pullRequest: num)
         } else {
             try grant.require(.write)
@@ -62,7 +54,7 @@ extension DiscussionService {
         guard let repo = try await repos.store.find(rowID: repoRowID) else { return ["the repository is gone"] }
         var reasons: [String] = []
         for update in updates {
-            guard let num = Self.pullRequestNumber(update.ref) else {
+            guard let num = Discussion.number(inRef: update.ref) else {
                 if !writes {
                     reasons.append("\(update.ref): you may push only to pull requests (refs/pr/N) you opened on \(repo.id.path)")
                 }
@@ -90,7 +82,7 @@ extension DiscussionService {
     func recordCommits(of event: HubEvent) async {
         guard event.scope == "repo.content" else { return }
         for update in event.updatedRefs {
-            guard let num = Self.pullRequestNumber(update.ref), let new = update.newSha else { continue }
+            guard let num = Discussion.number(inRef: update.ref), let new = update.newSha else { continue }
             do {
                 let git = try GitRepository.open(at: repos.location(of: event.repo))
                 let commits = try git.commits(from: new, notIn: update.oldSha, limit: 50)
@@ -129,7 +121,7 @@ extension DiscussionService {
         let git = try GitRepository.open(at: repos.location(of: repo))
         let targetRef = "refs/heads/\(target)"
         var landed: (old: String, new: String)?
-        for _ in 0..<5 {
+        attempts: for _ in 0..<5 {
             guard let base = try git.commit(atRef: targetRef)?.id else { throw HubError.revisionNotFound(target) }
             guard let head = try git.commit(atRef: discussion.ref)?.id else {
                 throw HubError.internalFailure("\(discussion.ref) of \(repo.id.path) is missing")
@@ -138,24 +130,22 @@ extension DiscussionService {
             switch try git.merge(head, into: base) {
             case .upToDate:
                 landed = (base, base)
+                break attempts
             case .fastForward:
                 merged = head
-                if try git.moveRef(targetRef, to: merged, expecting: base, message: "merge pull request #\(num)") {
-                    landed = (base, merged)
-                }
             case .merged(let tree):
                 merged = try git.writeCommit(
                     tree: tree, parents: [base, head],
                     message: "Merge pull request #\(num): \(discussion.title)\n\nMerged \(discussion.ref) into \(target).",
                     author: caller.gitSignature)
-                if try git.moveRef(targetRef, to: merged, expecting: base, message: "merge pull request #\(num)") {
-                    landed = (base, merged)
-                }
             case .conflicts(let paths):
                 throw HubError.conflict(
                     "Pull request #\(num) cannot be merged: these files changed on both sides: \(paths.joined(separator: ", "))")
             }
-            if landed != nil { break }
+            if try git.moveRef(targetRef, to: merged, expecting: base, message: "merge pull request #\(num)") {
+                landed = (base, merged)
+                break attempts
+            }
         }
         guard let landed else { throw HubError.conflict("\(target) keeps moving: try again") }
         if let comment, !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {

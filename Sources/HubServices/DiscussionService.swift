@@ -90,12 +90,10 @@ public struct DiscussionService: Sendable {
         }
         var conflicts: [String] = []
         var diff: String?
-        if discussion.acceptsCommits, let heads = try pullRequestHeads(discussion, of: grant.repo) {
-            let git = try GitRepository.open(at: repos.location(of: grant.repo))
-            conflicts = try git.conflicts(merging: heads.pullRequest, into: heads.base)
+        if let branches = try openBranches(of: discussion, in: grant.repo) {
+            conflicts = try branches.git.conflicts(merging: branches.head, into: branches.base)
             if withDiff, try await repos.mayReadFiles(grant) {
-                let base = try git.mergeBase(heads.base, heads.pullRequest) ?? heads.base
-                diff = try git.patch(from: base, to: heads.pullRequest, maxBytes: Self.maxDiffBytes).text
+                diff = try branches.git.patch(from: branches.partedAt, to: branches.head, maxBytes: Self.maxDiffBytes).text
             }
         }
         return Details(discussion: discussion, events: events, conflictingFiles: conflicts, diff: diff)
@@ -104,21 +102,22 @@ public struct DiscussionService: Sendable {
     /// What an open pull request changes against its base branch as it is now (its commits
     /// since they parted), for the web UI.
     public func changedFiles(_ grant: RepoGrant, of discussion: Discussion) async throws -> [GitFileChange] {
-        guard discussion.acceptsCommits, let heads = try pullRequestHeads(discussion, of: grant.repo) else { return [] }
-        let git = try GitRepository.open(at: repos.location(of: grant.repo))
-        let base = try git.mergeBase(heads.base, heads.pullRequest) ?? heads.base
-        return try git.changes(from: base, to: heads.pullRequest)
+        guard let branches = try openBranches(of: discussion, in: grant.repo) else { return [] }
+        return try branches.git.changes(from: branches.partedAt, to: branches.head)
     }
 
-    /// The commits of a pull request's base branch and of the pull request itself; nil when
-    /// either is gone (its branch was deleted).
-    func pullRequestHeads(_ discussion: Discussion, of repo: RepoInfo) throws -> (base: String, pullRequest: String)? {
-        guard let target = discussion.targetBranch else { return nil }
+    /// An open pull request's repository, the head of its base branch, its own head, and the
+    /// commit where they parted; nil for a discussion, a closed or merged pull request, or one
+    /// whose base branch is gone.
+    func openBranches(of discussion: Discussion, in repo: RepoInfo) throws
+        -> (git: GitRepository, base: String, head: String, partedAt: String)?
+    {
+        guard discussion.acceptsCommits, let target = discussion.targetBranch else { return nil }
         let git = try GitRepository.open(at: repos.location(of: repo))
         guard let base = try git.commit(atRef: "refs/heads/\(target)")?.id,
             let head = try git.commit(atRef: discussion.ref)?.id
         else { return nil }
-        return (base, head)
+        return (git, base, head, try git.mergeBase(base, head) ?? base)
     }
 
     // MARK: Writing

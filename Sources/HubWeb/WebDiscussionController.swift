@@ -24,7 +24,7 @@ struct WebDiscussionController {
             }
             pages.get(discussion.routerPath) { _, context in
                 let grant = try context.grantedRepo()
-                return try await discussionPage(context: context, grant: grant, num: try Self.num(context))
+                return try await discussionPage(context: context, grant: grant, num: try context.discussionNumber())
             }
             router.post(list) { request, context in
                 let form = try await WebForm.read(request, context: context)
@@ -54,13 +54,6 @@ struct WebDiscussionController {
         }
     }
 
-    static func num(_ context: HubRequestContext) throws -> Int {
-        guard let text = context.parameters.get("num"), text.count <= 9, let num = Int(text), num > 0 else {
-            throw HubError.entryNotFound("discussion")
-        }
-        return num
-    }
-
     /// A form's change, then back to the discussion; a change the service refuses (a merge that
     /// conflicts, a comment too long) is shown on the page with the hub's reason.
     func act(
@@ -69,7 +62,7 @@ struct WebDiscussionController {
     ) async throws -> Response {
         let form = try await WebForm.read(request, context: context)
         let grant = try await WebRepoAccess.formGrant(hub, kind, context: context)
-        let num = try Self.num(context)
+        let num = try context.discussionNumber()
         do {
             try await change(grant, num, form)
         } catch HubError.badRequest(let message) {

@@ -55,6 +55,28 @@ def browser():
         driver.quit()
 
 
+def wait_for(browser, locator, timeout: float = 10):
+    """The element `locator` finds, once the page has one."""
+    return WebDriverWait(browser, timeout).until(expected_conditions.presence_of_element_located(locator))
+
+
+def sign_in(browser, hub, name: str, password: str):
+    """Signs `name` in through the sign-in form, after dropping whoever was signed in."""
+    browser.delete_all_cookies()
+    browser.get(hub.url + "/login")
+    browser.find_element(By.ID, "name").send_keys(name)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    wait_for(browser, (By.CSS_SELECTOR, f"nav.account a[href='/{name}']"))
+
+
+def submit_and_wait(browser, button):
+    """Clicks a form's button and waits for the page it leads to, not the one still showing."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
 def commit(hub, token, repo, files, kind="models", revision="main"):
     lines = [{"key": "header", "value": {"summary": "add files", "description": ""}}]
     for path, content in files.items():

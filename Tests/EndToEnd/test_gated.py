@@ -8,7 +8,7 @@ import os
 import subprocess
 
 import pytest
-from test_browser import browser  # noqa: F401  (the headless browser fixture)
+from test_browser import browser, sign_in, submit_and_wait, wait_for as wait_in  # noqa: F401  (browser: the headless browser fixture)
 from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import GatedRepoError, HfHubHTTPError
 
@@ -137,19 +137,9 @@ def test_bad_gate_settings_and_requests_are_refused_by_name(hub, alice, tmp_path
 
 def test_a_visitor_asks_for_access_in_the_browser_and_the_owner_accepts_it(hub, alice, llama, browser, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def wait_for(locator):
-        return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located(locator))
-
-    def sign_in(name, password):
-        browser.delete_all_cookies()
-        browser.get(hub.url + "/login")
-        browser.find_element(By.ID, "name").send_keys(name)
-        browser.find_element(By.ID, "password").send_keys(password)
-        browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-        wait_for((By.CSS_SELECTOR, f"nav.account a[href='/{name}']"))
+        return wait_in(browser, locator)
 
     hub.admin("user", "password", "alice", stdin="correct horse battery\n")
     bob = hub.create_user("bob")
@@ -160,7 +150,7 @@ def test_a_visitor_asks_for_access_in_the_browser_and_the_owner_accepts_it(hub, 
     assert wait_for((By.CSS_SELECTOR, "article.readme h1")).text == "Llama"
     assert "Sign in" in browser.find_element(By.CSS_SELECTOR, "section.gate").text
 
-    sign_in("bob", "staple battery horse")
+    sign_in(browser, hub, "bob", "staple battery horse")
     browser.get(hub.url + "/alice/llama")
     browser.find_element(By.ID, "affiliation").send_keys("ACME Research")
     browser.find_element(By.ID, "purpose").send_keys("Evaluating German spam filters")
@@ -169,19 +159,16 @@ def test_a_visitor_asks_for_access_in_the_browser_and_the_owner_accepts_it(hub, 
     browser.get(hub.url + "/alice/llama/blob/main/README.md")
     assert "restricted" in browser.page_source
 
-    sign_in("alice", "correct horse battery")
+    sign_in(browser, hub, "alice", "correct horse battery")
     browser.get(hub.url + "/alice/llama/settings")
     pending = wait_for((By.CSS_SELECTOR, "ul.requests li"))
     assert "bob" in pending.text and "ACME Research" in pending.text
-    page = browser.find_element(By.TAG_NAME, "html")
-    pending.find_element(By.CSS_SELECTOR, "button[value=accepted]").click()
-    # The settings page comes back: wait for the new one, not the one still showing.
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    submit_and_wait(browser, pending.find_element(By.CSS_SELECTOR, "button[value=accepted]"))
     wait_for((By.CSS_SELECTOR, "select#gated"))
     assert "Nobody yet" not in browser.find_elements(By.CSS_SELECTOR, "ul.requests")[1].text
     assert download(hub, bob, "model.safetensors", tmp_path) == llama
 
-    sign_in("bob", "staple battery horse")
+    sign_in(browser, hub, "bob", "staple battery horse")
     browser.get(hub.url + "/alice/llama")
     wait_for((By.CSS_SELECTOR, "article.readme h1"))
     assert not browser.find_elements(By.CSS_SELECTOR, "section.gate")

@@ -4,6 +4,7 @@ pushes to the pull requests they opened (by the API, Git LFS, Xet or git); a dis
 and the repository's writers rename, close and reopen it; only writers merge, by a fast-forward
 or a merge commit, and a conflict is refused with the files it is about."""
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import uuid
 import pytest
 from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
-from test_browser import browser  # noqa: F401  (the headless browser fixture)
+from test_browser import browser, sign_in, wait_for as wait_in  # noqa: F401  (browser: the headless browser fixture)
 
 WEIGHTS = os.urandom(1_500_000)
 
@@ -256,7 +257,7 @@ def test_the_hf_cli_opens_comments_diffs_and_merges(hub, people, tmp_path):
     run("carol", "create", "alice/bert", "--title", "A question", "--body", "How was it trained?")
     run("alice", "comment", "alice/bert", "2", "--body", "On a laptop.")
     listed = run("carol", "list", "alice/bert", "--status", "all", "--format", "json")
-    assert {item["num"]: item["title"] for item in __import__("json").loads(listed)} == {
+    assert {item["num"]: item["title"] for item in json.loads(listed)} == {
         1: "Twelve layers", 2: "A question"}
     diff = run("carol", "diff", "alice/bert", "1")
     assert '-{"layers": 2}' in diff and '+{"layers": 12}' in diff
@@ -298,19 +299,11 @@ def test_the_community_tab_in_a_browser_opens_comments_shows_the_changes_and_mer
     from selenium.webdriver.support.ui import WebDriverWait
 
     def wait_for(locator):
-        return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located(locator))
+        return wait_in(browser, locator)
 
     def wait_for_text(locator, text):
         """Waits for the next page: the one a form led to, not the one still showing."""
         WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element(locator, text))
-
-    def sign_in(name, password):
-        browser.delete_all_cookies()
-        browser.get(hub.url + "/login")
-        browser.find_element(By.ID, "name").send_keys(name)
-        browser.find_element(By.ID, "password").send_keys(password)
-        browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-        wait_for((By.CSS_SELECTOR, f"nav.account a[href='/{name}']"))
 
     hub.admin("user", "password", "alice", stdin="correct horse battery\n")
     hub.admin("user", "password", "bob", stdin="staple battery horse\n")
@@ -318,7 +311,7 @@ def test_the_community_tab_in_a_browser_opens_comments_shows_the_changes_and_mer
                               create_pr=True, commit_message="Add a tokenizer")
 
     # bob opens a discussion and comments, in the browser; he sees no merge button on his PR.
-    sign_in("bob", "staple battery horse")
+    sign_in(browser, hub, "bob", "staple battery horse")
     browser.get(hub.url + "/alice/bert/discussions")
     assert "#1 Add a tokenizer" in wait_for((By.CSS_SELECTOR, "ol.discussions")).text
     browser.find_element(By.NAME, "title").send_keys("Which license?")
@@ -334,7 +327,7 @@ def test_the_community_tab_in_a_browser_opens_comments_shows_the_changes_and_mer
     assert browser.find_elements(By.CSS_SELECTOR, "form.merge") == []
 
     # alice merges the pull request with its button.
-    sign_in("alice", "correct horse battery")
+    sign_in(browser, hub, "alice", "correct horse battery")
     browser.get(hub.url + "/alice/bert/discussions/1")
     wait_for((By.CSS_SELECTOR, "form.merge button")).click()
     wait_for_text((By.CSS_SELECTOR, "h2 .badge"), "merged")

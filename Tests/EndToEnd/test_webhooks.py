@@ -11,7 +11,7 @@ import time
 import urllib.request
 
 import pytest
-from test_browser import browser  # noqa: F401  (the headless browser fixture)
+from test_browser import browser, sign_in, submit_and_wait, wait_for as wait_in  # noqa: F401  (browser: the headless browser fixture)
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
@@ -221,20 +221,14 @@ def test_webhooks_go_only_where_the_administrator_allows_and_report_only_what_th
 
 def test_a_user_adds_a_webhook_in_the_browser_and_reads_its_delivery_log(hub_factory, receiver, browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def wait_for(locator):
-        return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located(locator))
+        return wait_in(browser, locator)
 
     hub = hub_factory(env={"MODELHUB_WEBHOOK_ALLOWED_HOSTS": receiver.host})
     alice = hub.create_user("alice")
     hub.admin("user", "password", "alice", stdin="correct horse battery\n")
-    browser.get(hub.url + "/login")
-    browser.find_element(By.ID, "name").send_keys("alice")
-    browser.find_element(By.ID, "password").send_keys("correct horse battery")
-    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-    wait_for((By.CSS_SELECTOR, "nav.account a[href='/alice']"))
+    sign_in(browser, hub, "alice", "correct horse battery")
 
     browser.get(hub.url + "/settings/webhooks")
     browser.find_element(By.ID, "webhook-url").send_keys("http://10.1.2.3/hook")
@@ -258,10 +252,7 @@ def test_a_user_adds_a_webhook_in_the_browser_and_reads_its_delivery_log(hub_fac
     assert "repo create" in row.text and "alice/browsed" in row.text and "delivered (200)" in row.text
 
     browser.get(hub.url + "/settings/webhooks")
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.XPATH, "//button[text()='Disable']").click()
-    # The list comes back: wait for the new page, not the one still showing.
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    submit_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Disable']"))
     assert "disabled" in wait_for((By.CSS_SELECTOR, "table.webhooks .badge")).text
     browser.find_element(By.CSS_SELECTOR, "table.webhooks button[aria-label^='Delete']").click()
     assert "No webhooks yet" in wait_for((By.CSS_SELECTOR, "table.webhooks td.empty")).text

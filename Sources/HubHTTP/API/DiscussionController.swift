@@ -24,24 +24,24 @@ struct DiscussionController {
             reads.get(RouterPath(base + "/:num")) { request, context in try await details(request, context: context) }
             reads.post(RouterPath(base + "/:num/comment")) { request, context in
                 let body = try await request.decodeJSON(CommentRequest.self, context: context)
-                let event = try await discussions.comment(try context.grantedRepo(), num: try Self.num(context), text: body.comment)
+                let event = try await discussions.comment(try context.grantedRepo(), num: try context.discussionNumber(), text: body.comment)
                 return JSONBody.response(object: ["newMessage": EventJSON(event, renderMarkdown: renderMarkdown)])
             }
             reads.post(RouterPath(base + "/:num/comment/:comment/edit")) { request, context in
                 let body = try await request.decodeJSON(EditRequest.self, context: context)
                 let event = try await discussions.editComment(
-                    try context.grantedRepo(), num: try Self.num(context), commentID: context.parameters.get("comment") ?? "",
+                    try context.grantedRepo(), num: try context.discussionNumber(), commentID: context.parameters.get("comment") ?? "",
                     text: body.content)
                 return JSONBody.response(object: ["updatedComment": EventJSON(event, renderMarkdown: renderMarkdown)])
             }
             reads.post(RouterPath(base + "/:num/comment/:comment/hide")) { _, context in
                 let event = try await discussions.hideComment(
-                    try context.grantedRepo(), num: try Self.num(context), commentID: context.parameters.get("comment") ?? "")
+                    try context.grantedRepo(), num: try context.discussionNumber(), commentID: context.parameters.get("comment") ?? "")
                 return JSONBody.response(object: ["updatedComment": EventJSON(event, renderMarkdown: renderMarkdown)])
             }
             reads.post(RouterPath(base + "/:num/title")) { request, context in
                 let body = try await request.decodeJSON(TitleRequest.self, context: context)
-                let event = try await discussions.rename(try context.grantedRepo(), num: try Self.num(context), title: body.title)
+                let event = try await discussions.rename(try context.grantedRepo(), num: try context.discussionNumber(), title: body.title)
                 return JSONBody.response(object: ["newTitle": EventJSON(event, renderMarkdown: renderMarkdown)])
             }
             reads.post(RouterPath(base + "/:num/status")) { request, context in
@@ -50,23 +50,17 @@ struct DiscussionController {
                     throw HubError.badRequest("The status is open or closed")
                 }
                 let event = try await discussions.changeStatus(
-                    try context.grantedRepo(), num: try Self.num(context), to: status, comment: body.comment)
+                    try context.grantedRepo(), num: try context.discussionNumber(), to: status, comment: body.comment)
                 return JSONBody.response(object: ["newStatus": EventJSON(event, renderMarkdown: renderMarkdown)])
             }
             reads.post(RouterPath(base + "/:num/merge")) { request, context in
                 let body = try await request.decodeJSONIfPresent(MergeRequest.self, context: context)
                 let grant = try context.grantedRepo()
-                let merged = try await discussions.merge(grant, num: try Self.num(context), comment: body?.comment)
+                let merged = try await discussions.merge(grant, num: try context.discussionNumber(), comment: body?.comment)
                 return JSONBody.response(
                     object: DiscussionJSON(merged, repo: grant.repo, url: discussionURL(grant.repo.id, merged.num, request)))
             }
         }
-    }
-
-    static func num(_ context: HubRequestContext) throws -> Int {
-        guard let text = context.parameters.get("num"), text.count <= 9, text.allSatisfy(\.isASCII), let num = Int(text), num > 0
-        else { throw HubError.entryNotFound("discussion") }
-        return num
     }
 
     func discussionURL(_ id: RepoID, _ num: Int, _ request: Request) -> String {
@@ -95,7 +89,7 @@ struct DiscussionController {
     func details(_ request: Request, context: HubRequestContext) async throws -> Response {
         let grant = try context.grantedRepo()
         let withDiff = ["1", "true"].contains(request.uri.queryParameters.get("diff") ?? "")
-        let details = try await discussions.details(grant, num: try Self.num(context), withDiff: withDiff)
+        let details = try await discussions.details(grant, num: try context.discussionNumber(), withDiff: withDiff)
         var json = DiscussionJSON(
             details.discussion, repo: grant.repo, url: discussionURL(grant.repo.id, details.discussion.num, request))
         json.events = details.events.map { EventJSON($0, renderMarkdown: renderMarkdown) }

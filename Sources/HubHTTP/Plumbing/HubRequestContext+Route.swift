@@ -46,6 +46,13 @@ extension HubRequestContext {
         return (revision, segments.joined(separator: "/"))
     }
 
+    /// The discussion the path names (`:num`); anything but a discussion number is one that
+    /// does not exist.
+    package func discussionNumber() throws -> Int {
+        guard let text = parameters.get("num"), let number = Discussion.number(parsing: text) else { throw HubError.entryNotFound("discussion") }
+        return number
+    }
+
     /// A branch or tag name from the path: one %2F-encoded segment, or raw segments with `/`.
     package func refName() throws -> String {
         let (revision, rest) = try revisionAndPath()
